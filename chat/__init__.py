@@ -1,0 +1,1 @@
+"""The chat core: domain models, actions, stores, real-time fan-out and auth."""

@@ -1,0 +1,173 @@
+"""Registration, verification, log-in, sessions and staff accounts."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Literal, cast
+
+from chat.actions.hierarchy import ancestry, require_unit
+from chat.actions.rooms import member_room_ids
+from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized
+from chat.ids import new_id
+from chat.models import Address, Role, Session, User
+from chat.payloads import CreateStaff, Register
+from chat.permissions import can_manage_unit, can_verify
+from chat.services import Services
+
+log = logging.getLogger(__name__)
+
+LOGIN_RATE = 5 / 60  # failed attempts forgiven per second, per phone number
+LOGIN_BURST = 5
+
+
+async def register(services: Services, form: Register) -> User:
+    code = await services.store.get_join_code(form.join_code.upper())
+    if code is None or code.revoked_at is not None:
+        raise Invalid("unknown or revoked join code / 邀请码无效或已作废")
+    grid = await require_unit(services, code.grid_id, "grid")
+    digest = services.secrets.digest("id-card", form.id_card.upper()) if form.id_card else None
+    user = User(
+        id=new_id("u"), phone=form.phone, name=form.name,
+        role=cast(Role, form.kind), status="pending",
+        password_hash=services.secrets.hash_password(form.password),
+        created_at=services.clock.now(),
+        address=Address(building=form.building, unit=form.unit, room=form.room),
+        community_id=grid.parent_id, grid_ids=(grid.id,), id_card_digest=digest,
+    )
+    if await services.store.get_user_by_phone(form.phone) is not None:
+        raise Conflict("this phone number is already registered / 该手机号已注册")
+    await services.store.add_user(user)
+    log.info("registered %s %s in grid %s (pending)", user.role, user.id, grid.id)
+    return user
+
+
+async def login(services: Services, phone: str, password: str) -> tuple[str, User]:
+    """Only failures count against the phone number's bucket; once it is empty no password
+    is even checked until it refills."""
+    key = f"login:{phone}"
+    wait = await services.limiter.hit(key, LOGIN_RATE, LOGIN_BURST, cost=0)
+    if wait:
+        raise RateLimited("too many failed log-ins / 登录失败次数过多，请稍后再试", wait)
+    user = await services.store.get_user_by_phone(phone)
+    if user is None or not services.secrets.verify_password(user.password_hash, password):
+        await services.limiter.hit(key, LOGIN_RATE, LOGIN_BURST)
+        raise Unauthorized("wrong phone number or password / 手机号或密码错误")
+    if user.status in ("rejected", "removed"):
+        raise Forbidden(f"this account is {user.status} / 账号不可用")
+    if services.secrets.needs_rehash(user.password_hash):
+        user = await services.store.update_user(
+            user.id, {"password_hash": services.secrets.hash_password(password)})
+    token = services.secrets.new_token()
+    now = services.clock.now()
+    session = Session(id=new_id("s"), user_id=user.id,
+                      token_digest=services.secrets.digest("session", token), created_at=now,
+                      expires_at=now + timedelta(days=services.settings.session_ttl_days))
+    await services.store.add_session(session)
+    log.info("user %s logged in (session %s)", user.id, session.id)
+    return token, user
+
+
+async def authenticate(services: Services, token: str | None) -> tuple[User, Session]:
+    if not token or len(token) > 200:
+        raise Unauthorized("missing token / 未登录")
+    digest = services.secrets.digest("session", token)
+    session = await services.store.get_session_by_digest(digest)
+    if session is None or session.revoked_at is not None:
+        raise Unauthorized("invalid or revoked token / 登录已失效")
+    if session.expires_at <= services.clock.now():
+        raise Unauthorized("expired token / 登录已过期")
+    user = await services.store.get_user(session.user_id)
+    if user is None or user.status in ("rejected", "removed"):
+        raise Unauthorized("account not active / 账号不可用")
+    return user, session
+
+
+async def logout(services: Services, user: User, session: Session) -> None:
+    revoked = await services.store.revoke_sessions(user.id, services.clock.now(), only=session.id)
+    await services.fanout.end_sessions(user.id, revoked, "logout")
+
+
+async def change_password(
+    services: Services, user: User, session: Session, old: str, new: str
+) -> None:
+    if not services.secrets.verify_password(user.password_hash, old):
+        raise Forbidden("the current password is wrong / 原密码错误")
+    await services.store.update_user(user.id,
+                                     {"password_hash": services.secrets.hash_password(new)})
+    revoked = await services.store.revoke_sessions(user.id, services.clock.now(),
+                                                   keep=session.id)
+    await services.fanout.end_sessions(user.id, revoked, "password_changed")
+    log.info("user %s changed password; %d other session(s) ended", user.id, len(revoked))
+
+
+async def _resident(services: Services, actor: User, user_id: str) -> User:
+    user = await services.store.get_user(user_id)
+    if user is None:
+        raise NotFound("no such user / 用户不存在")
+    if user.role not in ("resident", "enterprise") or not can_verify(actor, user):
+        raise Forbidden("you do not manage this resident / 无权管理该居民")
+    return user
+
+
+async def verify_resident(
+    services: Services, actor: User, user_id: str, approve: bool, reason: str
+) -> User:
+    user = await _resident(services, actor, user_id)
+    if user.status != "pending":
+        raise Conflict(f"already {user.status} / 该居民已处理")
+    status: Literal["verified", "rejected"] = "verified" if approve else "rejected"
+    user = await services.store.update_user(user.id, {
+        "status": status, "verified_by": actor.id, "verified_at": services.clock.now()})
+    if approve:
+        await services.fanout.enter_rooms(user.id, await member_room_ids(services, user))
+    else:
+        revoked = await services.store.revoke_sessions(user.id, services.clock.now())
+        await services.fanout.end_sessions(user.id, revoked, "rejected")
+    log.info("%s %s resident %s%s", actor.id, status, user.id, f": {reason}" if reason else "")
+    return user
+
+
+async def remove_resident(services: Services, actor: User, user_id: str, reason: str) -> User:
+    user = await _resident(services, actor, user_id)
+    user = await services.store.update_user(user.id, {"status": "removed"})
+    revoked = await services.store.revoke_sessions(user.id, services.clock.now())
+    await services.fanout.end_sessions(user.id, revoked, "removed")
+    log.info("%s removed resident %s: %s", actor.id, user.id, reason or "-")
+    return user
+
+
+async def set_party_member(services: Services, actor: User, user_id: str, flag: bool) -> User:
+    user = await _resident(services, actor, user_id)
+    return await services.store.update_user(user.id, {"party_member": flag})
+
+
+async def create_staff(services: Services, actor: User | None, form: CreateStaff) -> User:
+    """Workers and admins belong to a community; officers to a street or district."""
+    expected = {"worker": "community", "admin": "community",
+                "street_officer": "street", "district_officer": "district"}[form.role]
+    unit = await services.store.get_unit(form.unit_id)
+    if unit is None or unit.kind != expected:
+        raise Invalid(f"a {form.role} belongs to a {expected} / 所属单位类型不符")
+    if not can_manage_unit(actor, await ancestry(services, unit.id)):
+        raise Forbidden("you may not create staff here / 无权在此创建工作人员")
+    grids = {g.id for g in await services.store.list_units("grid", unit.id)} if \
+        expected == "community" else set()
+    if form.role != "worker" and form.grid_ids:
+        raise Invalid("only grid workers have grids / 仅网格员可分配网格")
+    if not set(form.grid_ids) <= grids:
+        raise Invalid("grid not in this community / 网格不属于该社区")
+    if form.role == "worker" and not form.grid_ids:
+        raise Invalid("a grid worker needs at least one grid / 网格员至少负责一个网格")
+    user = User(
+        id=new_id("u"), phone=form.phone, name=form.name, role=cast(Role, form.role),
+        status="verified", password_hash=services.secrets.hash_password(form.password),
+        created_at=services.clock.now(), unit_id=unit.id,
+        community_id=unit.id if expected == "community" else None,
+        grid_ids=tuple(form.grid_ids),
+    )
+    if await services.store.get_user_by_phone(form.phone) is not None:
+        raise Conflict("this phone number is already registered / 该手机号已注册")
+    await services.store.add_user(user)
+    log.info("created %s %s in %s", user.role, user.id, unit.id)
+    return user

@@ -1,0 +1,140 @@
+"""The Socket.IO edge: authenticate on connect, then parse → one action → ack envelope.
+
+Ack envelope: {"ok": true, "data": ...} or {"ok": false, "error": {"code", "message", ...}}."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import socketio
+from pydantic import BaseModel, ValidationError
+
+from chat.actions import messages
+from chat.actions.accounts import authenticate
+from chat.actions.rooms import member_room_ids
+from chat.errors import DomainError, Invalid, NotFound, TooLarge, Unauthorized, Unavailable
+from chat.models import User
+from chat.payloads import (
+    DeleteMessage,
+    EditMessage,
+    RoomHistory,
+    RoomRead,
+    RoomSync,
+    SendMessage,
+    Typing,
+)
+from chat.permissions import session_room_id, user_room_id
+from chat.realtime.presence import PresenceBatcher
+from chat.services import Services
+
+log = logging.getLogger(__name__)
+
+Action = Callable[[Services, User, Any, str], Awaitable[Any]]
+
+
+def _events() -> dict[str, tuple[type[BaseModel], Action]]:
+    return {
+        "message:send": (SendMessage, lambda s, u, p, sid: messages.send_message(s, u, p)),
+        "message:edit": (EditMessage, lambda s, u, p, sid: messages.edit_message(s, u, p)),
+        "message:delete": (DeleteMessage, lambda s, u, p, sid: messages.delete_message(s, u, p)),
+        "room:history": (RoomHistory, lambda s, u, p, sid: messages.room_history(s, u, p)),
+        "room:sync": (RoomSync, lambda s, u, p, sid: messages.room_sync(s, u, p)),
+        "room:read": (RoomRead, lambda s, u, p, sid: messages.mark_read(s, u, p.room_id, p.seq)),
+        "typing": (Typing, lambda s, u, p, sid: messages.typing(s, u, p.room_id, sid)),
+    }
+
+
+def ok(data: Any) -> dict[str, Any]:
+    return {"ok": True, "data": data}
+
+
+def error(exc: DomainError) -> dict[str, Any]:
+    return {"ok": False, "error": exc.to_dict()}
+
+
+def invalid_from(exc: ValidationError) -> Invalid:
+    problems = [
+        {"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]}
+        for e in exc.errors(include_url=False, include_input=False)
+    ]
+    return Invalid("invalid payload / 参数无效", problems=problems)
+
+
+class ChatNamespace:
+    def __init__(self, sio: socketio.AsyncServer, services: Services,
+                 presence: PresenceBatcher) -> None:
+        self._sio = sio
+        self._services = services
+        self._presence = presence
+        self._events = _events()
+        sio.on("connect", self.connect)
+        sio.on("disconnect", self.disconnect)
+        sio.on("*", self.dispatch)
+
+    async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        try:
+            user, session = await authenticate(self._services, token)
+            rooms = await member_room_ids(self._services, user)
+            first = await self._services.registry.add(sid, user.id, session.id)
+        except (Unauthorized, Unavailable) as exc:
+            raise socketio.exceptions.ConnectionRefusedError(exc.code, exc.to_dict()) from exc
+        await self._sio.save_session(sid, {"user_id": user.id, "session_id": session.id})
+        for room in (*rooms, user_room_id(user.id), session_room_id(session.id)):
+            await self._sio.enter_room(sid, room)
+        if first:
+            self._presence.changed(user.id, rooms, online=True)
+        log.debug("socket %s connected as %s in %d rooms", sid, user.id, len(rooms))
+
+    async def disconnect(self, sid: str, reason: Any = None) -> None:
+        state = await self._sio.get_session(sid)
+        user_id = state.get("user_id")
+        if user_id is None:
+            return
+        rooms = [r for r in self._sio.rooms(sid) if r.split(":", 1)[0] in
+                 ("grid", "community", "workers")]
+        try:
+            if await self._services.registry.remove(sid, user_id):
+                self._presence.changed(user_id, rooms, online=False)
+        except Unavailable:
+            log.warning("could not record that %s went offline", user_id)
+
+    async def dispatch(self, event: str, sid: str, *args: Any) -> dict[str, Any]:
+        try:
+            return ok(await self._handle(event, sid, args))
+        except DomainError as exc:
+            return error(exc)
+        except Exception:
+            log.exception("event %s from %s failed", event, sid)
+            return error(Unavailable("internal error; try again / 服务器内部错误，请重试"))
+
+    async def _handle(self, event: str, sid: str, args: tuple[Any, ...]) -> Any:
+        entry = self._events.get(event)
+        if entry is None:
+            raise NotFound(f"unknown event {event!r} / 未知事件")
+        if len(args) != 1:
+            raise Invalid("an event carries exactly one payload object / 参数格式错误")
+        self._check_size(args[0])
+        model, action = entry
+        try:
+            payload = model.model_validate(args[0])
+        except ValidationError as exc:
+            raise invalid_from(exc) from exc
+        user = await self._current_user(sid)
+        return await action(self._services, user, payload, sid)
+
+    def _check_size(self, data: Any) -> None:
+        size = len(json.dumps(data, ensure_ascii=False).encode())
+        limit = self._services.settings.max_payload_bytes
+        if size > limit:
+            raise TooLarge(f"payload of {size} bytes exceeds {limit} / 数据过大")
+
+    async def _current_user(self, sid: str) -> User:
+        state = await self._sio.get_session(sid)
+        user = await self._services.store.get_user(state["user_id"])
+        if user is None or user.status in ("rejected", "removed"):
+            raise Unauthorized("account not active / 账号不可用")
+        return user

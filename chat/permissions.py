@@ -1,0 +1,77 @@
+"""Who may see and do what (DESIGN §1). Pure functions over records."""
+
+from __future__ import annotations
+
+from chat.models import RESIDENT_ROLES, Room, Unit, User
+
+
+def grid_room_id(grid_id: str) -> str:
+    return f"grid:{grid_id}"
+
+
+def community_room_id(community_id: str) -> str:
+    return f"community:{community_id}"
+
+
+def workers_room_id(community_id: str) -> str:
+    return f"workers:{community_id}"
+
+
+def user_room_id(user_id: str) -> str:
+    return f"user:{user_id}"
+
+
+def session_room_id(session_id: str) -> str:
+    return f"session:{session_id}"
+
+
+def is_active(user: User) -> bool:
+    return user.status == "verified"
+
+
+def can_join(user: User, room: Room) -> bool:
+    """Membership follows from the user's record; nothing else grants a room."""
+    if not is_active(user) or room.community_id != user.community_id:
+        return False
+    if user.role == "admin":
+        return True
+    if room.kind == "community":
+        return user.role in RESIDENT_ROLES or user.role == "worker"
+    if room.kind == "workers":
+        return user.role == "worker"
+    return room.grid_id in user.grid_ids and (user.role in RESIDENT_ROLES or user.role == "worker")
+
+
+def can_moderate(user: User, room: Room) -> bool:
+    """Workers moderate their grids' rooms and their community's hall; admins every room."""
+    if not is_active(user) or room.community_id != user.community_id:
+        return False
+    if user.role == "admin":
+        return True
+    if user.role != "worker":
+        return False
+    return room.kind in ("community", "workers") or room.grid_id in user.grid_ids
+
+
+def can_verify(actor: User, resident: User) -> bool:
+    """A grid worker verifies residents of their grids; an admin those of the community."""
+    if not is_active(actor) or actor.community_id != resident.community_id:
+        return False
+    if actor.role == "admin":
+        return True
+    return actor.role == "worker" and any(g in actor.grid_ids for g in resident.grid_ids)
+
+
+def can_manage_unit(actor: User | None, ancestry: list[Unit]) -> bool:
+    """`ancestry` is a unit and its ancestors. None is the CLI acting as the operator."""
+    if actor is None:
+        return True
+    if not is_active(actor) or actor.unit_id is None:
+        return False
+    managed = {"admin": "community", "street_officer": "street", "district_officer": "district"}
+    kind = managed.get(actor.role)
+    return any(u.id == actor.unit_id and u.kind == kind for u in ancestry)
+
+
+def can_mention_all(user: User) -> bool:
+    return user.role in ("worker", "admin")

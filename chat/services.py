@@ -1,0 +1,24 @@
+"""What an action needs, in one object built by the app factory (no module-level state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chat.auth import Secrets
+from chat.clock import Clock
+from chat.realtime.fanout import Fanout
+from chat.realtime.ratelimit import RateLimiter
+from chat.realtime.registry import SocketRegistry
+from chat.store.base import Store
+from config.settings import Settings
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    store: Store
+    secrets: Secrets
+    clock: Clock
+    fanout: Fanout
+    limiter: RateLimiter
+    registry: SocketRegistry

@@ -1,0 +1,69 @@
+"""How records look on the wire. Residents never receive another resident's real name here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chat.clock import iso
+from chat.models import JoinCode, Message, Room, Unit, User
+from chat.names import display_name
+
+
+def message_view(m: Message) -> dict[str, Any]:
+    deleted = m.deleted_at is not None
+    return {
+        "id": m.id,
+        "room_id": m.room_id,
+        "seq": m.seq,
+        "client_id": m.client_id,
+        "sender": {"id": m.sender_id, "name": m.sender_name, "role": m.sender_role},
+        "kind": m.kind,
+        "text": "" if deleted else m.text,
+        "reply_to": m.reply_to,
+        "mentions": list(m.mentions),
+        "mention_all": m.mention_all,
+        "created_at": iso(m.created_at),
+        "edited_at": iso(m.edited_at) if m.edited_at else None,
+        "deleted": deleted,
+        "deleted_by": m.deleted_by,
+        "delete_reason": m.delete_reason if deleted else None,
+    }
+
+
+def user_view(u: User, *, full: bool) -> dict[str, Any]:
+    """`full` for the user themself and for staff who may see real names and addresses."""
+    view: dict[str, Any] = {
+        "id": u.id,
+        "name": u.name if full else display_name(u),
+        "display_name": display_name(u),
+        "role": u.role,
+        "party_member": u.party_member,
+        "community_id": u.community_id,
+        "grid_ids": list(u.grid_ids),
+    }
+    if full:
+        view |= {
+            "phone": u.phone,
+            "status": u.status,
+            "address": u.address.model_dump(),
+            "unit_id": u.unit_id,
+            "household": u.household,
+            "created_at": iso(u.created_at),
+        }
+    return view
+
+
+def room_view(r: Room) -> dict[str, Any]:
+    return {"id": r.id, "kind": r.kind, "name": r.name, "community_id": r.community_id,
+            "grid_id": r.grid_id}
+
+
+def unit_view(u: Unit) -> dict[str, Any]:
+    return {"id": u.id, "kind": u.kind, "name": u.name, "parent_id": u.parent_id,
+            "created_at": iso(u.created_at)}
+
+
+def join_code_view(c: JoinCode) -> dict[str, Any]:
+    return {"code": c.code, "grid_id": c.grid_id, "created_by": c.created_by,
+            "created_at": iso(c.created_at),
+            "revoked_at": iso(c.revoked_at) if c.revoked_at else None}

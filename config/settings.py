@@ -1,0 +1,96 @@
+"""One Settings object, built once by the entry point and handed to the app factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_FILE = "secret.key"
+
+
+class Settings(BaseSettings):
+    """Every knob linli has. Environment variables use the `LINLI_` prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="LINLI_", extra="forbid", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    data_dir: Path = Path("./data")
+    mongodb_url: str | None = None
+    mongodb_database: str = "linli"
+    redis_url: str | None = None
+    secret_key: SecretStr | None = None
+    cors_origins: list[str] = Field(default_factory=list)
+    public_url: str | None = None
+
+    max_text_chars: int = Field(default=2000, ge=1)
+    max_payload_bytes: int = Field(default=64 * 1024, ge=1024)
+    history_page_max: int = Field(default=100, ge=1)
+    sync_page_max: int = Field(default=500, ge=1)
+    edit_window_seconds: int = Field(default=15 * 60, ge=0)
+    session_ttl_days: int = Field(default=30, ge=1)
+
+    send_rate_per_second: float = Field(default=1.0, gt=0)
+    send_burst: int = Field(default=20, ge=1)
+    typing_rate_per_second: float = Field(default=0.5, gt=0)
+    typing_burst: int = Field(default=3, ge=1)
+    presence_flush_seconds: float = Field(default=1.0, gt=0)
+
+    blocked_words: list[str] = Field(default_factory=list)
+
+    sqlite_synchronous: str = Field(default="FULL", pattern="^(FULL|NORMAL)$")
+    demo_password: SecretStr | None = None
+    log_level: str = "INFO"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "linli.sqlite3"
+
+    def secret(self) -> bytes:
+        """The server secret; `load_settings` guarantees it is set."""
+        if self.secret_key is None:
+            raise RuntimeError("secret key not loaded; build Settings with load_settings()")
+        return self.secret_key.get_secret_value().encode()
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    section = data.get("linli", data)
+    if not isinstance(section, dict):
+        raise ValueError(f"{path}: expected a [linli] table")
+    return section
+
+
+def _ensure_secret(data_dir: Path) -> str:
+    """Read the secret from the data dir, creating it (mode 0600) on first run."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / SECRET_FILE
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Environment wins over the TOML file; explicit overrides win over both."""
+    file_values: dict[str, Any] = {}
+    path = config_file or (Path(p) if (p := os.environ.get("LINLI_CONFIG")) else None)
+    if path is not None:
+        file_values = _read_toml(path)
+    env_values = Settings().model_dump(exclude_unset=True)
+    merged = {**file_values, **env_values, **overrides}
+    settings = Settings.model_validate(merged)
+    if settings.secret_key is None:
+        key = _ensure_secret(settings.data_dir)
+        settings = settings.model_copy(update={"secret_key": SecretStr(key)})
+    return settings

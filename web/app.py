@@ -1,0 +1,109 @@
+"""The app factory: the one place where settings become stores, managers and routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import socketio
+from aiohttp import web
+from redis.asyncio import Redis
+
+from chat.auth import Secrets
+from chat.clock import Clock, SystemClock
+from chat.namespace import ChatNamespace
+from chat.realtime.fanout import SocketIOFanout
+from chat.realtime.presence import PresenceBatcher
+from chat.realtime.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from chat.realtime.registry import MemoryRegistry, RedisRegistry, SocketRegistry
+from chat.services import Services
+from chat.store.base import Store
+from config.settings import Settings
+from web.http import Handler, errors_middleware
+from web.keys import REDIS, SERVICES, SIO
+from web.routes import admin, auth, health, rooms
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+def make_store(settings: Settings) -> Store:
+    if settings.mongodb_url:
+        from chat.store.mongo import MongoStore
+
+        return MongoStore(settings.mongodb_url, settings.mongodb_database)
+    from chat.store.sqlite import SqliteStore
+
+    return SqliteStore(settings.sqlite_path, settings.sqlite_synchronous)
+
+
+def make_sio(settings: Settings) -> socketio.AsyncServer:
+    manager = socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None
+    return socketio.AsyncServer(
+        async_mode="aiohttp",
+        client_manager=manager,
+        cors_allowed_origins=settings.cors_origins or None,
+        # Oversized events up to 4× the limit still get a `too_large` ack; beyond that
+        # engine.io drops the connection rather than buffer unbounded input.
+        max_http_buffer_size=settings.max_payload_bytes * 4,
+        ping_interval=25,
+        ping_timeout=20,
+    )
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if response.content_type == "text/html":
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html")
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
+    app = web.Application(client_max_size=settings.max_payload_bytes,
+                          middlewares=[security_headers, errors_middleware])
+    redis = Redis.from_url(settings.redis_url, decode_responses=True) \
+        if settings.redis_url else None
+    registry: SocketRegistry = RedisRegistry(redis) if redis else MemoryRegistry()
+    limiter: RateLimiter = RedisRateLimiter(redis) if redis else MemoryRateLimiter()
+    sio = make_sio(settings)
+    sio.attach(app)
+    fanout = SocketIOFanout(sio, registry)
+    services = Services(settings=settings, store=make_store(settings),
+                        secrets=Secrets(settings.secret()), clock=clock or SystemClock(),
+                        fanout=fanout, limiter=limiter, registry=registry)
+    presence = PresenceBatcher(fanout, settings.presence_flush_seconds)
+    ChatNamespace(sio, services, presence)
+    app[SERVICES] = services
+    app[SIO] = sio
+    if redis is not None:
+        app[REDIS] = redis
+    for module in (auth, rooms, admin, health):
+        app.add_routes(module.routes)
+    app.router.add_get("/", index)
+    app.router.add_static("/static/", STATIC)
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        await services.store.open()
+        await registry.start()
+        await presence.start()
+        log.info("linli ready: store=%s fan-out=%s", type(services.store).__name__,
+                 "redis" if redis else "in-process")
+        yield
+        await presence.stop()
+        await registry.stop()
+        await services.store.close()
+        if redis is not None:
+            await redis.aclose()
+
+    app.cleanup_ctx.append(lifecycle)
+    return app

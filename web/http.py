@@ -1,0 +1,90 @@
+"""Shared edge helpers for REST routes: body parsing, auth, JSON responses, error middleware."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from chat.actions.accounts import authenticate
+from chat.errors import DomainError, Forbidden, Invalid, NotFound, TooLarge, Unavailable
+from chat.models import Session, User
+from chat.namespace import invalid_from
+from chat.services import Services
+from web.keys import SERVICES
+
+log = logging.getLogger(__name__)
+P = TypeVar("P", bound=BaseModel)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def services(request: web.Request) -> Services:
+    return request.app[SERVICES]
+
+
+def reply(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status,
+                             dumps=lambda d: json.dumps(d, ensure_ascii=False))
+
+
+async def body(request: web.Request, model: type[P]) -> P:
+    """Parse in pydantic's JSON mode: strict, yet ISO-8601 strings are valid datetimes."""
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge as exc:
+        raise TooLarge("request body too large / 请求过大") from exc
+    try:
+        return model.model_validate_json(raw or b"{}")
+    except ValidationError as exc:
+        raise invalid_from(exc) from exc
+
+
+def query_int(request: web.Request, name: str, default: int | None, lo: int, hi: int) -> int | None:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise Invalid(f"{name} must be an integer / {name}须为整数") from exc
+    if not lo <= value <= hi:
+        raise Invalid(f"{name} must be between {lo} and {hi} / {name}超出范围")
+    return value
+
+
+async def current(request: web.Request) -> tuple[User, Session]:
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else None
+    return await authenticate(services(request), token)
+
+
+async def staff(request: web.Request) -> User:
+    user, _ = await current(request)
+    if user.role == "resident" or user.role == "enterprise" or user.status != "verified":
+        raise Forbidden("staff only / 仅限工作人员")
+    return user
+
+
+@web.middleware
+async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except DomainError as exc:
+        return reply({"error": exc.to_dict()}, status=exc.http_status)
+    except web.HTTPRequestEntityTooLarge:
+        return reply({"error": TooLarge("request body too large / 请求过大").to_dict()}, 413)
+    except web.HTTPNotFound:
+        if not request.path.startswith("/api/"):
+            raise
+        return reply({"error": NotFound("no such route / 接口不存在").to_dict()}, 404)
+    except web.HTTPMethodNotAllowed:
+        return reply({"error": Invalid("method not allowed / 不支持该方法").to_dict()}, 405)
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("%s %s failed", request.method, request.path)
+        return reply({"error": Unavailable("internal error / 服务器内部错误").to_dict()}, 500)

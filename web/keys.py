@@ -1,0 +1,13 @@
+"""Typed application state (aiohttp AppKey): the one place routes find their services."""
+
+from __future__ import annotations
+
+import socketio
+from aiohttp import web
+from redis.asyncio import Redis
+
+from chat.services import Services
+
+SERVICES = web.AppKey("services", Services)
+REDIS = web.AppKey("redis", Redis)
+SIO = web.AppKey("sio", socketio.AsyncServer)

@@ -1,0 +1,1 @@
+"""REST routes, one module per area; each handler parses, calls one action, replies."""

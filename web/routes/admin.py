@@ -1,0 +1,121 @@
+"""Administration: the hierarchy, staff accounts, join codes, resident verification."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from aiohttp import web
+
+from chat.actions import accounts, hierarchy
+from chat.errors import Forbidden, Invalid, NotFound
+from chat.models import UnitKind
+from chat.payloads import CreateStaff, CreateUnit, RemoveResident, SetPartyMember, Verify
+from chat.permissions import can_verify
+from chat.views import join_code_view, unit_view, user_view
+from web.http import body, current, reply, services, staff
+
+routes = web.RouteTableDef()
+UNIT_KINDS = ("district", "street", "community", "grid")
+
+
+@routes.post("/api/v1/admin/units")
+async def create_unit(request: web.Request) -> web.Response:
+    actor = await staff(request)
+    form = await body(request, CreateUnit)
+    unit = await hierarchy.create_unit(services(request), actor, cast(UnitKind, form.kind),
+                                       form.name, form.parent_id)
+    return reply({"unit": unit_view(unit)}, status=201)
+
+
+@routes.get("/api/v1/units")
+async def list_units(request: web.Request) -> web.Response:
+    await current(request)
+    kind = request.query.get("kind", "grid")
+    if kind not in UNIT_KINDS:
+        raise Invalid(f"kind must be one of {', '.join(UNIT_KINDS)}")
+    units = await hierarchy.list_units(services(request), cast(UnitKind, kind),
+                                       request.query.get("parent_id"))
+    return reply({"units": [unit_view(u) for u in units]})
+
+
+@routes.post("/api/v1/admin/staff")
+async def create_staff(request: web.Request) -> web.Response:
+    actor = await staff(request)
+    form = await body(request, CreateStaff)
+    user = await accounts.create_staff(services(request), actor, form)
+    return reply({"user": user_view(user, full=True)}, status=201)
+
+
+@routes.post("/api/v1/admin/grids/{grid_id}/join-codes")
+async def create_join_code(request: web.Request) -> web.Response:
+    actor = await staff(request)
+    code = await hierarchy.create_join_code(services(request), actor,
+                                            request.match_info["grid_id"])
+    return reply({"join_code": join_code_view(code)}, status=201)
+
+
+@routes.get("/api/v1/admin/grids/{grid_id}/join-codes")
+async def list_join_codes(request: web.Request) -> web.Response:
+    actor = await staff(request)
+    codes = await hierarchy.list_join_codes(services(request), actor,
+                                            request.match_info["grid_id"])
+    return reply({"join_codes": [join_code_view(c) for c in codes]})
+
+
+@routes.delete("/api/v1/admin/join-codes/{code}")
+async def revoke_join_code(request: web.Request) -> web.Response:
+    actor = await staff(request)
+    code = await hierarchy.revoke_join_code(services(request), actor, request.match_info["code"])
+    return reply({"join_code": join_code_view(code)})
+
+
+@routes.get("/api/v1/admin/residents")
+async def list_residents(request: web.Request) -> web.Response:
+    actor = await staff(request)
+    status = request.query.get("status")
+    if status not in (None, "pending", "verified", "rejected", "removed"):
+        raise Invalid("unknown status / 状态无效")
+    users = await services(request).store.list_users(
+        community_id=actor.community_id or "-", grid_id=request.query.get("grid_id"),
+        status=status)
+    visible = [u for u in users if u.role in ("resident", "enterprise") and can_verify(actor, u)]
+    return reply({"residents": [user_view(u, full=True) for u in visible]})
+
+
+@routes.get("/api/v1/users/{user_id}")
+async def get_user(request: web.Request) -> web.Response:
+    viewer, _ = await current(request)
+    user = await services(request).store.get_user(request.match_info["user_id"])
+    if user is None or user.community_id != viewer.community_id:
+        raise NotFound("no such user / 用户不存在")
+    full = viewer.id == user.id or (viewer.is_staff and viewer.status == "verified")
+    return reply({"user": user_view(user, full=full)})
+
+
+@routes.post("/api/v1/admin/residents/{user_id}/verify")
+async def verify(request: web.Request) -> web.Response:
+    actor = await staff(request)
+    form = await body(request, Verify)
+    user = await accounts.verify_resident(services(request), actor, request.match_info["user_id"],
+                                          form.approve, form.reason)
+    return reply({"user": user_view(user, full=True)})
+
+
+@routes.post("/api/v1/admin/residents/{user_id}/remove")
+async def remove(request: web.Request) -> web.Response:
+    actor = await staff(request)
+    form = await body(request, RemoveResident)
+    user = await accounts.remove_resident(services(request), actor, request.match_info["user_id"],
+                                          form.reason)
+    return reply({"user": user_view(user, full=True)})
+
+
+@routes.put("/api/v1/admin/residents/{user_id}/party-member")
+async def party_member(request: web.Request) -> web.Response:
+    actor = await staff(request)
+    form = await body(request, SetPartyMember)
+    if actor.role not in ("worker", "admin"):
+        raise Forbidden("staff only / 仅限工作人员")
+    user = await accounts.set_party_member(services(request), actor,
+                                           request.match_info["user_id"], form.party_member)
+    return reply({"user": user_view(user, full=True)})

@@ -1,0 +1,55 @@
+"""Log-in, registration, log-out, password change, and the current user."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from chat.actions import accounts
+from chat.actions.rooms import my_rooms
+from chat.payloads import ChangePassword, Login, Register
+from chat.views import user_view
+from web.http import body, current, reply, services
+
+routes = web.RouteTableDef()
+
+
+@routes.post("/api/v1/auth/login")
+async def login(request: web.Request) -> web.Response:
+    form = await body(request, Login)
+    token, user = await accounts.login(services(request), form.phone, form.password)
+    return reply({"token": token, "user": user_view(user, full=True)})
+
+
+@routes.post("/api/v1/auth/register")
+async def register(request: web.Request) -> web.Response:
+    form = await body(request, Register)
+    user = await accounts.register(services(request), form)
+    return reply({"user": user_view(user, full=True)}, status=201)
+
+
+@routes.post("/api/v1/auth/logout")
+async def logout(request: web.Request) -> web.Response:
+    user, session = await current(request)
+    await accounts.logout(services(request), user, session)
+    return reply({"ok": True})
+
+
+@routes.post("/api/v1/auth/password")
+async def change_password(request: web.Request) -> web.Response:
+    user, session = await current(request)
+    form = await body(request, ChangePassword)
+    await accounts.change_password(services(request), user, session, form.old_password,
+                                   form.new_password)
+    return reply({"ok": True})
+
+
+@routes.get("/api/v1/me")
+async def me(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    return reply({"user": user_view(user, full=True)})
+
+
+@routes.get("/api/v1/me/rooms")
+async def rooms(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    return reply({"rooms": await my_rooms(services(request), user)})

@@ -1,0 +1,39 @@
+"""Room history and members over REST, and muting (moderation)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from chat.actions import messages
+from chat.actions.rooms import members_view
+from chat.payloads import MuteMember, RoomHistory
+from moderation.actions import mute_member
+from web.http import body, current, query_int, reply, services
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/api/v1/rooms/{room_id}/messages")
+async def history(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    limit = query_int(request, "limit", 50, 1, 100)
+    payload = RoomHistory(room_id=request.match_info["room_id"],
+                          before_seq=query_int(request, "before_seq", None, 1, 2**62),
+                          limit=limit or 50)
+    return reply(await messages.room_history(services(request), user, payload))
+
+
+@routes.get("/api/v1/rooms/{room_id}/members")
+async def members(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    room_id = request.match_info["room_id"]
+    return reply({"members": await members_view(services(request), user, room_id)})
+
+
+@routes.post("/api/v1/rooms/{room_id}/mutes")
+async def mute(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    form = await body(request, MuteMember)
+    result = await mute_member(services(request), user, request.match_info["room_id"],
+                               form.user_id, form.until, form.reason)
+    return reply(result)
