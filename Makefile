@@ -1,0 +1,55 @@
+# linli — every target does its own set-up on a fresh Debian machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+MONGO_VENV := .venv-mongo
+MONGOECO_VERSION := 4.11.0
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: run test bench lint venv mongo-venv redis clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed  ## create .venv with linli and its dev tools
+
+# mongoeco (the MongoDB wire test server) needs Python >= 3.13, in a venv of its own.
+$(MONGO_VENV)/.installed:
+	@py313=$$(command -v python3.13 || ls -d $$HOME/.pyenv/versions/3.13*/bin/python 2>/dev/null | head -n1); \
+	if [ -z "$$py313" ]; then \
+	  echo "!! No Python 3.13 found: the MongoDB backend tests will be SKIPPED (install python3.13 to run them)"; \
+	else \
+	  $$py313 -m venv $(MONGO_VENV) && \
+	  $(MONGO_VENV)/bin/pip install --quiet 'mongoeco==$(MONGOECO_VERSION)' && touch $@; \
+	fi
+
+mongo-venv: $(MONGO_VENV)/.installed  ## create .venv-mongo with the mongoeco wire server
+
+redis:  ## make sure redis-server is installed (tests start their own instances)
+	@command -v redis-server >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else echo "!! redis-server missing: install it (apt-get install redis-server)"; exit 1; fi; }
+
+run: venv  ## start linli on SQLite with demo data (prints the address and log-ins)
+	$(BIN)/linli serve --demo
+
+test: venv mongo-venv redis  ## run the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: venv  ## fan-out benchmark: linli vs a bare python-socketio server
+	$(BIN)/python -m bench.fanout $(BENCH_ARGS)
+
+lint: venv  ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+clean:  ## remove virtual environments and caches (keeps ./data)
+	rm -rf $(VENV) $(MONGO_VENV) .pytest_cache .mypy_cache .ruff_cache
