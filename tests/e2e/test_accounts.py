@@ -130,7 +130,7 @@ async def test_removed_resident_is_disconnected(server: ServerProcess) -> None:
                            worker, {"reason": "搬离小区"})
     assert status == 200
     assert (await client.wait_for("session:revoked"))["reason"] == "removed"
-    status, again = await http("POST", server.url + "/api/v1/auth/login",
+    status, _ = await http("POST", server.url + "/api/v1/auth/login",
                                body={"phone": "13744445555", "password": "secret-pass-1"})
     assert status == 403
 
@@ -151,11 +151,11 @@ async def test_admin_builds_the_hierarchy(server: ServerProcess) -> None:
     status, rooms = await http("GET", server.url + "/api/v1/me/rooms", body["token"])
     ids = {r["id"] for r in rooms["rooms"]}
     assert ids == {f"grid:{grid['id']}", f"community:{community}", f"workers:{community}"}
-    status, denied = await http("POST", server.url + "/api/v1/admin/units", admin,
-                                {"kind": "district", "name": "别的区"})
+    status, _ = await http("POST", server.url + "/api/v1/admin/units", admin,
+                           {"kind": "district", "name": "别的区"})
     assert status == 403
     resident, _ = await login(server, "张伟")
-    status, denied = await http("POST", server.url + "/api/v1/admin/units", resident,
+    status, _ = await http("POST", server.url + "/api/v1/admin/units", resident,
                                 {"kind": "grid", "name": "x", "parent_id": community})
     assert status == 403
 

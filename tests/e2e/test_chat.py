@@ -17,7 +17,7 @@ def grid_room(server: ServerProcess, name: str) -> str:
 
 async def test_two_residents_chat_in_their_grid_room(server: ServerProcess) -> None:
     zhang, _ = await connect(server, "张伟")
-    liu, liu_user = await connect(server, "刘芳")
+    liu, _ = await connect(server, "刘芳")
     room = grid_room(server, "张伟")
     try:
         sent = await zhang.ok("message:send", {"room_id": room, "text": "楼下停水了吗？",
@@ -150,13 +150,14 @@ async def test_room_list_has_unread_counts(server: ServerProcess) -> None:
     room = grid_room(server, "张伟")
     try:
         status, data = await http("GET", server.url + "/api/v1/me/rooms", zhao_user["token"])
+        assert status == 200
         mine = {r["id"]: r for r in data["rooms"]}
         assert set(mine) == {room, "community:" + zhao_user["community_id"]}
         await zhao.ok("room:read", {"room_id": room, "seq": mine[room]["last_seq"]})
         for i in range(3):
             await zhang.ok("message:send", {"room_id": room, "text": f"未读{i}",
                                             "client_id": cid()})
-        status, data = await http("GET", server.url + "/api/v1/me/rooms", zhao_user["token"])
+        _, data = await http("GET", server.url + "/api/v1/me/rooms", zhao_user["token"])
         assert {r["id"]: r["unread"] for r in data["rooms"]}[room] == 3
     finally:
         await zhang.close()
@@ -164,7 +165,7 @@ async def test_room_list_has_unread_counts(server: ServerProcess) -> None:
 
 
 async def test_typing_and_presence_reach_the_room(server: ServerProcess) -> None:
-    zhang, zhang_user = await connect(server, "张伟")
+    zhang, _ = await connect(server, "张伟")
     room = grid_room(server, "张伟")
     try:
         zhao, zhao_user = await connect(server, "赵敏")

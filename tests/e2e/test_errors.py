@@ -49,7 +49,7 @@ async def test_unauthorized_connect_is_refused(server: ServerProcess) -> None:
     for auth in ({"token": "not-a-token"}, None, {"nothing": 1}):
         sio = socketio.AsyncClient(reconnection=False)
         refused: list[Any] = []
-        sio.on("connect_error", lambda data: refused.append(data))
+        sio.on("connect_error", refused.append)
         with pytest.raises(socketio.exceptions.ConnectionError):
             await sio.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=5)
         assert refused and refused[0]["message"] == "unauthorized"
