@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from config.settings import SECRET_FILE, load_settings
+
+
+def test_secret_is_generated_once_with_mode_0600(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LINLI_SECRET_KEY", raising=False)
+    first = load_settings(data_dir=tmp_path)
+    mode = stat.S_IMODE((tmp_path / SECRET_FILE).stat().st_mode)
+    assert mode == 0o600
+    assert len(first.secret()) >= 48
+    assert load_settings(data_dir=tmp_path).secret() == first.secret()
+    assert load_settings(data_dir=tmp_path / "other").secret() != first.secret()
+
+
+def test_toml_then_environment_then_overrides(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "linli.toml"
+    config.write_text('[linli]\nport = 9000\nhost = "0.0.0.0"\nmax_text_chars = 500\n'
+                      f'data_dir = "{tmp_path}"\n')
+    monkeypatch.setenv("LINLI_PORT", "9100")
+    settings = load_settings(config)
+    assert (settings.host, settings.port, settings.max_text_chars) == ("0.0.0.0", 9100, 500)
+    assert load_settings(config, port=9200).port == 9200
+
+
+def test_unknown_setting_in_file_is_rejected(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[linli]\nprot = 1\n")
+    with pytest.raises(ValueError, match="prot"):
+        load_settings(config, data_dir=tmp_path)
