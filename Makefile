@@ -27,7 +27,7 @@ $(MONGO_VENV)/.installed:
 	  echo "!! No Python 3.13 found: the MongoDB backend tests will be SKIPPED (install python3.13 to run them)"; \
 	else \
 	  $$py313 -m venv $(MONGO_VENV) && \
-	  $(MONGO_VENV)/bin/pip install --quiet 'mongoeco==$(MONGOECO_VERSION)' && touch $@; \
+	  $(MONGO_VENV)/bin/pip install --quiet 'mongoeco[wire]==$(MONGOECO_VERSION)' && touch $@; \
 	fi
 
 mongo-venv: $(MONGO_VENV)/.installed  ## create .venv-mongo with the mongoeco wire server

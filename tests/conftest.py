@@ -7,6 +7,8 @@ import pytest
 
 from tests.support.server import ServerProcess
 
+pytest_plugins = ["tests.support.stores"]
+
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:

@@ -6,13 +6,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from typing import Protocol, cast
+from collections.abc import Awaitable
+from typing import Protocol, TypeVar, cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from chat.errors import Unavailable
 from chat.ids import new_id
+
+T = TypeVar("T")
+
+
+async def _done(result: Awaitable[T] | T) -> T:
+    """redis-py types hash commands for its sync and async clients at once; ours awaits."""
+    return await result if isinstance(result, Awaitable) else result
 
 
 class SocketRegistry(Protocol):
@@ -90,7 +98,7 @@ class RedisRegistry:
                 await self._task
         with contextlib.suppress(RedisError):
             for sid, user_id in list(self._local.items()):
-                await self._redis.hdel(self._user_key(user_id), sid)
+                await _done(self._redis.hdel(self._user_key(user_id), sid))
             await self._redis.delete(self._proc_key(self.process_id))
 
     async def _beat(self) -> None:
@@ -103,7 +111,7 @@ class RedisRegistry:
                 await self._beat()
 
     async def _live_entries(self, user_id: str) -> dict[str, str]:
-        entries = cast(dict[str, str], await self._redis.hgetall(self._user_key(user_id)))
+        entries = cast(dict[str, str], await _done(self._redis.hgetall(self._user_key(user_id))))
         if not entries:
             return {}
         procs = sorted({v.split("|", 1)[0] for v in entries.values()})
@@ -111,12 +119,13 @@ class RedisRegistry:
         live = {p for p, flag in zip(procs, alive, strict=True) if flag is not None}
         dead = [s for s, v in entries.items() if v.split("|", 1)[0] not in live]
         if dead:
-            await self._redis.hdel(self._user_key(user_id), *dead)
+            await _done(self._redis.hdel(self._user_key(user_id), *dead))
         return {s: v for s, v in entries.items() if s not in dead}
 
     async def add(self, sid: str, user_id: str, session_id: str) -> bool:
         try:
-            await self._redis.hset(self._user_key(user_id), sid, f"{self.process_id}|{session_id}")
+            await _done(self._redis.hset(self._user_key(user_id), sid,
+                                         f"{self.process_id}|{session_id}"))
             self._local[sid] = user_id
             return len(await self._live_entries(user_id)) == 1
         except RedisError as exc:
@@ -125,7 +134,7 @@ class RedisRegistry:
     async def remove(self, sid: str, user_id: str) -> bool:
         self._local.pop(sid, None)
         try:
-            if not await self._redis.hdel(self._user_key(user_id), sid):
+            if not await _done(self._redis.hdel(self._user_key(user_id), sid)):
                 return False
             return not await self._live_entries(user_id)
         except RedisError as exc:

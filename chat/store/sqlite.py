@@ -69,9 +69,13 @@ class SqliteStore(Store):
         self._synchronous = synchronous
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linli-sqlite")
         self._conn: sqlite3.Connection | None = None
+        self._closed = False
 
     # ---- plumbing ---------------------------------------------------------------------
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        if self._closed:
+            raise Unavailable("the SQLite store is closed")
+
         def call() -> T:
             if self._conn is None:
                 raise Unavailable("the SQLite store is closed")
@@ -119,6 +123,10 @@ class SqliteStore(Store):
             await asyncio.get_running_loop().run_in_executor(self._executor, self._connect)
 
     async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+
         def shut() -> None:
             if self._conn is not None:
                 self._conn.close()

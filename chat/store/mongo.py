@@ -1,0 +1,411 @@
+"""MongoDB backend over PyMongo's native async API.
+
+Records are stored as their `model_dump()` with `_id` = the record's key. Message `seq` is
+gapless without a counter: an insert takes the room's current max + 1, and the unique
+(room_id, seq) index turns a race with another process into a jittered retry."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import bson
+from bson.codec_options import CodecOptions
+from pydantic import BaseModel
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel, ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from chat.errors import Conflict, NotFound, Unavailable
+from chat.models import JoinCode, Message, Mute, NewMessage, Room, Session, Unit, UnitKind, User
+from chat.store.base import Store
+
+M = TypeVar("M", bound=BaseModel)
+Doc = dict[str, Any]
+
+APPEND_ATTEMPTS = 64
+BACK_OFF_CAP = 0.05  # seconds
+SEQ_INDEX = "room_seq"
+CLIENT_ID_INDEX = "room_sender_client"
+
+INDEXES: dict[str, list[IndexModel]] = {
+    "units": [IndexModel([("kind", ASCENDING), ("parent_id", ASCENDING)])],
+    "rooms": [IndexModel([("community_id", ASCENDING)])],
+    "users": [
+        IndexModel([("phone", ASCENDING)], unique=True, name="phone"),
+        IndexModel([("community_id", ASCENDING), ("status", ASCENDING)]),
+        IndexModel([("grid_ids", ASCENDING)]),
+    ],
+    "sessions": [
+        IndexModel([("token_digest", ASCENDING)], unique=True, name="token_digest"),
+        IndexModel([("user_id", ASCENDING), ("revoked_at", ASCENDING)]),
+    ],
+    "join_codes": [IndexModel([("grid_id", ASCENDING)])],
+    "messages": [
+        IndexModel([("room_id", ASCENDING), ("seq", ASCENDING)], unique=True, name=SEQ_INDEX),
+        IndexModel(
+            [("room_id", ASCENDING), ("sender_id", ASCENDING), ("client_id", ASCENDING)],
+            unique=True,
+            name=CLIENT_ID_INDEX,
+        ),
+        IndexModel([("room_id", ASCENDING), ("changed_at", ASCENDING)]),
+    ],
+    "read_markers": [IndexModel([("user_id", ASCENDING), ("room_id", ASCENDING)], unique=True)],
+    "mutes": [IndexModel([("room_id", ASCENDING), ("user_id", ASCENDING)], unique=True)],
+}
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    try:
+        yield
+    except DuplicateKeyError as exc:
+        raise Conflict(f"already exists: {_duplicate_index(exc)}") from exc
+    except PyMongoError as exc:
+        # The cause (hosts, topology) stays in the chained exception for the logs only.
+        raise Unavailable("the database is unavailable") from exc
+
+
+def _duplicate_index(exc: DuplicateKeyError) -> str:
+    """The name of the unique index an insert or update violated."""
+    details = exc.details or {}
+    message = str(details.get("errmsg", exc))
+    _, _, rest = message.partition(" index: ")
+    return rest.split(" ", 1)[0]
+
+
+async def _back_off(attempt: int) -> None:
+    """Jittered exponential back-off, so processes racing for one room's next seq take turns."""
+    await asyncio.sleep(random.uniform(0, min(BACK_OFF_CAP, 0.001 * 2**attempt)))
+
+
+def _to_doc(record: BaseModel, key: str = "id") -> Doc:
+    doc = record.model_dump()
+    doc["_id"] = doc.pop(key)
+    return doc
+
+
+def _from_doc(model: type[M], doc: Mapping[str, Any], key: str = "id") -> M:
+    """Rebuild a record, leaving out storage-only fields such as a message's `changed_at`."""
+    fields = {name: doc[name] for name in model.model_fields if name in doc}
+    if key in model.model_fields:
+        fields[key] = doc["_id"]
+    return model.model_validate(fields)
+
+
+def _changed(record: M, changes: Mapping[str, Any]) -> tuple[M, Doc]:
+    """The validated new record and the `$set` document for the changed fields."""
+    new = type(record).model_validate({**record.model_dump(), **changes})
+    return new, new.model_dump(include=set(changes))
+
+
+class MongoStore(Store):
+    def __init__(
+        self, url: str, database: str = "linli", *, server_selection_timeout_ms: int = 5000
+    ) -> None:
+        self._url = url
+        self._database = database
+        self._server_selection_timeout_ms = server_selection_timeout_ms
+        self._codec: CodecOptions[Doc] = CodecOptions(tz_aware=True, tzinfo=UTC)
+        self._client: AsyncMongoClient[Doc] | None = None
+        self._room_locks: dict[str, asyncio.Lock] = {}
+
+    # ---- plumbing ---------------------------------------------------------------------
+    def _db(self) -> AsyncDatabase[Doc]:
+        if self._client is None:
+            raise Unavailable("the MongoDB store is closed")
+        return self._client[self._database]
+
+    def _col(self, name: str) -> AsyncCollection[Doc]:
+        return self._db()[name]
+
+    async def _one(self, name: str, model: type[M], query: Doc, key: str = "id") -> M | None:
+        with _translated_errors():
+            doc = await self._col(name).find_one(query)
+        return None if doc is None else _from_doc(model, doc, key)
+
+    async def _many(
+        self,
+        name: str,
+        model: type[M],
+        query: Doc,
+        sort: list[tuple[str, int]] | None = None,
+        limit: int = 0,
+        key: str = "id",
+    ) -> list[M]:
+        with _translated_errors():
+            docs = await self._col(name).find(query, sort=sort, limit=limit).to_list()
+        return [_from_doc(model, doc, key) for doc in docs]
+
+    async def _insert(self, name: str, doc: Doc) -> None:
+        with _translated_errors():
+            await self._col(name).insert_one(doc)
+
+    async def _set(self, name: str, query: Doc, fields: Doc) -> Doc | None:
+        """Set fields on the document matching `query`; return it as stored afterwards."""
+        with _translated_errors():
+            return await self._col(name).find_one_and_update(
+                query, {"$set": fields}, return_document=ReturnDocument.AFTER
+            )
+
+    def _as_stored(self, doc: Doc) -> Doc:
+        """The document as a read would return it (millisecond datetimes, lists)."""
+        return bson.decode(bson.encode(doc), codec_options=self._codec)
+
+    # ---- lifecycle --------------------------------------------------------------------
+    async def open(self) -> None:
+        if self._client is not None:
+            return
+        self._client = AsyncMongoClient(
+            self._url,
+            serverSelectionTimeoutMS=self._server_selection_timeout_ms,
+            tz_aware=True,
+            tzinfo=UTC,
+        )
+        try:
+            with _translated_errors():
+                for name, indexes in INDEXES.items():
+                    await self._col(name).create_indexes(indexes)
+        except Unavailable:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()
+
+    async def ping(self) -> None:
+        with _translated_errors():
+            await self._db().command("ping")
+
+    # ---- hierarchy and rooms -------------------------------------------------------------
+    async def add_unit(self, unit: Unit) -> None:
+        await self._insert("units", _to_doc(unit))
+
+    async def get_unit(self, unit_id: str) -> Unit | None:
+        return await self._one("units", Unit, {"_id": unit_id})
+
+    async def list_units(self, kind: UnitKind, parent_id: str | None = None) -> list[Unit]:
+        query: Doc = {"kind": kind}
+        if parent_id is not None:
+            query["parent_id"] = parent_id
+        return await self._many("units", Unit, query, sort=[("_id", ASCENDING)])
+
+    async def add_room(self, room: Room) -> None:
+        await self._insert("rooms", _to_doc(room))
+
+    async def get_room(self, room_id: str) -> Room | None:
+        return await self._one("rooms", Room, {"_id": room_id})
+
+    async def list_rooms(self, community_id: str) -> list[Room]:
+        query = {"community_id": community_id}
+        return await self._many("rooms", Room, query, sort=[("_id", ASCENDING)])
+
+    # ---- users and sessions ---------------------------------------------------------------
+    async def add_user(self, user: User) -> None:
+        await self._insert("users", _to_doc(user))
+
+    async def get_user(self, user_id: str) -> User | None:
+        return await self._one("users", User, {"_id": user_id})
+
+    async def get_users(self, user_ids: Sequence[str]) -> list[User]:
+        if not user_ids:
+            return []
+        return await self._many("users", User, {"_id": {"$in": list(user_ids)}})
+
+    async def get_user_by_phone(self, phone: str) -> User | None:
+        return await self._one("users", User, {"phone": phone})
+
+    async def update_user(self, user_id: str, changes: Mapping[str, Any]) -> User:
+        old = await self.get_user(user_id)
+        if old is None:
+            raise NotFound(f"no user {user_id}")
+        new, fields = _changed(old, changes)
+        if not fields:
+            return new
+        doc = await self._set("users", {"_id": user_id}, fields)
+        if doc is None:
+            raise NotFound(f"no user {user_id}")
+        return _from_doc(User, doc)
+
+    async def list_users(
+        self,
+        *,
+        community_id: str | None = None,
+        grid_id: str | None = None,
+        status: str | None = None,
+        role: str | None = None,
+        limit: int = 500,
+    ) -> list[User]:
+        filters = {
+            "community_id": community_id,
+            "grid_ids": grid_id,
+            "status": status,
+            "role": role,
+        }
+        query = {field: value for field, value in filters.items() if value is not None}
+        return await self._many("users", User, query, sort=[("_id", ASCENDING)], limit=limit)
+
+    async def add_session(self, session: Session) -> None:
+        await self._insert("sessions", _to_doc(session))
+
+    async def get_session_by_digest(self, token_digest: str) -> Session | None:
+        return await self._one("sessions", Session, {"token_digest": token_digest})
+
+    async def revoke_sessions(
+        self, user_id: str, at: datetime, only: str | None = None, keep: str | None = None
+    ) -> list[str]:
+        which: Doc = {}
+        if only is not None:
+            which["$eq"] = only
+        if keep is not None:
+            which["$ne"] = keep
+        query: Doc = {"user_id": user_id, "revoked_at": None}
+        if which:
+            query["_id"] = which
+        sessions = self._col("sessions")
+        with _translated_errors():
+            ids = [str(doc["_id"]) for doc in await sessions.find(query, ["_id"]).to_list()]
+            if ids:
+                await sessions.update_many(
+                    {"_id": {"$in": ids}, "revoked_at": None}, {"$set": {"revoked_at": at}}
+                )
+        return ids
+
+    # ---- join codes -----------------------------------------------------------------------
+    async def add_join_code(self, code: JoinCode) -> None:
+        await self._insert("join_codes", _to_doc(code, key="code"))
+
+    async def get_join_code(self, code: str) -> JoinCode | None:
+        return await self._one("join_codes", JoinCode, {"_id": code}, key="code")
+
+    async def list_join_codes(self, grid_id: str) -> list[JoinCode]:
+        query = {"grid_id": grid_id}
+        sort = [("_id", ASCENDING)]
+        return await self._many("join_codes", JoinCode, query, sort=sort, key="code")
+
+    async def revoke_join_code(self, code: str, at: datetime) -> JoinCode | None:
+        doc = await self._set("join_codes", {"_id": code, "revoked_at": None}, {"revoked_at": at})
+        if doc is not None:
+            return _from_doc(JoinCode, doc, key="code")
+        return await self.get_join_code(code)
+
+    # ---- messages -------------------------------------------------------------------------
+    async def append_message(self, new: NewMessage) -> tuple[Message, bool]:
+        # The lock only spares this process's own appends from racing each other; the
+        # unique indexes keep other processes correct.
+        lock = self._room_locks.setdefault(new.room_id, asyncio.Lock())
+        async with lock:
+            with _translated_errors():
+                return await self._append(new)
+
+    async def _append(self, new: NewMessage) -> tuple[Message, bool]:
+        messages = self._col("messages")
+        for attempt in range(APPEND_ATTEMPTS):
+            seq = await self._max_seq(new.room_id) + 1
+            doc = _to_doc(
+                Message.model_validate(
+                    {**new.model_dump(), "seq": seq, "updated_at": new.created_at}
+                )
+            )
+            try:
+                await messages.insert_one(doc)
+            except DuplicateKeyError as exc:
+                if _duplicate_index(exc) != SEQ_INDEX:
+                    return await self._existing(new, exc), False
+                await _back_off(attempt)
+                continue
+            return _from_doc(Message, self._as_stored(doc)), True
+        raise Unavailable(f"could not assign a sequence number in room {new.room_id}")
+
+    async def _max_seq(self, room_id: str) -> int:
+        last = await self._col("messages").find_one(
+            {"room_id": room_id}, ["seq"], sort=[("seq", DESCENDING)]
+        )
+        return 0 if last is None else int(last["seq"])
+
+    async def _existing(self, new: NewMessage, exc: DuplicateKeyError) -> Message:
+        query = {"room_id": new.room_id, "sender_id": new.sender_id, "client_id": new.client_id}
+        doc = await self._col("messages").find_one(query)
+        if doc is None:
+            raise exc
+        return _from_doc(Message, doc)
+
+    async def get_message(self, message_id: str) -> Message | None:
+        return await self._one("messages", Message, {"_id": message_id})
+
+    async def history(self, room_id: str, before_seq: int | None, limit: int) -> list[Message]:
+        query: Doc = {"room_id": room_id}
+        if before_seq is not None:
+            query["seq"] = {"$lt": before_seq}
+        page = await self._many("messages", Message, query, sort=[("seq", DESCENDING)], limit=limit)
+        page.reverse()
+        return page
+
+    async def messages_after(self, room_id: str, after_seq: int, limit: int) -> list[Message]:
+        query = {"room_id": room_id, "seq": {"$gt": after_seq}}
+        return await self._many("messages", Message, query, sort=[("seq", ASCENDING)], limit=limit)
+
+    async def changed_since(
+        self, room_id: str, up_to_seq: int, since: datetime, limit: int
+    ) -> list[Message]:
+        query = {"room_id": room_id, "changed_at": {"$gt": since}, "seq": {"$lte": up_to_seq}}
+        return await self._many("messages", Message, query, sort=[("seq", ASCENDING)], limit=limit)
+
+    async def update_message(self, message_id: str, changes: Mapping[str, Any]) -> Message:
+        old = await self.get_message(message_id)
+        if old is None:
+            raise NotFound(f"no message {message_id}")
+        new, fields = _changed(old, changes)
+        doc = await self._set(
+            "messages", {"_id": message_id}, {**fields, "changed_at": new.updated_at}
+        )
+        if doc is None:
+            raise NotFound(f"no message {message_id}")
+        return _from_doc(Message, doc)
+
+    async def last_seqs(self, room_ids: Sequence[str]) -> dict[str, int]:
+        if not room_ids:
+            return {}
+        pipeline: list[Doc] = [
+            {"$match": {"room_id": {"$in": list(room_ids)}}},
+            {"$sort": {"room_id": ASCENDING, "seq": DESCENDING}},
+            {"$group": {"_id": "$room_id", "seq": {"$first": "$seq"}}},
+        ]
+        with _translated_errors():
+            cursor = await self._col("messages").aggregate(pipeline)
+            found = {str(doc["_id"]): int(doc["seq"]) for doc in await cursor.to_list()}
+        return {room_id: found.get(room_id, 0) for room_id in room_ids}
+
+    # ---- read markers and mutes -------------------------------------------------------------
+    async def mark_read(self, user_id: str, room_id: str, seq: int) -> int:
+        with _translated_errors():
+            doc = await self._col("read_markers").find_one_and_update(
+                {"user_id": user_id, "room_id": room_id},
+                {"$max": {"seq": seq}},
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
+        if doc is None:
+            raise Unavailable("MongoDB returned no read marker after an upsert")
+        return int(doc["seq"])
+
+    async def read_markers(self, user_id: str) -> dict[str, int]:
+        with _translated_errors():
+            docs = await self._col("read_markers").find({"user_id": user_id}).to_list()
+        return {str(doc["room_id"]): int(doc["seq"]) for doc in docs}
+
+    async def set_mute(self, mute: Mute) -> None:
+        with _translated_errors():
+            await self._col("mutes").replace_one(
+                {"room_id": mute.room_id, "user_id": mute.user_id}, mute.model_dump(), upsert=True
+            )
+
+    async def get_mute(self, room_id: str, user_id: str) -> Mute | None:
+        return await self._one("mutes", Mute, {"room_id": room_id, "user_id": user_id})
