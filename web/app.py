@@ -58,14 +58,13 @@ def make_sio(settings: Settings) -> socketio.AsyncServer:
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     response = await handler(request)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if response.content_type == "text/html":
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
     return response
 
 
 async def index(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC / "index.html")
+    return web.FileResponse(STATIC / "index.html", headers={
+        "Content-Security-Policy": CSP, "Content-Type": "text/html; charset=utf-8"})
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
