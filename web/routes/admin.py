@@ -75,9 +75,10 @@ async def list_residents(request: web.Request) -> web.Response:
     status = request.query.get("status")
     if status not in (None, "pending", "verified", "rejected", "removed"):
         raise Invalid("unknown status / 状态无效")
+    if actor.community_id is None:
+        raise Forbidden("residents are managed by their community / 居民由所属社区管理")
     users = await services(request).store.list_users(
-        community_id=actor.community_id or "-", grid_id=request.query.get("grid_id"),
-        status=status)
+        community_id=actor.community_id, grid_id=request.query.get("grid_id"), status=status)
     visible = [u for u in users if u.role in ("resident", "enterprise") and can_verify(actor, u)]
     return reply({"residents": [user_view(u, full=True) for u in visible]})
 
