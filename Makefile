@@ -22,11 +22,16 @@ venv: $(VENV)/.installed  ## create .venv with linli and its dev tools
 
 # mongoeco (the MongoDB wire test server) needs Python >= 3.13, in a venv of its own.
 $(MONGO_VENV)/.installed:
-	@py313=$$(command -v python3.13 || ls -d $$HOME/.pyenv/versions/3.13*/bin/python 2>/dev/null | head -n1); \
+	@py313=""; \
+	for candidate in python3.13 python3.14 $$HOME/.pyenv/versions/3.1[3-9]*/bin/python; do \
+	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null; then \
+	    py313=$$candidate; break; fi; \
+	done; \
 	if [ -z "$$py313" ]; then \
-	  echo "!! No Python 3.13 found: the MongoDB backend tests will be SKIPPED (install python3.13 to run them)"; \
+	  echo "!! No Python >= 3.13 found: the MongoDB backend tests will be SKIPPED (install python3.13 to run them)"; \
 	else \
-	  $$py313 -m venv $(MONGO_VENV) && \
+	  echo "mongoeco wire server: using $$py313"; \
+	  "$$py313" -m venv $(MONGO_VENV) && \
 	  $(MONGO_VENV)/bin/pip install --quiet 'mongoeco[wire]==$(MONGOECO_VERSION)' && touch $@; \
 	fi
 
