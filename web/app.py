@@ -14,6 +14,7 @@ from chat.auth import Secrets
 from chat.clock import Clock, SystemClock
 from chat.namespace import ChatNamespace
 from chat.realtime.fanout import SocketIOFanout
+from chat.realtime.manager import DirectEmitManager, DirectEmitRedisManager
 from chat.realtime.presence import PresenceBatcher
 from chat.realtime.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from chat.realtime.registry import MemoryRegistry, RedisRegistry, SocketRegistry
@@ -41,7 +42,9 @@ def make_store(settings: Settings) -> Store:
 
 
 def make_sio(settings: Settings) -> socketio.AsyncServer:
-    manager = socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None
+    # Broadcasts without a task per recipient (DESIGN §9); same semantics as the library's.
+    manager: socketio.AsyncManager = DirectEmitRedisManager(settings.redis_url) \
+        if settings.redis_url else DirectEmitManager()
     return socketio.AsyncServer(
         async_mode="aiohttp",
         client_manager=manager,
