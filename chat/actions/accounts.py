@@ -21,22 +21,27 @@ LOGIN_RATE = 5 / 60  # failed attempts forgiven per second, per phone number
 LOGIN_BURST = 5
 
 
+async def _require_free_phone(services: Services, phone: str) -> None:
+    """A friendly early answer; the store's unique index still decides races."""
+    if await services.store.get_user_by_phone(phone) is not None:
+        raise Conflict("this phone number is already registered / 该手机号已注册")
+
+
 async def register(services: Services, form: Register) -> User:
     code = await services.store.get_join_code(form.join_code.upper())
     if code is None or code.revoked_at is not None:
         raise Invalid("unknown or revoked join code / 邀请码无效或已作废")
     grid = await require_unit(services, code.grid_id, "grid")
+    await _require_free_phone(services, form.phone)
     digest = services.secrets.digest("id-card", form.id_card.upper()) if form.id_card else None
     user = User(
         id=new_id("u"), phone=form.phone, name=form.name,
         role=cast(Role, form.kind), status="pending",
-        password_hash=services.secrets.hash_password(form.password),
+        password_hash=await services.secrets.hash_password(form.password),
         created_at=services.clock.now(),
         address=Address(building=form.building, unit=form.unit, room=form.room),
         community_id=grid.parent_id, grid_ids=(grid.id,), id_card_digest=digest,
     )
-    if await services.store.get_user_by_phone(form.phone) is not None:
-        raise Conflict("this phone number is already registered / 该手机号已注册")
     await services.store.add_user(user)
     log.info("registered %s %s in grid %s (pending)", user.role, user.id, grid.id)
     return user
@@ -50,14 +55,15 @@ async def login(services: Services, phone: str, password: str) -> tuple[str, Use
     if wait:
         raise RateLimited("too many failed log-ins / 登录失败次数过多，请稍后再试", wait)
     user = await services.store.get_user_by_phone(phone)
-    if user is None or not services.secrets.verify_password(user.password_hash, password):
+    stored_hash = user.password_hash if user is not None else None
+    if not await services.secrets.verify_password(stored_hash, password) or user is None:
         await services.limiter.hit(key, LOGIN_RATE, LOGIN_BURST)
         raise Unauthorized("wrong phone number or password / 手机号或密码错误")
     if user.status in ("rejected", "removed"):
         raise Forbidden(f"this account is {user.status} / 账号不可用")
     if services.secrets.needs_rehash(user.password_hash):
         user = await services.store.update_user(
-            user.id, {"password_hash": services.secrets.hash_password(password)})
+            user.id, {"password_hash": await services.secrets.hash_password(password)})
     token = services.secrets.new_token()
     now = services.clock.now()
     session = Session(id=new_id("s"), user_id=user.id,
@@ -91,10 +97,10 @@ async def logout(services: Services, user: User, session: Session) -> None:
 async def change_password(
     services: Services, user: User, session: Session, old: str, new: str
 ) -> None:
-    if not services.secrets.verify_password(user.password_hash, old):
+    if not await services.secrets.verify_password(user.password_hash, old):
         raise Forbidden("the current password is wrong / 原密码错误")
     await services.store.update_user(user.id,
-                                     {"password_hash": services.secrets.hash_password(new)})
+                                     {"password_hash": await services.secrets.hash_password(new)})
     revoked = await services.store.revoke_sessions(user.id, services.clock.now(),
                                                    keep=session.id)
     await services.fanout.end_sessions(user.id, revoked, "password_changed")
@@ -159,15 +165,14 @@ async def create_staff(services: Services, actor: User | None, form: CreateStaff
         raise Invalid("grid not in this community / 网格不属于该社区")
     if form.role == "worker" and not form.grid_ids:
         raise Invalid("a grid worker needs at least one grid / 网格员至少负责一个网格")
+    await _require_free_phone(services, form.phone)
     user = User(
         id=new_id("u"), phone=form.phone, name=form.name, role=cast(Role, form.role),
-        status="verified", password_hash=services.secrets.hash_password(form.password),
+        status="verified", password_hash=await services.secrets.hash_password(form.password),
         created_at=services.clock.now(), unit_id=unit.id,
         community_id=unit.id if expected == "community" else None,
         grid_ids=tuple(form.grid_ids),
     )
-    if await services.store.get_user_by_phone(form.phone) is not None:
-        raise Conflict("this phone number is already registered / 该手机号已注册")
     await services.store.add_user(user)
     log.info("created %s %s in %s", user.role, user.id, unit.id)
     return user
