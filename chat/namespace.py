@@ -13,7 +13,7 @@ import socketio
 from pydantic import BaseModel, ValidationError
 
 from chat.actions import messages
-from chat.actions.accounts import authenticate
+from chat.actions.accounts import active_user, authenticate
 from chat.actions.rooms import member_room_ids
 from chat.errors import DomainError, Invalid, NotFound, TooLarge, Unauthorized, Unavailable
 from chat.models import User
@@ -134,7 +134,4 @@ class ChatNamespace:
 
     async def _current_user(self, sid: str) -> User:
         state = await self._sio.get_session(sid)
-        user = await self._services.store.get_user(state["user_id"])
-        if user is None or user.status in ("rejected", "removed"):
-            raise Unauthorized("account not active / 账号不可用")
-        return user
+        return await active_user(self._services, state["user_id"])

@@ -133,7 +133,7 @@ async def _unit_add(services: Services, args: argparse.Namespace) -> Any:
 
 
 async def _unit_list(services: Services, args: argparse.Namespace) -> Any:
-    units = await services.store.list_units(cast(UnitKind, args.kind), args.parent)
+    units = await hierarchy.list_units(services, cast(UnitKind, args.kind), args.parent)
     return [unit_view(u) for u in units]
 
 

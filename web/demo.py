@@ -64,7 +64,7 @@ async def _hierarchy(services: Services) -> tuple[Unit, list[Unit]]:
 
 async def seed_demo(services: Services, data_dir: Path) -> list[dict[str, Any]] | None:
     """Seed an empty store; returns the accounts, or None when data already exists."""
-    if await services.store.list_units("district"):
+    if await hierarchy.list_units(services, "district", None):
         return None
     fixed = os.environ.get("LINLI_DEMO_PASSWORD") or (
         services.settings.demo_password.get_secret_value()

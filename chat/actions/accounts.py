@@ -176,3 +176,31 @@ async def create_staff(services: Services, actor: User | None, form: CreateStaff
     await services.store.add_user(user)
     log.info("created %s %s in %s", user.role, user.id, unit.id)
     return user
+
+
+async def active_user(services: Services, user_id: str) -> User:
+    """The user behind a live socket, re-read so removals and verifications apply at once."""
+    user = await services.store.get_user(user_id)
+    if user is None or user.status in ("rejected", "removed"):
+        raise Unauthorized("account not active / 账号不可用")
+    return user
+
+
+async def list_residents(
+    services: Services, actor: User, grid_id: str | None, status: str | None
+) -> list[User]:
+    """The residents this staff member may verify and manage (the verification queue)."""
+    if actor.community_id is None:
+        raise Forbidden("residents are managed by their community / 居民由所属社区管理")
+    users = await services.store.list_users(community_id=actor.community_id, grid_id=grid_id,
+                                            status=status)
+    return [u for u in users if u.role in ("resident", "enterprise") and can_verify(actor, u)]
+
+
+async def find_user(services: Services, viewer: User, user_id: str) -> tuple[User, bool]:
+    """A user of the viewer's community, and whether the viewer may see their real details."""
+    user = await services.store.get_user(user_id)
+    if user is None or user.community_id != viewer.community_id:
+        raise NotFound("no such user / 用户不存在")
+    full = viewer.id == user.id or (viewer.is_staff and viewer.status == "verified")
+    return user, full

@@ -7,10 +7,9 @@ from typing import cast
 from aiohttp import web
 
 from chat.actions import accounts, hierarchy
-from chat.errors import Forbidden, Invalid, NotFound
+from chat.errors import Forbidden, Invalid
 from chat.models import UnitKind
 from chat.payloads import CreateStaff, CreateUnit, RemoveResident, SetPartyMember, Verify
-from chat.permissions import can_verify
 from chat.views import join_code_view, unit_view, user_view
 from web.http import body, current, reply, services, staff
 
@@ -75,21 +74,15 @@ async def list_residents(request: web.Request) -> web.Response:
     status = request.query.get("status")
     if status not in (None, "pending", "verified", "rejected", "removed"):
         raise Invalid("unknown status / 状态无效")
-    if actor.community_id is None:
-        raise Forbidden("residents are managed by their community / 居民由所属社区管理")
-    users = await services(request).store.list_users(
-        community_id=actor.community_id, grid_id=request.query.get("grid_id"), status=status)
-    visible = [u for u in users if u.role in ("resident", "enterprise") and can_verify(actor, u)]
-    return reply({"residents": [user_view(u, full=True) for u in visible]})
+    users = await accounts.list_residents(services(request), actor,
+                                          request.query.get("grid_id"), status)
+    return reply({"residents": [user_view(u, full=True) for u in users]})
 
 
 @routes.get("/api/v1/users/{user_id}")
 async def get_user(request: web.Request) -> web.Response:
     viewer, _ = await current(request)
-    user = await services(request).store.get_user(request.match_info["user_id"])
-    if user is None or user.community_id != viewer.community_id:
-        raise NotFound("no such user / 用户不存在")
-    full = viewer.id == user.id or (viewer.is_staff and viewer.status == "verified")
+    user, full = await accounts.find_user(services(request), viewer, request.match_info["user_id"])
     return reply({"user": user_view(user, full=full)})
 
 
