@@ -1,6 +1,6 @@
 """Fan-out benchmark: linli against a bare python-socketio broadcast server, same harness.
 
-    python -m bench.fanout --clients 1000 --messages 200 --processes 2 --target both
+    python -m bench.fanout --clients 1000 --messages 200 --processes 1 --target both
 
 N real Socket.IO clients (WebSocket) in one room, spread over P client processes; one sender
 sends M messages into the room; every client times every delivery. Loopback only."""

@@ -105,8 +105,8 @@ async def send_message(services: Services, user: User, payload: SendMessage) -> 
         if message.text != text:
             raise Conflict("client_id already used for another message / 消息编号重复")
         return view
-    await services.store.mark_read(user.id, room.id, message.seq)
     await services.fanout.emit("message:new", view, room.id)
+    await services.store.mark_read(user.id, room.id, message.seq)  # not on the delivery path
     return view
 
 

@@ -136,20 +136,22 @@ async function openRoom(id) {
 async function sync() {
   const cursors = {};
   for (const r of state.rooms.values()) cursors[r.id] = r.loaded ? r.seen : r.lastSeq;
-  const payload = { cursors };
-  if (state.since !== null) payload.since = state.since;
-  let more = true;
-  while (more) {
+  const since = state.since;
+  let pending = cursors;
+  while (Object.keys(pending).length > 0) {
+    const payload = { cursors: pending };
+    if (since !== null) payload.since = since;
     const result = await emit("room:sync", payload);
     state.since = result.server_time;
-    more = false;
+    const next = {};  // only rooms with more to fetch go round again
     for (const [id, data] of Object.entries(result.rooms)) {
       const r = room(id);
       if (r.loaded) addMessages(id, data.messages.concat(data.changed));
       else { r.lastSeq = Math.max(r.lastSeq, ...data.messages.map((m) => m.seq));
              r.unread += data.messages.filter((m) => m.sender.id !== state.user.id).length; }
-      if (data.has_more) { more = true; cursors[id] = data.messages[data.messages.length - 1].seq; }
+      if (data.has_more) next[id] = data.messages[data.messages.length - 1].seq;
     }
+    pending = next;
   }
   renderRooms();
 }
