@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from chat.models import JoinCode, Message, Mute, NewMessage, Room, Session, Unit, UnitKind, User
+from moderation.models import AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
 
 
 class Store(ABC):
@@ -141,3 +142,60 @@ class Store(ABC):
 
     @abstractmethod
     async def get_mute(self, room_id: str, user_id: str) -> Mute | None: ...
+
+    # ---- tickets ----------------------------------------------------------------------------
+    @abstractmethod
+    async def add_ticket(self, ticket: Ticket) -> Ticket:
+        """Store with the community's next running `number` (the given one is ignored)."""
+
+    @abstractmethod
+    async def get_ticket(self, ticket_id: str) -> Ticket | None: ...
+
+    @abstractmethod
+    async def save_ticket(self, ticket: Ticket) -> None:
+        """Replace the stored ticket whose version is `ticket.version - 1`; raise Conflict when
+        someone else changed it first, NotFound when it does not exist."""
+
+    @abstractmethod
+    async def find_tickets(self, query: TicketQuery) -> tuple[list[Ticket], int]:
+        """One page, newest first, and the number of all matching tickets."""
+
+    @abstractmethod
+    async def ticket_for_message(self, message_id: str) -> Ticket | None:
+        """The newest ticket that links this message."""
+
+    # ---- flags, audit log and community configuration --------------------------------------
+    @abstractmethod
+    async def add_flag(self, flag: Flag) -> None: ...
+
+    @abstractmethod
+    async def get_flag(self, flag_id: str) -> Flag | None: ...
+
+    @abstractmethod
+    async def save_flag(self, flag: Flag) -> None: ...
+
+    @abstractmethod
+    async def list_flags(self, room_ids: Sequence[str], open_only: bool, limit: int) -> list[Flag]:
+        """Flags of these rooms, newest first."""
+
+    @abstractmethod
+    async def add_audit(self, entry: AuditEntry) -> None: ...
+
+    @abstractmethod
+    async def list_audit(
+        self,
+        *,
+        community_id: str | None,
+        action: str | None = None,
+        actor_id: str | None = None,
+        target_id: str | None = None,
+        before: datetime | None = None,
+        limit: int = 100,
+    ) -> list[AuditEntry]:
+        """Newest first; `community_id` None means every community."""
+
+    @abstractmethod
+    async def get_community_config(self, community_id: str) -> CommunityConfig | None: ...
+
+    @abstractmethod
+    async def put_community_config(self, config: CommunityConfig) -> None: ...
