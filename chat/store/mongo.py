@@ -2,7 +2,8 @@
 
 Records are stored as their `model_dump()` with `_id` = the record's key. Message `seq` is
 gapless without a counter: an insert takes the room's current max + 1, and the unique
-(room_id, seq) index turns a race with another process into a jittered retry."""
+(room_id, seq) index turns a race with another process into a jittered retry; a ticket's
+per-community `number` is assigned the same way."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from chat.errors import Conflict, NotFound, Unavailable
 from chat.models import JoinCode, Message, Mute, NewMessage, Room, Session, Unit, UnitKind, User
 from chat.store.base import Store
+from moderation.models import LEVELS, OPEN, AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
 
 M = TypeVar("M", bound=BaseModel)
 Doc = dict[str, Any]
@@ -32,6 +34,7 @@ APPEND_ATTEMPTS = 64
 BACK_OFF_CAP = 0.05  # seconds
 SEQ_INDEX = "room_seq"
 CLIENT_ID_INDEX = "room_sender_client"
+NUMBER_INDEX = "community_number"
 
 INDEXES: dict[str, list[IndexModel]] = {
     "units": [IndexModel([("kind", ASCENDING), ("parent_id", ASCENDING)])],
@@ -57,7 +60,21 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "read_markers": [IndexModel([("user_id", ASCENDING), ("room_id", ASCENDING)], unique=True)],
     "mutes": [IndexModel([("room_id", ASCENDING), ("user_id", ASCENDING)], unique=True)],
+    "tickets": [
+        IndexModel(
+            [("community_id", ASCENDING), ("number", ASCENDING)], unique=True, name=NUMBER_INDEX
+        ),
+        IndexModel([("community_id", ASCENDING), ("status", ASCENDING), ("created_at", ASCENDING)]),
+        IndexModel([("status", ASCENDING), ("due_at", ASCENDING)]),
+        IndexModel([("reporter_id", ASCENDING), ("created_at", ASCENDING)]),
+        IndexModel([("message_ids", ASCENDING), ("created_at", ASCENDING)]),
+    ],
+    "flags": [
+        IndexModel([("room_id", ASCENDING), ("handled_at", ASCENDING), ("created_at", ASCENDING)])
+    ],
+    "audit": [IndexModel([("community_id", ASCENDING), ("at", ASCENDING)])],
 }
+NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]
 
 
 @contextmanager
@@ -80,7 +97,8 @@ def _duplicate_index(exc: DuplicateKeyError) -> str:
 
 
 async def _back_off(attempt: int) -> None:
-    """Jittered exponential back-off, so processes racing for one room's next seq take turns."""
+    """Jittered exponential back-off, so processes racing for the next seq or ticket number
+    take turns."""
     await asyncio.sleep(random.uniform(0, min(BACK_OFF_CAP, 0.001 * 2**attempt)))
 
 
@@ -308,7 +326,7 @@ class MongoStore(Store):
     async def _append(self, new: NewMessage) -> tuple[Message, bool]:
         messages = self._col("messages")
         for attempt in range(APPEND_ATTEMPTS):
-            seq = await self._max_seq(new.room_id) + 1
+            seq = await self._max("messages", {"room_id": new.room_id}, "seq") + 1
             doc = _to_doc(
                 Message.model_validate(
                     {**new.model_dump(), "seq": seq, "updated_at": new.created_at}
@@ -324,11 +342,9 @@ class MongoStore(Store):
             return _from_doc(Message, self._as_stored(doc)), True
         raise Unavailable(f"could not assign a sequence number in room {new.room_id}")
 
-    async def _max_seq(self, room_id: str) -> int:
-        last = await self._col("messages").find_one(
-            {"room_id": room_id}, ["seq"], sort=[("seq", DESCENDING)]
-        )
-        return 0 if last is None else int(last["seq"])
+    async def _max(self, name: str, query: Doc, field: str) -> int:
+        last = await self._col(name).find_one(query, [field], sort=[(field, DESCENDING)])
+        return 0 if last is None else int(last[field])
 
     async def _existing(self, new: NewMessage, exc: DuplicateKeyError) -> Message:
         query = {"room_id": new.room_id, "sender_id": new.sender_id, "client_id": new.client_id}
@@ -409,3 +425,135 @@ class MongoStore(Store):
 
     async def get_mute(self, room_id: str, user_id: str) -> Mute | None:
         return await self._one("mutes", Mute, {"room_id": room_id, "user_id": user_id})
+
+    # ---- tickets ----------------------------------------------------------------------------
+    async def add_ticket(self, ticket: Ticket) -> Ticket:
+        tickets = self._col("tickets")
+        with _translated_errors():
+            for attempt in range(APPEND_ATTEMPTS):
+                scope = {"community_id": ticket.community_id}
+                number = await self._max("tickets", scope, "number") + 1
+                doc = _to_doc(ticket.model_copy(update={"number": number}))
+                try:
+                    await tickets.insert_one(doc)
+                except DuplicateKeyError as exc:
+                    if _duplicate_index(exc) != NUMBER_INDEX:
+                        raise
+                    await _back_off(attempt)
+                    continue
+                return _from_doc(Ticket, self._as_stored(doc))
+        raise Unavailable(f"could not assign a ticket number in community {ticket.community_id}")
+
+    async def get_ticket(self, ticket_id: str) -> Ticket | None:
+        return await self._one("tickets", Ticket, {"_id": ticket_id})
+
+    async def save_ticket(self, ticket: Ticket) -> None:
+        tickets = self._col("tickets")
+        with _translated_errors():
+            result = await tickets.replace_one(
+                {"_id": ticket.id, "version": ticket.version - 1}, _to_doc(ticket)
+            )
+            if result.matched_count:
+                return
+            if await tickets.find_one({"_id": ticket.id}, ["_id"]) is None:
+                raise NotFound(f"no ticket {ticket.id}")
+        raise Conflict("the ticket was changed meanwhile / 工单已被他人更新，请刷新")
+
+    async def find_tickets(self, query: TicketQuery) -> tuple[list[Ticket], int]:
+        where = _ticket_where(query)
+        with _translated_errors():
+            tickets = self._col("tickets")
+            total = await tickets.count_documents(where)
+            docs = await tickets.find(
+                where, sort=NEWEST_FIRST, skip=query.offset, limit=query.limit
+            ).to_list()
+        return [_from_doc(Ticket, doc) for doc in docs], total
+
+    async def ticket_for_message(self, message_id: str) -> Ticket | None:
+        with _translated_errors():
+            doc = await self._col("tickets").find_one(
+                {"message_ids": message_id}, sort=NEWEST_FIRST
+            )
+        return None if doc is None else _from_doc(Ticket, doc)
+
+    # ---- flags, audit log and community configuration --------------------------------------
+    async def add_flag(self, flag: Flag) -> None:
+        await self._insert("flags", _to_doc(flag))
+
+    async def get_flag(self, flag_id: str) -> Flag | None:
+        return await self._one("flags", Flag, {"_id": flag_id})
+
+    async def save_flag(self, flag: Flag) -> None:
+        with _translated_errors():
+            await self._col("flags").replace_one({"_id": flag.id}, _to_doc(flag))
+
+    async def list_flags(self, room_ids: Sequence[str], open_only: bool, limit: int) -> list[Flag]:
+        if not room_ids:
+            return []
+        query: Doc = {"room_id": {"$in": list(room_ids)}}
+        if open_only:
+            query["handled_at"] = None
+        return await self._many("flags", Flag, query, sort=NEWEST_FIRST, limit=limit)
+
+    async def add_audit(self, entry: AuditEntry) -> None:
+        await self._insert("audit", _to_doc(entry))
+
+    async def list_audit(
+        self,
+        *,
+        community_id: str | None,
+        action: str | None = None,
+        actor_id: str | None = None,
+        target_id: str | None = None,
+        before: datetime | None = None,
+        limit: int = 100,
+    ) -> list[AuditEntry]:
+        filters = {
+            "community_id": community_id,
+            "action": action,
+            "actor_id": actor_id,
+            "target_id": target_id,
+            "at": None if before is None else {"$lt": before},
+        }
+        query = {field: value for field, value in filters.items() if value is not None}
+        sort = [("at", DESCENDING), ("_id", DESCENDING)]
+        return await self._many("audit", AuditEntry, query, sort=sort, limit=limit)
+
+    async def get_community_config(self, community_id: str) -> CommunityConfig | None:
+        query = {"_id": community_id}
+        return await self._one("community_config", CommunityConfig, query, key="community_id")
+
+    async def put_community_config(self, config: CommunityConfig) -> None:
+        doc = _to_doc(config, key="community_id")
+        with _translated_errors():
+            await self._col("community_config").replace_one({"_id": doc["_id"]}, doc, upsert=True)
+
+
+def _ticket_where(q: TicketQuery) -> Doc:
+    """The filter for a tickets query; like SQLite's, an empty tuple matches nothing."""
+    clauses: list[Doc] = []
+    for field, values in (
+        ("community_id", q.community_ids),
+        ("grid_id", q.grid_ids),
+        ("status", q.statuses),
+    ):
+        if values is not None:
+            clauses.append({field: {"$in": list(values)}})
+    equal = {
+        "street_id": q.street_id,
+        "district_id": q.district_id,
+        "reporter_id": q.reporter_id,
+        "category": q.category,
+        "urgency": q.urgency,
+        "source": q.source,
+        "assignee_id": q.assignee_id,
+        "level": q.level,
+    }
+    clauses += [{field: value} for field, value in equal.items() if value is not None]
+    if q.min_level is not None:
+        clauses.append({"level": {"$in": list(LEVELS[LEVELS.index(q.min_level) :])}})
+    if q.overdue_at is not None:
+        clauses.append({"status": {"$in": sorted(OPEN)}, "due_at": {"$lte": q.overdue_at}})
+    if q.resolved_before is not None:
+        clauses.append({"status": "resolved", "resolved_at": {"$lte": q.resolved_before}})
+    return {"$and": clauses} if clauses else {}
