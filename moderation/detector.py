@@ -1,0 +1,213 @@
+"""Pure keyword detector (DESIGN.md §7): chat text in, `Detection` out.
+
+A `Detector` owns a private jieba tokenizer loaded with the lexicon's words; after
+construction `detect` only reads immutable tables, so one detector serves every thread.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import islice
+
+import jieba
+from pydantic import BaseModel, ConfigDict
+
+from moderation.categories import Urgency
+from moderation.lexicon import CategoryLexicon, Lexicon
+
+_RANK: dict[Urgency, int] = {"low": 0, "normal": 1, "urgent": 2}
+_CLAUSE_BREAKS = frozenset("。!?;~…\n\r,、")
+_OBJECT, _SYMPTOM, _STRONG = 0, 1, 2
+_BOOST = 5
+
+
+class Detection(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    is_report: bool
+    category: str | None
+    urgency: Urgency
+    score: float
+    matches: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Marker:
+    factor: float
+    terms: frozenset[str]
+    cancelled_by: frozenset[str]
+    unless: frozenset[str]
+
+
+@dataclass
+class _Candidate:
+    """Hits of one category in one message (local to a `detect` call)."""
+
+    hits: list[tuple[int, ...]] = field(default_factory=list)
+    urgency: Urgency = "low"
+    urgent_anywhere: bool = False
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    words: tuple[str, ...]    # canonical (synonyms applied)
+    surface: tuple[str, ...]  # as typed, for the explanation
+    clause: tuple[int, ...]
+
+
+class Detector:
+    """Build once per lexicon (loads jieba's dictionary, ~1 s); `detect` is pure."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer.initialize()
+        self._canon = {v: canon for canon, variants in lexicon.synonyms.items()
+                       for v in variants}
+        self._categories = lexicon.categories
+        roles: dict[str, list[tuple[int, int]]] = {}
+        for index, cat in enumerate(lexicon.categories):
+            for kind, terms in ((_STRONG, cat.strong), (_SYMPTOM, cat.symptoms),
+                                (_OBJECT, cat.objects)):
+                for term in terms:
+                    roles.setdefault(term, []).append((index, kind))
+        self._roles = {t: tuple(r) for t, r in roles.items()}
+        self._blockers = frozenset(lexicon.negations) | frozenset(lexicon.hedges)
+        self._markers = {name: _Marker(m.factor, frozenset(m.terms), frozenset(m.cancelled_by),
+                                       frozenset(m.unless))
+                         for name, m in lexicon.markers.items()}
+        self._single_exclusions = frozenset(e for e in lexicon.exclusions if len(e.split()) == 1)
+        pairs: dict[str, set[str]] = {}
+        for exclusion in lexicon.exclusions:
+            if len(parts := exclusion.split()) == 2:
+                pairs.setdefault(parts[0], set()).add(parts[1])
+        self._pair_exclusions = {k: frozenset(v) for k, v in pairs.items()}
+        # Frequencies come from the pristine dictionary, so the result does not depend on the
+        # order words are added; category terms and vetoes outweigh marker words.
+        vocabulary = self._vocabulary()
+        boosted = set(self._roles) | {w for e in lexicon.exclusions for w in e.split()}
+        freqs = {w: self._tokenizer.suggest_freq(w) * (_BOOST if w in boosted else 1)
+                 for w in sorted(vocabulary)}
+        for word, freq in freqs.items():
+            self._tokenizer.add_word(word, freq)
+
+    def _vocabulary(self) -> set[str]:
+        lex = self.lexicon
+        words = set(lex.words) | set(lex.negations) | set(lex.hedges) | set(self._roles)
+        words |= set(self._canon) | set(lex.synonyms)
+        words |= {w for e in lex.exclusions for w in e.split()}
+        for marker in lex.markers.values():
+            words |= set(marker.terms) | set(marker.cancelled_by) | set(marker.unless)
+        for cat in lex.categories:
+            words |= set(cat.rules.urgent) | set(cat.rules.normal) | set(cat.rules.low)
+        return {w for w in words if len(w) > 1}
+
+    def detect(self, text: str) -> Detection:
+        tokens = self._tokenize(text)
+        live = self._live(tokens)
+        candidates = self._candidates(tokens, live)
+        if not candidates:
+            return Detection(is_report=False, category=None, urgency="low", score=0.0,
+                             matches=())
+        # Danger first: a category with an urgent signal wins over a busier one.
+        index, cand = max(candidates.items(), key=lambda item: (
+            item[1].urgent_anywhere, len(item[1].hits), -item[0]))
+        raw = min(2.0, 1.0 + 0.25 * (len(cand.hits) - 1))
+        score = round(raw * self._modifier(tokens), 3)
+        matches = tuple(dict.fromkeys(tokens.surface[i] for hit in cand.hits for i in hit))
+        if score < self.lexicon.threshold:
+            return Detection(is_report=False, category=None, urgency="low", score=score,
+                             matches=matches)
+        urgency: Urgency = "urgent" if cand.urgent_anywhere else cand.urgency
+        return Detection(is_report=True, category=self._categories[index].name,
+                         urgency=urgency, score=score, matches=matches)
+
+    def _tokenize(self, text: str) -> _Tokens:
+        normal = unicodedata.normalize("NFKC", text).lower()
+        surface = tuple(islice(self._tokenizer.cut(normal, HMM=False), self.lexicon.max_tokens))
+        clause, clauses = 0, []
+        for word in surface:
+            if word in _CLAUSE_BREAKS:
+                clause += 1
+            clauses.append(clause)
+        canon = self._canon
+        return _Tokens(tuple(canon.get(w, w) for w in surface), surface, tuple(clauses))
+
+    def _live(self, tokens: _Tokens) -> list[bool]:
+        """False for tokens covered by an exclusion (手机 … 没电, 火锅)."""
+        words, window = tokens.words, self.lexicon.window
+        live = [w not in self._single_exclusions for w in words]
+        for i, word in enumerate(words):
+            seconds = self._pair_exclusions.get(word)
+            if seconds is None:
+                continue
+            for j in range(i + 1, min(len(words), i + window + 1)):
+                if tokens.clause[j] != tokens.clause[i]:
+                    break
+                if words[j] in seconds:
+                    live[i:j + 1] = [False] * (j + 1 - i)
+                    break
+        return live
+
+    def _blocked(self, tokens: _Tokens, i: int, blockers: frozenset[str]) -> bool:
+        """A negation or hedge (or `blockers`) shortly before token i in the same clause."""
+        start = max(0, i - self.lexicon.negation_window)
+        return any(tokens.words[k] in blockers and tokens.clause[k] == tokens.clause[i]
+                   for k in range(start, i))
+
+    def _candidates(self, tokens: _Tokens, live: list[bool]) -> dict[int, _Candidate]:
+        objects: dict[int, list[int]] = {}
+        found: list[tuple[int, int, int]] = []
+        for i, word in enumerate(tokens.words):
+            roles = self._roles.get(word)
+            if roles is None or not live[i]:
+                continue
+            negated = self._blocked(tokens, i, self._blockers)
+            for cat, kind in roles:
+                if kind == _OBJECT:
+                    objects.setdefault(cat, []).append(i)
+                elif not negated:
+                    found.append((i, cat, kind))
+        candidates: dict[int, _Candidate] = {}
+        used: set[tuple[int, int]] = set()
+        for i, cat, kind in found:
+            if (i, cat) in used:
+                continue
+            hit = (i,) if kind == _STRONG else self._pair(tokens, i, objects.get(cat, []))
+            if hit is None:
+                continue
+            used.add((i, cat))
+            cand = candidates.setdefault(cat, _Candidate())
+            cand.hits.append(hit)
+            lex = self._categories[cat]
+            level = lex.rules.for_hit(tuple(tokens.words[k] for k in hit), lex.default_urgency)
+            cand.urgency = max(cand.urgency, level, key=_RANK.__getitem__)
+        for cat, cand in candidates.items():
+            cand.urgent_anywhere = self._urgent_anywhere(tokens, live, self._categories[cat])
+        return candidates
+
+    def _pair(self, tokens: _Tokens, i: int, objects: list[int]) -> tuple[int, ...] | None:
+        near = [o for o in objects if o != i and abs(o - i) <= self.lexicon.window
+                and tokens.clause[o] == tokens.clause[i]]
+        if not near:
+            return None
+        o = min(near, key=lambda o: abs(o - i))
+        return (o, i) if o < i else (i, o)
+
+    def _urgent_anywhere(self, tokens: _Tokens, live: list[bool], lex: CategoryLexicon) -> bool:
+        urgent = lex.rules.urgent
+        return any(live[i] and w in urgent and not self._blocked(tokens, i, self._blockers)
+                   for i, w in enumerate(tokens.words))
+
+    def _modifier(self, tokens: _Tokens) -> float:
+        present = set(tokens.words)
+        factor = 1.0
+        for marker in self._markers.values():
+            if marker.unless & present or not marker.terms & present:
+                continue
+            if any(w in marker.terms and not self._blocked(tokens, i, marker.cancelled_by)
+                   for i, w in enumerate(tokens.words)):
+                factor *= marker.factor
+        return factor
+

@@ -1,0 +1,123 @@
+"""The detector's lexicon: a TOML file validated by pydantic (DESIGN.md §7)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from moderation.categories import BY_NAME, CATEGORY_NAMES, Urgency
+
+DEFAULT_PATH = Path(__file__).parent / "lexicon" / "default.toml"
+REQUIRED_MARKERS = ("resolved", "question", "notice", "advert")
+
+Term = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^\S+$")]
+Terms = tuple[Term, ...]
+
+
+class LexiconError(ValueError):
+    """A lexicon file that cannot be read or does not validate / 词库文件无效."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class UrgencyRules(_Strict):
+    """`urgent` terms anywhere in the message (not negated) make the report urgent; `normal`
+    and `low` terms set the urgency of the hit they take part in."""
+
+    urgent: Terms = ()
+    normal: Terms = ()
+    low: Terms = ()
+
+    def for_hit(self, terms: tuple[str, ...], default: Urgency) -> Urgency:
+        levels: tuple[tuple[Urgency, Terms], ...] = (
+            ("urgent", self.urgent), ("normal", self.normal), ("low", self.low))
+        for level, words in levels:
+            if any(t in words for t in terms):
+                return level
+        return default
+
+
+class CategoryLexicon(_Strict):
+    name: str
+    objects: Terms = ()
+    symptoms: Terms = ()
+    strong: Terms = ()
+    urgency: Urgency | None = None
+    rules: UrgencyRules = UrgencyRules()
+
+    @model_validator(mode="after")
+    def _known(self) -> CategoryLexicon:
+        if self.name not in BY_NAME:
+            raise ValueError(f"unknown category {self.name!r} / 未知类别; expected one of "
+                             f"{', '.join(CATEGORY_NAMES)}")
+        if not self.strong and not (self.objects and self.symptoms):
+            raise ValueError(f"category {self.name}: needs strong terms or objects + symptoms")
+        return self
+
+    @property
+    def default_urgency(self) -> Urgency:
+        return self.urgency or BY_NAME[self.name].default_urgency
+
+
+class Marker(_Strict):
+    """Words that multiply the score by `factor` (resolved, question, notice, advert, ...).
+    A marker term is ignored when one of `cancelled_by` comes shortly before it (还没修好), and
+    the whole marker is ignored when any `unless` term is in the message."""
+
+    factor: float = Field(ge=0.0, le=1.0)
+    terms: Terms
+    cancelled_by: Terms = ()
+    unless: Terms = ()
+
+
+class Lexicon(_Strict):
+    threshold: float = Field(gt=0.0)
+    window: int = Field(ge=1, le=20)
+    negation_window: int = Field(default=2, ge=1, le=10)
+    max_tokens: int = Field(default=400, ge=10)
+    words: Terms = ()
+    negations: Terms = ()
+    hedges: Terms = ()
+    exclusions: tuple[str, ...] = ()
+    synonyms: dict[str, Terms] = Field(default_factory=dict)
+    markers: dict[str, Marker]
+    categories: tuple[CategoryLexicon, ...]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Lexicon:
+        names = [c.name for c in self.categories]
+        if missing := [n for n in CATEGORY_NAMES if n not in names]:
+            raise ValueError(f"categories missing / 缺少类别: {', '.join(missing)}")
+        if len(set(names)) != len(names):
+            raise ValueError("a category is listed twice / 类别重复")
+        if missing := [m for m in REQUIRED_MARKERS if m not in self.markers]:
+            raise ValueError(f"markers missing / 缺少标记: {', '.join(missing)}")
+        for exclusion in self.exclusions:
+            if not 1 <= len(exclusion.split()) <= 2:
+                raise ValueError(f"exclusion {exclusion!r}: one or two words / 一个或两个词")
+        return self
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """Read and validate a lexicon file; None means the packaged default."""
+    path = path or DEFAULT_PATH
+    try:
+        with path.open("rb") as fh:
+            data: dict[str, Any] = tomllib.load(fh)
+    except OSError as exc:
+        raise LexiconError(f"{path}: cannot read lexicon / 无法读取词库: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"{path}: not valid TOML / TOML 格式错误: {exc}") from exc
+    try:
+        # JSON mode: strict models still take TOML arrays as tuples.
+        return Lexicon.model_validate_json(json.dumps(data, default=str))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}"
+                             for e in exc.errors())
+        raise LexiconError(f"{path}: invalid lexicon / 词库无效: {problems}") from exc
