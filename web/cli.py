@@ -29,6 +29,7 @@ from chat.views import join_code_view, unit_view, user_view
 from config.settings import Settings, load_settings
 from web.app import create_app, make_store
 from web.demo import format_accounts, seed_demo
+from web.detect_cli import add_detect_parser
 from web.keys import SERVICES
 
 log = logging.getLogger("linli")
@@ -225,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(crev)
     crev.add_argument("code")
     crev.set_defaults(func=_offline(_code_revoke))
+    add_detect_parser(sub)
     return parser
 
 
