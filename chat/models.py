@@ -69,6 +69,8 @@ class User(Record):
     id_card_digest: str | None = None
     verified_by: str | None = None
     verified_at: datetime | None = None
+    removed_from: tuple[str, ...] = Field(default=(), description="rooms a moderator removed "
+                                          "the user from")
 
     @property
     def is_staff(self) -> bool:

@@ -26,7 +26,7 @@ from chat.payloads import (
     SendMessage,
     Typing,
 )
-from chat.permissions import session_room_id, user_room_id
+from chat.permissions import session_room_id, staff_event_rooms, user_room_id
 from chat.realtime.presence import PresenceBatcher
 from chat.services import Services
 
@@ -83,7 +83,8 @@ class ChatNamespace:
         except (Unauthorized, Unavailable) as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.code, exc.to_dict()) from exc
         await self._sio.save_session(sid, {"user_id": user.id, "session_id": session.id})
-        for room in (*rooms, user_room_id(user.id), session_room_id(session.id)):
+        own = (user_room_id(user.id), session_room_id(session.id), *staff_event_rooms(user))
+        for room in (*rooms, *own):
             await self._sio.enter_room(sid, room)
         if first:
             self._presence.changed(user.id, rooms, online=True)

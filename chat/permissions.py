@@ -35,6 +35,8 @@ def can_join(user: User, room: Room) -> bool:
         return False
     if user.role == "admin":
         return True
+    if room.id in user.removed_from:
+        return False
     if room.kind == "community":
         return user.role in RESIDENT_ROLES or user.role == "worker"
     if room.kind == "workers":
@@ -75,3 +77,16 @@ def can_manage_unit(actor: User | None, ancestry: list[Unit]) -> bool:
 
 def can_mention_all(user: User) -> bool:
     return user.role in ("worker", "admin")
+
+
+def staff_event_rooms(user: User) -> list[str]:
+    """Socket.IO rooms for ticket and draft events: one audience per handling level."""
+    if not is_active(user):
+        return []
+    if user.role == "worker":
+        return [f"staff:grid:{g}" for g in user.grid_ids]
+    if user.role == "admin" and user.community_id:
+        return [f"staff:community:{user.community_id}"]
+    if user.role in ("street_officer", "district_officer") and user.unit_id:
+        return [f"staff:{user.role.split('_')[0]}:{user.unit_id}"]
+    return []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chat.auth import Secrets
+from chat.blocked import BlockedWords
 from chat.clock import Clock
+from chat.hooks import MessageHooks
 from chat.realtime.fanout import Fanout
 from chat.realtime.ratelimit import RateLimiter
 from chat.realtime.registry import SocketRegistry
@@ -22,3 +24,5 @@ class Services:
     fanout: Fanout
     limiter: RateLimiter
     registry: SocketRegistry
+    hooks: MessageHooks = field(default_factory=MessageHooks)
+    blocked: BlockedWords = field(default_factory=BlockedWords)

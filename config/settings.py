@@ -6,12 +6,14 @@ import os
 import secrets
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret.key"
+Urgency = Literal["urgent", "normal", "low"]
+DEFAULT_SLA_HOURS: dict[Urgency, float] = {"urgent": 2.0, "normal": 24.0, "low": 72.0}
 
 
 class Settings(BaseSettings):
@@ -43,6 +45,13 @@ class Settings(BaseSettings):
     presence_flush_seconds: float = Field(default=1.0, gt=0)
 
     blocked_words: list[str] = Field(default_factory=list)
+    lexicon_path: Path | None = Field(default=None, description="detection lexicon (TOML); "
+                                      "None = the packaged default")
+    detection_enabled: bool = True
+    sla_hours: dict[Urgency, float] = Field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
+    auto_close_days: float = Field(default=7.0, gt=0)
+    ticket_sweep_seconds: float = Field(default=60.0, gt=0)
+    hook_timeout_seconds: float = Field(default=10.0, gt=0)
 
     sqlite_synchronous: str = Field(default="FULL", pattern="^(FULL|NORMAL)$")
     demo_password: SecretStr | None = None

@@ -1,4 +1,4 @@
-"""Moderation intents taken by grid workers and admins."""
+"""Moderation intents: mute, remove, flags (举报), blocked words, the audit log."""
 
 from __future__ import annotations
 
@@ -6,12 +6,19 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from chat.actions.rooms import require_member
+from chat.actions.messages import delete_message
+from chat.actions.rooms import member_rooms, require_member
 from chat.clock import iso
-from chat.errors import Forbidden, Invalid, NotFound
-from chat.models import Mute, User
-from chat.permissions import can_join, can_moderate, user_room_id
+from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from chat.ids import new_id
+from chat.models import Mute, Room, User
+from chat.payloads import DeleteMessage
+from chat.permissions import can_join, can_moderate, is_active, user_room_id, workers_room_id
 from chat.services import Services
+from chat.views import message_view
+from moderation import audit
+from moderation.models import CommunityConfig, Flag
+from moderation.views import audit_view, flag_view
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +44,158 @@ async def mute_member(
     event = {"action": "muted" if until > now else "unmuted", "room_id": room.id,
              "until": iso(until), "reason": reason}
     await services.fanout.emit("moderation", event, user_room_id(target.id))
-    log.info("%s muted %s in %s until %s: %s", actor.id, target.id, room.id, iso(until),
-             reason or "-")
+    await audit.record(services, actor, f"member.{event['action'][:-1]}", "user", target.id,
+                       room.community_id, reason, room_id=room.id, until=iso(until))
     return {"room_id": room.id, "user_id": target.id, "until": iso(until), "reason": reason}
+
+
+async def _moderated_target(services: Services, actor: User, room_id: str,
+                            user_id: str) -> tuple[Room, User]:
+    room = await services.store.get_room(room_id)
+    if room is None:
+        raise NotFound("no such room / 群聊不存在")
+    if not can_moderate(actor, room):
+        raise Forbidden("only this room's workers may do this / 仅本群网格员可操作")
+    target = await services.store.get_user(user_id)
+    if target is None or target.community_id != room.community_id:
+        raise NotFound("no such member / 该成员不存在")
+    if target.is_staff:
+        raise Forbidden("staff cannot be removed / 不能移出工作人员")
+    return room, target
+
+
+async def remove_member(services: Services, actor: User, room_id: str, user_id: str,
+                        reason: str) -> dict[str, Any]:
+    """Out of the room at once, on every socket; stays out until restored."""
+    room, target = await _moderated_target(services, actor, room_id, user_id)
+    if room.id not in target.removed_from:
+        await services.store.update_user(target.id, {
+            "removed_from": (*target.removed_from, room.id)})
+    await services.fanout.leave_room(target.id, room.id)
+    await services.fanout.emit("moderation", {"action": "removed", "room_id": room.id,
+                                              "reason": reason}, user_room_id(target.id))
+    await audit.record(services, actor, "member.remove", "user", target.id, room.community_id,
+                       reason, room_id=room.id)
+    return {"room_id": room.id, "user_id": target.id, "removed": True}
+
+
+async def restore_member(services: Services, actor: User, room_id: str,
+                         user_id: str) -> dict[str, Any]:
+    room, target = await _moderated_target(services, actor, room_id, user_id)
+    if room.id in target.removed_from:
+        target = await services.store.update_user(target.id, {
+            "removed_from": tuple(r for r in target.removed_from if r != room.id)})
+    if can_join(target, room):
+        await services.fanout.enter_rooms(target.id, [room.id])
+        await services.fanout.emit("moderation", {"action": "restored", "room_id": room.id},
+                                   user_room_id(target.id))
+    await audit.record(services, actor, "member.restore", "user", target.id,
+                       room.community_id, room_id=room.id)
+    return {"room_id": room.id, "user_id": target.id, "removed": False}
+
+
+# ---- flags (举报) ----------------------------------------------------------------------------
+
+def _flag_audience(room: Room) -> list[str]:
+    if room.kind == "grid" and room.grid_id:
+        return [f"staff:grid:{room.grid_id}", f"staff:community:{room.community_id}"]
+    return [workers_room_id(room.community_id)]
+
+
+async def flag_message(services: Services, actor: User, message_id: str,
+                       reason: str) -> dict[str, Any]:
+    message = await services.store.get_message(message_id)
+    if message is None or message.deleted_at is not None:
+        raise NotFound("no such message / 消息不存在")
+    room = await require_member(services, actor, message.room_id)
+    if message.sender_id == actor.id:
+        raise Invalid("you cannot flag your own message / 不能举报自己的消息")
+    wait = await services.limiter.hit(f"flag:{actor.id}", 0.05, 5)
+    if wait:
+        raise RateLimited("too many reports / 举报过于频繁", wait)
+    flag = Flag(id=new_id("f", 12), message_id=message.id, room_id=room.id,
+                community_id=room.community_id, by=actor.id, reason=reason,
+                created_at=services.clock.now())
+    await services.store.add_flag(flag)
+    event = flag_view(flag) | {"message": message_view(message)}
+    for audience in _flag_audience(room):
+        await services.fanout.emit("flag:new", event, audience)
+    await audit.record(services, actor, "message.flag", "message", message.id,
+                       room.community_id, reason, room_id=room.id, flag_id=flag.id)
+    return flag_view(flag)
+
+
+async def list_flags(services: Services, actor: User, open_only: bool,
+                     limit: int) -> list[dict[str, Any]]:
+    rooms = [r for r in await member_rooms(services, actor) if can_moderate(actor, r)]
+    if not rooms:
+        raise Forbidden("moderators only / 仅限网格员和管理员")
+    flags = await services.store.list_flags([r.id for r in rooms], open_only, limit)
+    views = []
+    for flag in flags:
+        message = await services.store.get_message(flag.message_id)
+        views.append(flag_view(flag) | {"message": message_view(message) if message else None})
+    return views
+
+
+async def handle_flag(services: Services, actor: User, flag_id: str, outcome: str,
+                      note: str) -> dict[str, Any]:
+    flag = await services.store.get_flag(flag_id)
+    room = await services.store.get_room(flag.room_id) if flag else None
+    if flag is None or room is None or not can_moderate(actor, room):
+        raise NotFound("no such report / 举报不存在")
+    if flag.handled_at is not None:
+        raise Conflict("this report was already handled / 该举报已处理")
+    if outcome == "deleted":
+        await delete_message(services, actor, DeleteMessage(message_id=flag.message_id,
+                                                            reason=note or flag.reason))
+    handled = flag.model_copy(update={"handled_by": actor.id, "outcome": outcome,
+                                      "handled_at": services.clock.now()})
+    await services.store.save_flag(handled)
+    await audit.record(services, actor, "flag.handle", "flag", flag.id, room.community_id,
+                       note, outcome=outcome, message_id=flag.message_id)
+    return flag_view(handled)
+
+
+# ---- blocked words and the audit log -------------------------------------------------------
+
+def _admin_of(actor: User, community_id: str) -> None:
+    if actor.role != "admin" or actor.community_id != community_id or not is_active(actor):
+        raise Forbidden("community admins only / 仅限本社区管理员")
+
+
+async def blocked_words(services: Services, actor: User, community_id: str) -> dict[str, Any]:
+    if not (actor.is_staff and actor.community_id == community_id and is_active(actor)):
+        raise Forbidden("staff of this community only / 仅限本社区工作人员")
+    config = await services.store.get_community_config(community_id)
+    return {"community_id": community_id,
+            "words": list(config.blocked_words) if config else [],
+            "global_words": list(services.settings.blocked_words)}
+
+
+async def set_blocked_words(services: Services, actor: User, community_id: str,
+                            words: list[str]) -> dict[str, Any]:
+    _admin_of(actor, community_id)
+    old = await services.store.get_community_config(community_id) \
+        or CommunityConfig(community_id=community_id)
+    new_words = tuple(dict.fromkeys(w for w in words if w))
+    await services.store.put_community_config(old.model_copy(update={
+        "blocked_words": new_words, "updated_by": actor.id,
+        "updated_at": services.clock.now()}))
+    services.blocked.forget(community_id)
+    added = sorted(set(new_words) - set(old.blocked_words))
+    removed = sorted(set(old.blocked_words) - set(new_words))
+    await audit.record(services, actor, "community.blocked_words", "community", community_id,
+                       community_id, added=added, removed=removed)
+    return await blocked_words(services, actor, community_id)
+
+
+async def audit_log(services: Services, actor: User, *, action: str | None,
+                    actor_id: str | None, target_id: str | None, before: datetime | None,
+                    limit: int) -> list[dict[str, Any]]:
+    if actor.role != "admin" or actor.community_id is None or not is_active(actor):
+        raise Forbidden("community admins only / 仅限社区管理员")
+    entries = await services.store.list_audit(
+        community_id=actor.community_id, action=action, actor_id=actor_id,
+        target_id=target_id, before=before, limit=limit)
+    return [audit_view(e) for e in entries]

@@ -106,6 +106,8 @@ class TicketQuery(BaseModel):
     assignee_id: str | None = None
     overdue_at: datetime | None = None
     resolved_before: datetime | None = None
+    created_from: datetime | None = None
+    created_until: datetime | None = None
     offset: int = 0
     limit: int = 50
 

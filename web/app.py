@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,6 +14,7 @@ from redis.asyncio import Redis
 
 from chat.auth import Secrets
 from chat.clock import Clock, SystemClock
+from chat.hooks import MessageHooks
 from chat.namespace import ChatNamespace
 from chat.realtime.fanout import SocketIOFanout
 from chat.realtime.manager import DirectEmitManager, DirectEmitRedisManager
@@ -21,9 +24,11 @@ from chat.realtime.registry import MemoryRegistry, RedisRegistry, SocketRegistry
 from chat.services import Services
 from chat.store.base import Store
 from config.settings import Settings
+from moderation.detection import DetectionService
+from moderation.tickets import sweep_forever
 from web.http import Handler, errors_middleware
-from web.keys import REDIS, SERVICES, SIO
-from web.routes import admin, auth, health, rooms
+from web.keys import DETECTION, REDIS, SERVICES, SIO
+from web.routes import admin, auth, health, moderation, open311, rooms, tickets
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -82,25 +87,36 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     fanout = SocketIOFanout(sio, registry)
     services = Services(settings=settings, store=make_store(settings),
                         secrets=Secrets(settings.secret()), clock=clock or SystemClock(),
-                        fanout=fanout, limiter=limiter, registry=registry)
+                        fanout=fanout, limiter=limiter, registry=registry,
+                        hooks=MessageHooks(settings.hook_timeout_seconds))
     presence = PresenceBatcher(fanout, settings.presence_flush_seconds)
     ChatNamespace(sio, services, presence)
+    detection = DetectionService(settings.lexicon_path)
+    if settings.detection_enabled:
+        services.hooks.add("detection", detection.hook(services))
     app[SERVICES] = services
     app[SIO] = sio
+    app[DETECTION] = detection
     if redis is not None:
         app[REDIS] = redis
-    for module in (auth, rooms, admin, health):
+    for module in (auth, rooms, admin, health, tickets, moderation, open311):
         app.add_routes(module.routes)
     app.router.add_get("/", index)
     app.router.add_static("/static/", STATIC)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         await services.store.open()
+        await detection.load()  # jieba's dictionary, before the first message
         await registry.start()
         await presence.start()
+        sweeper = asyncio.create_task(sweep_forever(services, settings.ticket_sweep_seconds))
         log.info("linli ready: store=%s fan-out=%s", type(services.store).__name__,
                  "redis" if redis else "in-process")
         yield
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
+        await services.hooks.drain()
         await presence.stop()
         await registry.stop()
         await services.store.close()

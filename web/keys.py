@@ -7,7 +7,9 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from chat.services import Services
+from moderation.detection import DetectionService
 
 SERVICES = web.AppKey("services", Services)
 REDIS = web.AppKey("redis", Redis)
 SIO = web.AppKey("sio", socketio.AsyncServer)
+DETECTION = web.AppKey("detection", DetectionService)

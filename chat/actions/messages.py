@@ -10,7 +10,6 @@ from typing import Any
 from chat.actions.rooms import require_member, room_members
 from chat.clock import iso
 from chat.errors import (
-    BlockedContent,
     Conflict,
     Forbidden,
     Invalid,
@@ -26,6 +25,7 @@ from chat.payloads import DeleteMessage, EditMessage, RoomHistory, RoomSync, Sen
 from chat.permissions import can_mention_all, can_moderate
 from chat.services import Services
 from chat.views import message_view
+from moderation import audit
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +40,12 @@ def _clean_text(services: Services, text: str) -> str:
     limit = services.settings.max_text_chars
     if len(text) > limit:
         raise TooLarge(f"message longer than {limit} characters / 消息超过{limit}字")
-    lowered = text.lower()
-    for word in services.settings.blocked_words:
-        if word and word.lower() in lowered:
-            raise BlockedContent("the message contains a blocked word / 消息含有违禁词")
     return text
 
 
-async def _check_can_post(services: Services, user: User, room: Room) -> None:
+async def _check_can_post(services: Services, user: User, room: Room, text: str) -> None:
+    await services.blocked.check(services.store, room.community_id,
+                                 services.settings.blocked_words, text)
     mute = await services.store.get_mute(room.id, user.id)
     if mute is not None and mute.until > services.clock.now():
         until = iso(mute.until)
@@ -90,7 +88,7 @@ async def _reply_target(services: Services, room: Room, reply_to: str | None) ->
 async def send_message(services: Services, user: User, payload: SendMessage) -> dict[str, Any]:
     room = await require_member(services, user, payload.room_id)
     text = _clean_text(services, payload.text)
-    await _check_can_post(services, user, room)
+    await _check_can_post(services, user, room, text)
     await _reply_target(services, room, payload.reply_to)
     mentions, mention_all = await _mentions(services, user, room, text)
     new = NewMessage(
@@ -106,6 +104,7 @@ async def send_message(services: Services, user: User, payload: SendMessage) -> 
             raise Conflict("client_id already used for another message / 消息编号重复")
         return view
     await services.fanout.emit("message:new", view, room.id)
+    services.hooks.message_created(message, room, user)
     await services.store.mark_read(user.id, room.id, message.seq)  # not on the delivery path
     return view
 
@@ -128,6 +127,8 @@ async def edit_message(services: Services, user: User, payload: EditMessage) -> 
     if now - message.created_at > timedelta(seconds=services.settings.edit_window_seconds):
         raise Forbidden("too late to edit / 已超过可编辑时间")
     text = _clean_text(services, payload.text)
+    await services.blocked.check(services.store, room.community_id,
+                                 services.settings.blocked_words, text)
     if text == message.text:
         return message_view(message)
     edits = (*message.edits, {"text": message.text, "at": message.edited_at or message.created_at})
@@ -153,6 +154,10 @@ async def delete_message(
     event = {"room_id": room.id, "message_id": message.id, "seq": message.seq,
              "deleted_by": user.id, "reason": payload.reason or None}
     await services.fanout.emit("message:deleted", event, room.id)
+    if message.sender_id != user.id:
+        await audit.record(services, user, "message.delete", "message", message.id,
+                           room.community_id, payload.reason or "", room_id=room.id,
+                           sender_id=message.sender_id)
     log.info("message %s in %s deleted by %s", message.id, room.id, user.id)
     return message_view(updated)
 

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 import socketio
 
-from chat.permissions import session_room_id, user_room_id
+from chat.permissions import session_room_id
 from chat.realtime.registry import SocketRegistry
 
 log = logging.getLogger(__name__)
@@ -52,8 +52,6 @@ class SocketIOFanout:
     async def leave_room(self, user_id: str, room: str) -> None:
         for sid in await self._registry.sids(user_id):
             await self._sio.leave_room(sid, room)
-        await self._sio.emit("moderation", {"action": "removed", "room_id": room},
-                             room=user_room_id(user_id))
 
     async def enter_rooms(self, user_id: str, rooms: list[str]) -> None:
         for sid in await self._registry.sids(user_id):

@@ -556,4 +556,8 @@ def _ticket_where(q: TicketQuery) -> Doc:
         clauses.append({"status": {"$in": sorted(OPEN)}, "due_at": {"$lte": q.overdue_at}})
     if q.resolved_before is not None:
         clauses.append({"status": "resolved", "resolved_at": {"$lte": q.resolved_before}})
+    if q.created_from is not None:
+        clauses.append({"created_at": {"$gte": q.created_from}})
+    if q.created_until is not None:
+        clauses.append({"created_at": {"$lte": q.created_until}})
     return {"$and": clauses} if clauses else {}

@@ -553,4 +553,8 @@ def _ticket_where(q: TicketQuery) -> tuple[str, list[Any]]:
         add(f"{clause} AND due_ms <= ?", *more, _ms(q.overdue_at))
     if q.resolved_before is not None:
         add("status = 'resolved' AND resolved_ms <= ?", _ms(q.resolved_before))
+    if q.created_from is not None:
+        add("created_ms >= ?", _ms(q.created_from))
+    if q.created_until is not None:
+        add("created_ms <= ?", _ms(q.created_until))
     return " AND ".join(clauses) or "1 = 1", args

@@ -94,6 +94,7 @@ async def test_find_filters_pages_and_counts(store: Store) -> None:
     assert await found(street_id="s1", min_level="street") == ["t5"]
     assert await found(level="street") == ["t5"]
     assert await found(district_id="d1", community_ids=("c2",)) == ["t4"]
+    assert await found(created_from=at(1), created_until=at(3)) == ["t4", "t3", "t2"]
 
 
 async def test_overdue_and_resolved_before(store: Store) -> None:

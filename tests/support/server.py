@@ -14,7 +14,7 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 import socketio
@@ -27,6 +27,15 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+class Server(Protocol):
+    """What tests need of a server: a process (ServerProcess) or in-process (InProcessServer)."""
+
+    @property
+    def url(self) -> str: ...
+
+    def account(self, name: str) -> dict[str, Any]: ...
 
 
 class ServerProcess:
@@ -90,7 +99,7 @@ async def http(method: str, url: str, token: str | None = None,
         return resp.status, await resp.json(content_type=None)
 
 
-async def login(server: ServerProcess, name: str) -> tuple[str, dict[str, Any]]:
+async def login(server: Server, name: str) -> tuple[str, dict[str, Any]]:
     account = server.account(name)
     status, data = await http("POST", server.url + "/api/v1/auth/login",
                               body={"phone": account["phone"], "password": account["password"]})
@@ -142,7 +151,7 @@ class Client:
         await self.sio.disconnect()
 
 
-async def connect(server: ServerProcess, name: str) -> tuple[Client, dict[str, Any]]:
+async def connect(server: Server, name: str) -> tuple[Client, dict[str, Any]]:
     token, user = await login(server, name)
     client = await Client().connect(server.url, token)
     user["token"] = token

@@ -1,4 +1,4 @@
-"""Room history and members over REST, and muting (moderation)."""
+"""Room history and members over REST."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from aiohttp import web
 
 from chat.actions import messages
 from chat.actions.rooms import members_view
-from chat.payloads import MuteMember, RoomHistory
-from moderation.actions import mute_member
-from web.http import body, current, query_int, reply, services
+from chat.payloads import RoomHistory
+from web.http import current, query_int, reply, services
 
 routes = web.RouteTableDef()
 
@@ -28,12 +27,3 @@ async def members(request: web.Request) -> web.Response:
     user, _ = await current(request)
     room_id = request.match_info["room_id"]
     return reply({"members": await members_view(services(request), user, room_id)})
-
-
-@routes.post("/api/v1/rooms/{room_id}/mutes")
-async def mute(request: web.Request) -> web.Response:
-    user, _ = await current(request)
-    form = await body(request, MuteMember)
-    result = await mute_member(services(request), user, request.match_info["room_id"],
-                               form.user_id, form.until, form.reason)
-    return reply(result)

@@ -1,0 +1,25 @@
+"""The audit log: who did what to what, when and why, for every moderation and ticket action."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from chat.ids import new_id
+from chat.models import User
+from chat.services import Services
+from moderation.models import AuditEntry
+
+log = logging.getLogger("linli.audit")
+
+
+async def record(services: Services, actor: User | str, action: str, target_type: Any,
+                 target_id: str, community_id: str | None, reason: str = "",
+                 **details: Any) -> None:
+    actor_id = actor if isinstance(actor, str) else actor.id
+    entry = AuditEntry(id=new_id("a", 16), community_id=community_id, actor_id=actor_id,
+                       action=action, target_type=target_type, target_id=target_id,
+                       reason=reason, details=details, at=services.clock.now())
+    await services.store.add_audit(entry)
+    log.info("%s %s %s %s%s", actor_id, action, target_type, target_id,
+             f": {reason}" if reason else "")

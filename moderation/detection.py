@@ -1,0 +1,57 @@
+"""Keyword detection in the running server: the current detector, its reload, and the message
+hook that turns a detected report into a draft ticket. Scoring runs in a worker thread after
+the message was delivered, so chat never waits for it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from chat.models import RESIDENT_ROLES, Message, Room, User
+from chat.services import Services
+from moderation import tickets
+from moderation.detector import Detection, Detector
+from moderation.lexicon import load_lexicon
+from moderation.models import DetectionInfo
+
+log = logging.getLogger(__name__)
+
+
+class DetectionService:
+    def __init__(self, lexicon_path: Path | None) -> None:
+        self._path = lexicon_path
+        self._detector: Detector | None = None
+
+    @property
+    def detector(self) -> Detector:
+        if self._detector is None:
+            raise RuntimeError("the detector is not loaded; call load() at start-up")
+        return self._detector
+
+    async def load(self) -> dict[str, Any]:
+        """Build a detector from the lexicon file (loading jieba's dictionary) off the event
+        loop, then swap it in. A broken file raises LexiconError and the old one stays."""
+        detector = await asyncio.to_thread(lambda: Detector(load_lexicon(self._path)))
+        self._detector = detector
+        source = str(self._path) if self._path else "packaged default"
+        log.info("detection lexicon loaded from %s", source)
+        return {"lexicon": source}
+
+    async def detect(self, text: str) -> Detection:
+        return await asyncio.to_thread(self.detector.detect, text)
+
+    def hook(self, services: Services) -> Any:
+        async def on_message(message: Message, room: Room, sender: User) -> None:
+            # Staff file reports themselves; bots and system lines are not residents' words.
+            if message.kind != "text" or sender.role not in RESIDENT_ROLES:
+                return
+            found = await self.detect(message.text)
+            if not found.is_report:
+                return
+            info = DetectionInfo(score=found.score, category=found.category,
+                                 urgency=found.urgency, matches=found.matches)
+            await tickets.create_draft(services, message, room, sender, info)
+
+        return on_message

@@ -1,0 +1,95 @@
+"""How tickets, flags and audit entries look on the wire.
+
+Staff get the whole ticket; a reporter gets their own ticket without the detector's
+explanation, who else reported it, or internal ids. Names follow chat.names: staff by name,
+residents masked unless the viewer is staff."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from chat.clock import iso
+from chat.models import User
+from chat.names import display_name
+from moderation.machine import STATUS_LABELS
+from moderation.models import SOURCE_LABELS, AuditEntry, Flag, Ticket, Transition
+
+LEVEL_LABELS = {"grid": "网格", "community": "社区", "street": "街道", "district": "区"}
+SYSTEM = "system"
+
+
+def _when(moment: datetime | None) -> str | None:
+    return iso(moment) if moment else None
+
+
+def person(users: Mapping[str, User], user_id: str | None, *, staff_viewer: bool
+           ) -> dict[str, Any] | None:
+    if user_id is None:
+        return None
+    if user_id == SYSTEM:
+        return {"id": SYSTEM, "name": "系统", "role": "system"}
+    user = users.get(user_id)
+    if user is None:
+        return {"id": user_id, "name": "（已注销）", "role": None}
+    name = user.name if staff_viewer or user.is_staff or user.role.endswith("officer") \
+        else display_name(user)
+    return {"id": user.id, "name": name, "role": user.role}
+
+
+def transition_view(e: Transition, users: Mapping[str, User], staff_viewer: bool
+                    ) -> dict[str, Any]:
+    return {"from": e.from_status, "to": e.to_status, "action": e.action,
+            "by": person(users, e.by, staff_viewer=staff_viewer), "at": iso(e.at),
+            "note": e.note, "level": e.level}
+
+
+def ticket_view(t: Ticket, users: Mapping[str, User], *, staff_viewer: bool,
+                now: datetime) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "id": t.id, "number": t.number, "source": t.source,
+        "source_label": SOURCE_LABELS[t.source], "status": t.status,
+        "status_label": STATUS_LABELS[t.status], "description": t.description,
+        "category": t.category, "urgency": t.urgency, "level": t.level,
+        "level_label": LEVEL_LABELS[t.level], "location": t.location,
+        "community_id": t.community_id, "grid_id": t.grid_id, "room_id": t.room_id,
+        "message_ids": list(t.message_ids),
+        "reporter": person(users, t.reporter_id, staff_viewer=staff_viewer),
+        "assignee": person(users, t.assignee_id, staff_viewer=staff_viewer),
+        "created_at": iso(t.created_at), "updated_at": iso(t.updated_at),
+        "submitted_at": _when(t.submitted_at), "due_at": _when(t.due_at),
+        "overdue": t.overdue(now), "first_response_at": _when(t.first_response_at),
+        "resolved_at": _when(t.resolved_at), "closed_at": _when(t.closed_at),
+        "resolution": t.resolution, "reason": t.reason, "rating": t.rating,
+        "rating_comment": t.rating_comment, "merged_into": t.merged_into,
+        "also_affected": len(t.supporters),
+        "history": [transition_view(e, users, staff_viewer) for e in t.history],
+        "version": t.version,
+    }
+    if staff_viewer:
+        view |= {
+            "street_id": t.street_id, "district_id": t.district_id,
+            "created_by": person(users, t.created_by, staff_viewer=True),
+            "detection": t.detection.model_dump() if t.detection else None,
+        }
+    return view
+
+
+def user_ids_of(t: Ticket) -> set[str]:
+    ids = {t.reporter_id, t.created_by, *(e.by for e in t.history)}
+    if t.assignee_id:
+        ids.add(t.assignee_id)
+    return ids - {SYSTEM}
+
+
+def flag_view(f: Flag) -> dict[str, Any]:
+    return {"id": f.id, "message_id": f.message_id, "room_id": f.room_id, "by": f.by,
+            "reason": f.reason, "created_at": iso(f.created_at), "handled_by": f.handled_by,
+            "handled_at": _when(f.handled_at), "outcome": f.outcome}
+
+
+def audit_view(e: AuditEntry) -> dict[str, Any]:
+    return {"id": e.id, "community_id": e.community_id, "actor_id": e.actor_id,
+            "action": e.action, "target_type": e.target_type, "target_id": e.target_id,
+            "reason": e.reason, "details": e.details, "at": iso(e.at)}

@@ -1,0 +1,68 @@
+"""A real linli server inside the test's event loop, on a free loopback port, with a clock the
+test moves. Clients still talk to it over real HTTP and Socket.IO; only time is injected."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from chat.services import Services
+from config.settings import load_settings
+from tests.support.server import DEMO_PASSWORD, free_port
+from web.app import create_app
+from web.demo import seed_demo
+from web.keys import SERVICES
+
+
+class FakeClock:
+    def __init__(self, moment: datetime | None = None) -> None:
+        self.moment = moment or datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+class InProcessServer:
+    def __init__(self, data_dir: Path, clock: FakeClock, **settings: Any) -> None:
+        self.data_dir = data_dir
+        self.clock = clock
+        self.port = free_port()
+        self.settings = load_settings(
+            None, data_dir=data_dir, port=self.port, demo_password=DEMO_PASSWORD,
+            send_burst=1000, send_rate_per_second=1000.0, presence_flush_seconds=0.2,
+            ticket_sweep_seconds=0.1, log_level="WARNING", **settings)
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def services(self) -> Services:
+        assert self._runner is not None
+        return self._runner.app[SERVICES]
+
+    async def start(self) -> InProcessServer:
+        self._runner = web.AppRunner(create_app(self.settings, self.clock))
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        await seed_demo(self.services, self.data_dir)
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    def accounts(self) -> list[dict[str, Any]]:
+        return list(json.loads((self.data_dir / "demo-accounts.json").read_text()))
+
+    def account(self, name: str) -> dict[str, Any]:
+        return next(a for a in self.accounts() if a["name"] == name)

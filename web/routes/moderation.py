@@ -1,0 +1,118 @@
+"""Moderation over REST: mutes, removals, flags (举报), blocked words, the audit log and the
+detection lexicon."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiohttp import web
+
+from chat.errors import Forbidden, Invalid
+from chat.payloads import MuteMember
+from moderation import actions, audit
+from moderation.lexicon import LexiconError
+from moderation.payloads import BlockedWordsList, FlagMessage, HandleFlag, RemoveMember
+from web.http import body, current, query_int, reply, services
+from web.keys import DETECTION
+
+routes = web.RouteTableDef()
+
+
+@routes.post("/api/v1/rooms/{room_id}/mutes")
+async def mute(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    form = await body(request, MuteMember)
+    result = await actions.mute_member(services(request), user, request.match_info["room_id"],
+                                       form.user_id, form.until, form.reason)
+    return reply(result)
+
+
+@routes.post("/api/v1/rooms/{room_id}/removals")
+async def remove(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    form = await body(request, RemoveMember)
+    return reply(await actions.remove_member(services(request), user,
+                                             request.match_info["room_id"], form.user_id,
+                                             form.reason))
+
+
+@routes.delete("/api/v1/rooms/{room_id}/removals/{user_id}")
+async def restore(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    return reply(await actions.restore_member(services(request), user,
+                                              request.match_info["room_id"],
+                                              request.match_info["user_id"]))
+
+
+@routes.post("/api/v1/messages/{message_id}/flag")
+async def flag(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    form = await body(request, FlagMessage)
+    result = await actions.flag_message(services(request), user,
+                                        request.match_info["message_id"], form.reason)
+    return reply({"flag": result}, 201)
+
+
+@routes.get("/api/v1/moderation/flags")
+async def flags(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    open_only = request.query.get("all", "") not in ("1", "true")
+    limit = query_int(request, "limit", 100, 1, 500) or 100
+    return reply({"flags": await actions.list_flags(services(request), user, open_only, limit)})
+
+
+@routes.post("/api/v1/moderation/flags/{flag_id}/handle")
+async def handle_flag(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    form = await body(request, HandleFlag)
+    result = await actions.handle_flag(services(request), user, request.match_info["flag_id"],
+                                       form.outcome, form.note)
+    return reply({"flag": result})
+
+
+@routes.get("/api/v1/admin/communities/{community_id}/blocked-words")
+async def get_blocked_words(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    return reply(await actions.blocked_words(services(request), user,
+                                             request.match_info["community_id"]))
+
+
+@routes.put("/api/v1/admin/communities/{community_id}/blocked-words")
+async def put_blocked_words(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    form = await body(request, BlockedWordsList)
+    return reply(await actions.set_blocked_words(services(request), user,
+                                                 request.match_info["community_id"],
+                                                 form.words))
+
+
+@routes.get("/api/v1/admin/audit")
+async def audit_log(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    before = request.query.get("before")
+    try:
+        before_at = datetime.fromisoformat(before) if before else None
+    except ValueError as exc:
+        raise Invalid("before must be an ISO 8601 time / before 须为时间") from exc
+    if before_at is not None and before_at.tzinfo is None:
+        raise Invalid("before needs a time zone / 时间须带时区")
+    entries = await actions.audit_log(
+        services(request), user, action=request.query.get("action"),
+        actor_id=request.query.get("actor_id"), target_id=request.query.get("target_id"),
+        before=before_at, limit=query_int(request, "limit", 100, 1, 500) or 100)
+    return reply({"entries": entries})
+
+
+@routes.post("/api/v1/admin/lexicon/reload")
+async def reload_lexicon(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    if user.role != "admin" or user.status != "verified":
+        raise Forbidden("community admins only / 仅限社区管理员")
+    try:
+        loaded = await request.app[DETECTION].load()
+    except LexiconError as exc:
+        raise Invalid(f"lexicon not reloaded, the old one stays: {exc} / 词库有误，未重新加载") \
+            from exc
+    await audit.record(services(request), user, "lexicon.reload", "lexicon",
+                       loaded["lexicon"], user.community_id)
+    return reply(loaded)
