@@ -91,6 +91,8 @@ class Detector:
                  for w in sorted(vocabulary)}
         for word, freq in freqs.items():
             self._tokenizer.add_word(word, freq)
+        for word in lexicon.split_words:
+            self._tokenizer.del_word(word)
 
     def _vocabulary(self) -> set[str]:
         lex = self.lexicon

@@ -82,6 +82,7 @@ class Lexicon(_Strict):
     negation_window: int = Field(default=2, ge=1, le=10)
     max_tokens: int = Field(default=400, ge=10)
     words: Terms = ()
+    split_words: Terms = ()
     negations: Terms = ()
     hedges: Terms = ()
     exclusions: tuple[str, ...] = ()

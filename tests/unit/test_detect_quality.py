@@ -1,0 +1,69 @@
+"""Detector quality on the labelled sets (tests/data): the floors issue 3 asks for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from moderation.detector import Detection, Detector
+from moderation.evaluate import Evaluation, Labelled, evaluate, format_evaluation
+from moderation.lexicon import load_lexicon
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector(load_lexicon())
+
+
+def run(detector: Detector, name: str) -> Evaluation:
+    with (DATA / name).open(encoding="utf-8") as fh:
+        items = [Labelled.model_validate_json(line) for line in fh if line.strip()]
+    return evaluate(items, detector.detect)
+
+
+def test_dev_set_is_what_issue_3_asks_for() -> None:
+    with (DATA / "detect-dev.jsonl").open(encoding="utf-8") as fh:
+        items = [Labelled.model_validate_json(line) for line in fh if line.strip()]
+    reports = [i for i in items if i.is_report]
+    assert len(items) >= 320 and len(reports) >= 0.4 * len(items)
+    assert len({i.category for i in reports}) == 10
+    assert all(i.category is None and i.urgency == "low" for i in items if not i.is_report)
+
+
+def test_dev_set(detector: Detector) -> None:
+    result = run(detector, "detect-dev.jsonl")
+    report = format_evaluation(result)
+    assert result.f1 >= 0.90, report
+    assert result.precision >= 0.90, report
+    assert result.urgent_recall == 1.0, report
+    assert result.category_accuracy >= 0.90, report
+
+
+def test_held_out_set(detector: Detector) -> None:
+    result = run(detector, "detect-holdout.jsonl")
+    report = format_evaluation(result)
+    assert result.total >= 100
+    assert result.f1 >= 0.85, report
+    assert result.precision >= 0.85, report
+    assert result.urgent_recall >= 0.75, report
+
+
+def test_evaluation_arithmetic() -> None:
+    items = [Labelled(text="a", is_report=True, category="电梯设施", urgency="urgent"),
+             Labelled(text="b", is_report=True, category="供水排水", urgency="normal"),
+             Labelled(text="c", is_report=False, category=None, urgency="low")]
+    answers = {"a": Detection(is_report=True, category="电梯设施", urgency="normal", score=1.0,
+                              matches=("电梯",)),
+               "b": Detection(is_report=False, category=None, urgency="low", score=0.2,
+                              matches=()),
+               "c": Detection(is_report=True, category="噪音扰民", urgency="low", score=1.0,
+                              matches=("吵",))}
+    result = evaluate(items, answers.__getitem__)
+    assert (result.precision, result.recall, result.f1) == (0.5, 0.5, 0.5)
+    assert result.category_accuracy == 0.5 and result.urgent_recall == 0.0
+    assert [m.line for m in result.misses] == [1, 2, 3]
+    text = format_evaluation(result, limit=1)
+    assert "precision         0.500" in text and "showing 1" in text and "line 2" not in text
