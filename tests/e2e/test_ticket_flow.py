@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.inproc import FakeClock, InProcessServer
+from tests.support.fakes import FakeClock
+from tests.support.inproc import InProcessServer
 from tests.support.server import Client, connect, http
 
 TEXT = "3栋电梯又拐哒，卡在7楼不动"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,33 +18,7 @@ from chat.realtime.registry import MemoryRegistry
 from chat.services import Services
 from chat.store.base import Store
 from config.settings import load_settings
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.moment = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.moment
-
-
-class RecordingFanout:
-    """Our own Fanout interface, recording instead of talking to python-socketio."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, Any, str]] = []
-
-    async def emit(self, event: str, data: Any, room: str, skip_sid: str | None = None) -> None:
-        self.sent.append((event, data, room))
-
-    async def end_sessions(self, user_id: str, session_ids: list[str], reason: str) -> None:
-        self.sent.append(("session:revoked", session_ids, user_id))
-
-    async def leave_room(self, user_id: str, room: str) -> None:
-        return None
-
-    async def enter_rooms(self, user_id: str, rooms: list[str]) -> None:
-        return None
+from tests.support.fakes import FakeClock, RecordingFanout
 
 
 class World:

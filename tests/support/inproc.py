@@ -4,7 +4,6 @@ test moves. Clients still talk to it over real HTTP and Socket.IO; only time is 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,21 +11,11 @@ from aiohttp import web
 
 from chat.services import Services
 from config.settings import load_settings
+from tests.support.fakes import FakeClock
 from tests.support.server import DEMO_PASSWORD, free_port
 from web.app import create_app
 from web.demo import seed_demo
 from web.keys import SERVICES
-
-
-class FakeClock:
-    def __init__(self, moment: datetime | None = None) -> None:
-        self.moment = moment or datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta: float) -> None:
-        self.moment += timedelta(**delta)
 
 
 class InProcessServer:
