@@ -6,23 +6,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from chat.models import RESIDENT_ROLES, Message, Room, User
 from chat.services import Services
 from moderation import tickets
 from moderation.detector import Detection, Detector
-from moderation.lexicon import load_lexicon
+from moderation.lexicon import LexiconError, load_lexicon
 from moderation.models import DetectionInfo
 
 log = logging.getLogger(__name__)
+RELOAD_CHANNEL = "linli:lexicon-reload"
 
 
 class DetectionService:
     def __init__(self, lexicon_path: Path | None) -> None:
         self._path = lexicon_path
         self._detector: Detector | None = None
+        self._origin = f"{os.getpid()}-{id(self)}"
+        logging.getLogger("jieba").setLevel(logging.WARNING)
 
     @property
     def detector(self) -> Detector:
@@ -38,6 +45,33 @@ class DetectionService:
         source = str(self._path) if self._path else "packaged default"
         log.info("detection lexicon loaded from %s", source)
         return {"lexicon": source}
+
+    async def reload_everywhere(self, redis: Redis | None) -> dict[str, Any]:
+        """Reload here (errors reach the caller), then tell the other processes."""
+        loaded = await self.load()
+        if redis is not None:
+            await redis.publish(RELOAD_CHANNEL, self._origin)
+        return loaded
+
+    async def follow_reloads(self, redis: Redis) -> None:
+        """Run for the life of the app: reload when another process announces a reload."""
+        while True:
+            try:
+                await self._listen(redis)
+            except RedisError as exc:
+                log.warning("lexicon reload channel lost (%s); resubscribing", exc)
+                await asyncio.sleep(1.0)
+
+    async def _listen(self, redis: Redis) -> None:
+        async with redis.pubsub() as pubsub:
+            await pubsub.subscribe(RELOAD_CHANNEL)
+            async for event in pubsub.listen():
+                if event.get("type") != "message" or event.get("data") == self._origin:
+                    continue
+                try:
+                    await self.load()
+                except LexiconError as exc:
+                    log.error("lexicon reload announced but failed here: %s", exc)
 
     async def detect(self, text: str) -> Detection:
         return await asyncio.to_thread(self.detector.detect, text)

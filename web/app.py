@@ -109,13 +109,16 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         await detection.load()  # jieba's dictionary, before the first message
         await registry.start()
         await presence.start()
-        sweeper = asyncio.create_task(sweep_forever(services, settings.ticket_sweep_seconds))
+        background = [asyncio.create_task(sweep_forever(services, settings.ticket_sweep_seconds))]
+        if redis is not None:
+            background.append(asyncio.create_task(detection.follow_reloads(redis)))
         log.info("linli ready: store=%s fan-out=%s", type(services.store).__name__,
                  "redis" if redis else "in-process")
         yield
-        sweeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sweeper
+        for task in background:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await services.hooks.drain()
         await presence.stop()
         await registry.stop()

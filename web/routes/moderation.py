@@ -13,7 +13,7 @@ from moderation import actions, audit
 from moderation.lexicon import LexiconError
 from moderation.payloads import BlockedWordsList, FlagMessage, HandleFlag, RemoveMember
 from web.http import body, current, query_int, reply, services
-from web.keys import DETECTION
+from web.keys import DETECTION, REDIS
 
 routes = web.RouteTableDef()
 
@@ -109,7 +109,7 @@ async def reload_lexicon(request: web.Request) -> web.Response:
     if user.role != "admin" or user.status != "verified":
         raise Forbidden("community admins only / 仅限社区管理员")
     try:
-        loaded = await request.app[DETECTION].load()
+        loaded = await request.app[DETECTION].reload_everywhere(request.app.get(REDIS))
     except LexiconError as exc:
         raise Invalid(f"lexicon not reloaded, the old one stays: {exc} / 词库有误，未重新加载") \
             from exc
