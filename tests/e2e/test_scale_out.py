@@ -14,6 +14,7 @@ from tests.support.redis_server import RedisProcess, redis_server
 from tests.support.server import Client, ServerProcess, http
 
 pytestmark = [pytest.mark.mongo, pytest.mark.redis]
+DEFAULT_LEXICON = Path(__file__).resolve().parents[2] / "moderation" / "lexicon" / "default.toml"
 
 
 @pytest.fixture
@@ -25,9 +26,14 @@ def redis_proc() -> Iterator[RedisProcess]:
 @pytest.fixture
 def cluster(tmp_path: Path, mongo_url: str,
             redis_proc: RedisProcess) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text(DEFAULT_LEXICON.read_text().replace(
+        "\nthreshold = ", "\nthreshold = 99.0  # nothing is a report until the test reloads\n"
+        "# was: ", 1))
     env = {"LINLI_MONGODB_URL": mongo_url,
            "LINLI_MONGODB_DATABASE": "linli_scale_" + uuid.uuid4().hex[:8],
-           "LINLI_REDIS_URL": redis_proc.url, "LINLI_SECRET_KEY": secrets.token_urlsafe(32)}
+           "LINLI_REDIS_URL": redis_proc.url, "LINLI_SECRET_KEY": secrets.token_urlsafe(32),
+           "LINLI_LEXICON_PATH": str(lexicon)}
     first = ServerProcess(tmp_path / "a", env).start(timeout=90)
     second = ServerProcess(tmp_path / "b", env).start(timeout=90)
     try:
@@ -118,3 +124,43 @@ async def test_failed_log_ins_are_counted_across_processes(
                               body={"phone": phone, "password": a.account("孙强")["password"]})
     assert status == 429 and body["error"]["code"] == "rate_limited"
     assert body["error"]["retry_after"] > 0
+
+
+async def test_lexicon_reload_and_drafts_cross_processes(
+        cluster: tuple[ServerProcess, ServerProcess], tmp_path: Path) -> None:
+    a, b = cluster
+    room = "grid:" + a.account("张伟")["grid_id"]
+    worker, _ = await login_at(a, a, "李娜")
+    resident, _ = await login_at(b, a, "张伟")
+    admin = a.account("王建国")
+    status, body = await http("POST", a.url + "/api/v1/auth/login",
+                              body={"phone": admin["phone"], "password": admin["password"]})
+    try:
+        before = await resident.ok("message:send", {
+            "room_id": room, "text": "3栋电梯又拐哒，卡在7楼不动", "client_id": uuid.uuid4().hex})
+        await worker.wait_for("message:new", lambda m: m["id"] == before["id"])
+        lexicon = tmp_path / "lexicon.toml"
+        lexicon.write_text(DEFAULT_LEXICON.read_text())
+        status, reloaded = await http("POST", a.url + "/api/v1/admin/lexicon/reload",
+                                      body["token"])
+        assert status == 200, reloaded
+        # Process b reloads when a announces it; its next detected message becomes a draft
+        # whose `draft:new` reaches the worker on a.
+        for attempt in range(20):
+            sent = await resident.ok("message:send", {
+                "room_id": room, "text": f"3栋电梯又拐哒，卡在7楼不动 {attempt}",
+                "client_id": uuid.uuid4().hex})
+            try:
+                draft = await worker.wait_for(
+                    "draft:new", lambda t, m=sent["id"]: m in t["message_ids"], timeout=1.0)
+                break
+            except TimeoutError:
+                continue
+        else:
+            raise AssertionError("process b never picked up the reloaded lexicon")
+        assert draft["category"] == "电梯设施"
+        # the message sent under the first lexicon (threshold 99) never became a draft
+        assert not [t for t in worker.events["draft:new"] if before["id"] in t["message_ids"]]
+    finally:
+        await worker.close()
+        await resident.close()
