@@ -57,7 +57,8 @@ async def _moderated_target(services: Services, actor: User, room_id: str,
     if not can_moderate(actor, room):
         raise Forbidden("only this room's workers may do this / 仅本群网格员可操作")
     target = await services.store.get_user(user_id)
-    if target is None or target.community_id != room.community_id:
+    # a member of the room, or one removed from it: never someone the room does not hold
+    if target is None or not can_join(target.model_copy(update={"removed_from": ()}), room):
         raise NotFound("no such member / 该成员不存在")
     if target.is_staff:
         raise Forbidden("staff cannot be removed / 不能移出工作人员")
