@@ -20,6 +20,7 @@ _RANK: dict[Urgency, int] = {"low": 0, "normal": 1, "urgent": 2}
 _CLAUSE_BREAKS = frozenset("。!?;~…\n\r,、")
 _OBJECT, _SYMPTOM, _STRONG = 0, 1, 2
 _BOOST = 5
+_PARTICLES = frozenset(("的", "了", "哒", "一样"))
 
 
 class Detection(BaseModel):
@@ -77,6 +78,8 @@ class Detector:
         self._markers = {name: _Marker(m.factor, frozenset(m.terms), frozenset(m.cancelled_by),
                                        frozenset(m.unless))
                          for name, m in lexicon.markers.items()}
+        self._similes = frozenset(lexicon.similes)
+        self._shifts = frozenset(lexicon.topic_shifts)
         self._single_exclusions = frozenset(e for e in lexicon.exclusions if len(e.split()) == 1)
         pairs: dict[str, set[str]] = {}
         for exclusion in lexicon.exclusions:
@@ -99,6 +102,7 @@ class Detector:
         words = set(lex.words) | set(lex.negations) | set(lex.hedges) | set(self._roles)
         words |= set(self._canon) | set(lex.synonyms)
         words |= {w for e in lex.exclusions for w in e.split()}
+        words |= set(lex.similes) | set(lex.topic_shifts)
         for marker in lex.markers.values():
             words |= set(marker.terms) | set(marker.cancelled_by) | set(marker.unless)
         for cat in lex.categories:
@@ -140,6 +144,13 @@ class Detector:
         """False for tokens covered by an exclusion (手机 … 没电, 火锅)."""
         words, window = tokens.words, self.lexicon.window
         live = [w not in self._single_exclusions for w in words]
+        for i, word in enumerate(words):
+            if word in self._similes:
+                k = i - 1
+                while k >= 0 and words[k] in _PARTICLES:
+                    k -= 1
+                if k >= 0:
+                    live[k] = False
         for i, word in enumerate(words):
             seconds = self._pair_exclusions.get(word)
             if seconds is None:
@@ -203,13 +214,15 @@ class Detector:
                    for i, w in enumerate(tokens.words))
 
     def _modifier(self, tokens: _Tokens) -> float:
-        present = set(tokens.words)
+        """Product of the markers' factors, counting only words after the last topic shift."""
+        start = max((i for i, w in enumerate(tokens.words) if w in self._shifts), default=0)
+        present = set(tokens.words[start:])
         factor = 1.0
         for marker in self._markers.values():
             if marker.unless & present or not marker.terms & present:
                 continue
             if any(w in marker.terms and not self._blocked(tokens, i, marker.cancelled_by)
-                   for i, w in enumerate(tokens.words)):
+                   for i, w in enumerate(tokens.words) if i >= start):
                 factor *= marker.factor
         return factor
 

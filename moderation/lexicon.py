@@ -86,6 +86,11 @@ class Lexicon(_Strict):
     negations: Terms = ()
     hedges: Terms = ()
     exclusions: tuple[str, ...] = ()
+    # A term right before one of these (停电般的心情, 着火了似的) is a comparison, not a fact.
+    similes: Terms = ()
+    # Words that open a new topic in a rambling message (对了, 说个事): markers (joke,
+    # hearsay, question, ...) written before the last of them do not weigh on what follows.
+    topic_shifts: Terms = ()
     synonyms: dict[str, Terms] = Field(default_factory=dict)
     markers: dict[str, Marker]
     categories: tuple[CategoryLexicon, ...]
