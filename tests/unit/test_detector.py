@@ -110,6 +110,47 @@ def test_categories_and_urgency(detector: Detector, text: str, category: str,
     assert report(detector, text) == (category, urgency)
 
 
+@pytest.mark.parametrize(("text", "category", "urgency"), [
+    # someone inside the lift: 卡/关/困 在电梯里, 关了N个人, 在电梯里面 + a fault
+    ("我被卡在电梯里了 快帮忙", "电梯设施", "urgent"),
+    ("电梯里关了两个人 门打不开", "电梯设施", "urgent"),
+    ("我妈关在电梯里头出不来", "电梯设施", "urgent"),
+    ("我在电梯里面 电梯不动了", "电梯设施", "urgent"),
+    ("电梯门有点关不上", "电梯设施", "normal"),
+    ("3栋电梯又拐哒，卡在7楼不动", "电梯设施", "normal"),
+    # voice-input homophones and dialect
+    ("点梯又挂了", "电梯设施", "normal"),
+    ("电悌按钮冇得反应", "电梯设施", "normal"),
+    ("单元里一股燃汽味", "燃气安全", "urgent"),
+    ("我们这边听电了", "供电照明", "normal"),
+    ("楼梯间的灯冇得亮了", "供电照明", "low"),
+    ("后面的垃圾堆燃起来哒", "消防安全", "urgent"),
+    ("烟子好大 不晓得哪里着了", "消防安全", "urgent"),
+    ("地下室沤了一层水", "供水排水", "normal"),
+    # objects + symptoms the first lexicon lacked
+    ("楼顶水箱溢出来了", "供水排水", "normal"),
+    ("燃气管道被货车撞歪了", "燃气安全", "urgent"),
+    ("路边铁门带电 莫摸", "供电照明", "urgent"),
+    ("一根电线从杆子上垂下来了", "供电照明", "urgent"),
+    ("有人往下扔花盆 砸到人了", "治安秩序", "urgent"),
+    ("楼上往下丢东西 差点砸到人", "治安秩序", "normal"),
+    ("快递柜里的包裹被人拿走了", "治安秩序", "normal"),
+    ("隔壁一早就敲敲打打", "噪音扰民", "low"),
+    # a rambling message: the joke before 对了 does not discount the problem after it
+    ("哈哈哈笑死我了 对了 5栋的电梯又不动了", "电梯设施", "normal"),
+])
+def test_dialect_typos_and_urgent_triggers(detector: Detector, text: str, category: str,
+                                           urgency: str) -> None:
+    assert report(detector, text) == (category, urgency)
+
+
+def test_similes_and_reassurance(detector: Detector) -> None:
+    for text in ("今天停电般的心情", "急得跟着火了似的", "热得冒烟", "钱包又漏气了",
+                 "刚才冒烟的是烧烤摊 大家莫慌", "被困的人已经救出来了", "井盖已经盖上了",
+                 "伢把水打翻了 地上全是水", "东西丢了 谁捡到一个钱包"):
+        not_report(detector, text)
+
+
 def test_every_category_in_lexicon() -> None:
     assert sorted(c.name for c in load_lexicon().categories) == sorted(CATEGORY_NAMES)
 
