@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from chat.ids import new_id
@@ -17,7 +18,8 @@ async def record(services: Services, actor: User | str, action: str, target_type
                  target_id: str, community_id: str | None, reason: str = "",
                  **details: Any) -> None:
     actor_id = actor if isinstance(actor, str) else actor.id
-    entry = AuditEntry(id=new_id("a", 16), community_id=community_id, actor_id=actor_id,
+    # Time-ordered ids keep entries of the same millisecond in the order they happened.
+    entry = AuditEntry(id=f"a{time.time_ns():016x}{new_id('', 6)}", community_id=community_id, actor_id=actor_id,
                        action=action, target_type=target_type, target_id=target_id,
                        reason=reason, details=details, at=services.clock.now())
     await services.store.add_audit(entry)

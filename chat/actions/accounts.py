@@ -14,6 +14,7 @@ from chat.models import Address, Role, Session, User
 from chat.payloads import CreateStaff, Register
 from chat.permissions import can_manage_unit, can_verify
 from chat.services import Services
+from moderation import audit
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,8 @@ async def verify_resident(
     else:
         revoked = await services.store.revoke_sessions(user.id, services.clock.now())
         await services.fanout.end_sessions(user.id, revoked, "rejected")
-    log.info("%s %s resident %s%s", actor.id, status, user.id, f": {reason}" if reason else "")
+    await audit.record(services, actor, f"resident.{'verify' if approve else 'reject'}", "user",
+                       user.id, user.community_id, reason)
     return user
 
 
@@ -139,13 +141,17 @@ async def remove_resident(services: Services, actor: User, user_id: str, reason:
     user = await services.store.update_user(user.id, {"status": "removed"})
     revoked = await services.store.revoke_sessions(user.id, services.clock.now())
     await services.fanout.end_sessions(user.id, revoked, "removed")
-    log.info("%s removed resident %s: %s", actor.id, user.id, reason or "-")
+    await audit.record(services, actor, "resident.remove", "user", user.id, user.community_id,
+                       reason)
     return user
 
 
 async def set_party_member(services: Services, actor: User, user_id: str, flag: bool) -> User:
     user = await _resident(services, actor, user_id)
-    return await services.store.update_user(user.id, {"party_member": flag})
+    user = await services.store.update_user(user.id, {"party_member": flag})
+    await audit.record(services, actor, "resident.party_member", "user", user.id,
+                       user.community_id, party_member=flag)
+    return user
 
 
 async def create_staff(services: Services, actor: User | None, form: CreateStaff) -> User:

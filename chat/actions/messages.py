@@ -43,13 +43,17 @@ def _clean_text(services: Services, text: str) -> str:
     return text
 
 
-async def _check_can_post(services: Services, user: User, room: Room, text: str) -> None:
-    await services.blocked.check(services.store, room.community_id,
-                                 services.settings.blocked_words, text)
+async def _check_not_muted(services: Services, user: User, room: Room) -> None:
     mute = await services.store.get_mute(room.id, user.id)
     if mute is not None and mute.until > services.clock.now():
         until = iso(mute.until)
         raise Muted(f"you are muted here until {until} / 你已被禁言至{until}", until=until)
+
+
+async def _check_can_post(services: Services, user: User, room: Room, text: str) -> None:
+    await services.blocked.check(services.store, room.community_id,
+                                 services.settings.blocked_words, text)
+    await _check_not_muted(services, user, room)
     wait = await services.limiter.hit(f"send:{user.id}:{room.id}",
                                       services.settings.send_rate_per_second,
                                       services.settings.send_burst)
@@ -129,6 +133,7 @@ async def edit_message(services: Services, user: User, payload: EditMessage) -> 
     text = _clean_text(services, payload.text)
     await services.blocked.check(services.store, room.community_id,
                                  services.settings.blocked_words, text)
+    await _check_not_muted(services, user, room)
     if text == message.text:
         return message_view(message)
     edits = (*message.edits, {"text": message.text, "at": message.edited_at or message.created_at})

@@ -23,10 +23,11 @@ class InProcessServer:
         self.data_dir = data_dir
         self.clock = clock
         self.port = free_port()
-        self.settings = load_settings(
-            None, data_dir=data_dir, port=self.port, demo_password=DEMO_PASSWORD,
-            send_burst=1000, send_rate_per_second=1000.0, presence_flush_seconds=0.2,
-            ticket_sweep_seconds=0.1, log_level="WARNING", **settings)
+        defaults: dict[str, Any] = {
+            "send_burst": 1000, "send_rate_per_second": 1000.0, "presence_flush_seconds": 0.2,
+            "ticket_sweep_seconds": 0.1, "log_level": "WARNING"}
+        self.settings = load_settings(None, data_dir=data_dir, port=self.port,
+                                      demo_password=DEMO_PASSWORD, **(defaults | settings))
         self._runner: web.AppRunner | None = None
 
     @property
