@@ -19,9 +19,9 @@ async def record(services: Services, actor: User | str, action: str, target_type
                  **details: Any) -> None:
     actor_id = actor if isinstance(actor, str) else actor.id
     # Time-ordered ids keep entries of the same millisecond in the order they happened.
-    entry = AuditEntry(id=f"a{time.time_ns():016x}{new_id('', 6)}", community_id=community_id, actor_id=actor_id,
-                       action=action, target_type=target_type, target_id=target_id,
-                       reason=reason, details=details, at=services.clock.now())
+    entry = AuditEntry(id=f"a{time.time_ns():016x}{new_id('', 6)}", community_id=community_id,
+                       actor_id=actor_id, action=action, target_type=target_type,
+                       target_id=target_id, reason=reason, details=details, at=services.clock.now())
     await services.store.add_audit(entry)
     log.info("%s %s %s %s%s", actor_id, action, target_type, target_id,
              f": {reason}" if reason else "")

@@ -57,8 +57,7 @@ def status_text(t: Ticket, action: str) -> str | None:
         "accept": f"已受理，由{LEVEL_LABELS[t.level]}负责",
         "reject": f"不予受理：{t.reason}",
         "merge": "与已有报事合并处理",
-        "assign": "已派单，正在处理" if len(t.history) < 2 or
-                  t.history[-1].from_status != "in_progress" else None,
+        "assign": None if t.history[-1].from_status == "in_progress" else "已派单，正在处理",
         "resolve": f"已办结：{t.resolution}。请报事人评价",
         "rate": "报事人不满意，已重新办理" if t.status == "reopened" else "已评价，办结",
         "auto_close": "逾期未评价，已自动办结",

@@ -43,10 +43,15 @@ def policy(services: Services) -> Policy:
     return Policy(sla={u: timedelta(hours=h) for u, h in services.settings.sla_hours.items()})
 
 
+async def views(services: Services, page: list[Ticket], viewer: User) -> list[dict[str, Any]]:
+    ids = sorted(set().union(*(user_ids_of(t) for t in page))) if page else []
+    users = {u.id: u for u in await services.store.get_users(ids)}
+    now = services.clock.now()
+    return [ticket_view(t, users, staff_viewer=in_scope(viewer, t), now=now) for t in page]
+
+
 async def view(services: Services, ticket: Ticket, viewer: User) -> dict[str, Any]:
-    users = {u.id: u for u in await services.store.get_users(sorted(user_ids_of(ticket)))}
-    return ticket_view(ticket, users, staff_viewer=in_scope(viewer, ticket),
-                       now=services.clock.now())
+    return (await views(services, [ticket], viewer))[0]
 
 
 async def _units(services: Services, community_id: str) -> dict[str, str | None]:
@@ -239,7 +244,7 @@ async def list_tickets(services: Services, user: User, filters: dict[str, Any]
         filters["overdue_at"] = services.clock.now()
     query = TicketQuery(**filters, **scope)
     page, total = await services.store.find_tickets(query)
-    return {"tickets": [await view(services, t, user) for t in page], "total": total,
+    return {"tickets": await views(services, page, user), "total": total,
             "offset": query.offset, "limit": query.limit}
 
 
@@ -249,7 +254,7 @@ async def my_tickets(services: Services, user: User, offset: int, limit: int
         s for s in ("submitted", "accepted", "in_progress", "resolved", "closed", "reopened",
                     "rejected", "duplicate")), offset=offset, limit=limit)
     page, total = await services.store.find_tickets(query)
-    return {"tickets": [await view(services, t, user) for t in page], "total": total,
+    return {"tickets": await views(services, page, user), "total": total,
             "offset": offset, "limit": limit}
 
 
