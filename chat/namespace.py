@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import socketio
@@ -64,12 +64,13 @@ def invalid_from(exc: ValidationError) -> Invalid:
 
 
 class ChatNamespace:
-    def __init__(self, sio: socketio.AsyncServer, services: Services,
-                 presence: PresenceBatcher) -> None:
+    def __init__(self, sio: socketio.AsyncServer, services: Services, presence: PresenceBatcher,
+                 extra_events: Mapping[str, tuple[type[BaseModel], Action]] | None = None
+                 ) -> None:
         self._sio = sio
         self._services = services
         self._presence = presence
-        self._events = _events()
+        self._events = _events() | dict(extra_events or {})
         sio.on("connect", self.connect)
         sio.on("disconnect", self.disconnect)
         sio.on("*", self.dispatch)

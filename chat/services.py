@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from chat.auth import Secrets
 from chat.blocked import BlockedWords
 from chat.clock import Clock
-from chat.hooks import MessageHooks
+from chat.events import Events
 from chat.realtime.fanout import Fanout
 from chat.realtime.ratelimit import RateLimiter
 from chat.realtime.registry import SocketRegistry
@@ -24,5 +24,5 @@ class Services:
     fanout: Fanout
     limiter: RateLimiter
     registry: SocketRegistry
-    hooks: MessageHooks = field(default_factory=MessageHooks)
+    events: Events = field(default_factory=Events)
     blocked: BlockedWords = field(default_factory=BlockedWords)

@@ -50,7 +50,9 @@ class Settings(BaseSettings):
     detection_enabled: bool = True
     sla_hours: dict[Urgency, float] = Field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
     auto_close_days: float = Field(default=7.0, gt=0)
-    ticket_sweep_seconds: float = Field(default=60.0, gt=0)
+    sweep_seconds: float = Field(default=30.0, gt=0)
+    bots: dict[str, list[str]] = Field(default_factory=dict, description="community id (or "
+                                       "'*') → third-party bots enabled there")
     hook_timeout_seconds: float = Field(default=10.0, gt=0)
 
     sqlite_synchronous: str = Field(default="FULL", pattern="^(FULL|NORMAL)$")

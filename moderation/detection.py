@@ -7,13 +7,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from chat.models import RESIDENT_ROLES, Message, Room, User
+from chat.events import MessageCreated
+from chat.models import RESIDENT_ROLES
 from chat.services import Services
 from moderation import tickets
 from moderation.detector import Detection, Detector
@@ -76,8 +78,9 @@ class DetectionService:
     async def detect(self, text: str) -> Detection:
         return await asyncio.to_thread(self.detector.detect, text)
 
-    def hook(self, services: Services) -> Any:
-        async def on_message(message: Message, room: Room, sender: User) -> None:
+    def hook(self, services: Services) -> Callable[[MessageCreated], Awaitable[None]]:
+        async def on_message(event: MessageCreated) -> None:
+            message, room, sender = event.message, event.room, event.sender
             # Staff file reports themselves; bots and system lines are not residents' words.
             if message.kind != "text" or sender.role not in RESIDENT_ROLES:
                 return

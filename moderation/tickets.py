@@ -3,7 +3,6 @@ sweep that escalates overdue tickets and closes unrated ones. The only ticket co
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 from typing import Any
@@ -303,12 +302,3 @@ async def _system_step(services: Services, ticket: Ticket, command: Command) -> 
     await notify.ticket_changed(services, changed, action)
     return True
 
-
-async def sweep_forever(services: Services, interval: float) -> None:
-    """The background task of the app: one sweep every `interval` seconds, errors logged."""
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            await sweep(services)
-        except Exception:
-            log.exception("ticket sweep failed; retrying in %.0f s", interval)

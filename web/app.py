@@ -6,29 +6,51 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 
 import socketio
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bots.builtin import builtin_bots
+from bots.notices import actions as notices_actions
+from bots.notices import jobs as notices_jobs
+from bots.notices.payloads import AckNotice
+from bots.polls import actions as polls_actions
+from bots.polls import jobs as polls_jobs
+from bots.polls.payloads import Vote
+from bots.registry import BotRegistry, third_party_bots
 from chat.auth import Secrets
 from chat.clock import Clock, SystemClock
-from chat.hooks import MessageHooks
+from chat.events import Events, MessageCreated
 from chat.namespace import ChatNamespace
 from chat.realtime.fanout import SocketIOFanout
 from chat.realtime.manager import DirectEmitManager, DirectEmitRedisManager
 from chat.realtime.presence import PresenceBatcher
 from chat.realtime.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from chat.realtime.registry import MemoryRegistry, RedisRegistry, SocketRegistry
+from chat.scheduler import Scheduler
 from chat.services import Services
 from chat.store.base import Store
 from config.settings import Settings
+from moderation import tickets as tickets_actions
 from moderation.detection import DetectionService
-from moderation.tickets import sweep_forever
 from web.http import Handler, errors_middleware
-from web.keys import DETECTION, REDIS, SERVICES, SIO
-from web.routes import admin, auth, health, moderation, open311, rooms, tickets
+from web.keys import BOTS, DETECTION, REDIS, SERVICES, SIO
+from web.routes import (
+    admin,
+    auth,
+    bots,
+    directory,
+    health,
+    moderation,
+    notices,
+    open311,
+    polls,
+    rooms,
+    tickets,
+)
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -88,18 +110,29 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     services = Services(settings=settings, store=make_store(settings),
                         secrets=Secrets(settings.secret()), clock=clock or SystemClock(),
                         fanout=fanout, limiter=limiter, registry=registry,
-                        hooks=MessageHooks(settings.hook_timeout_seconds))
+                        events=Events(settings.hook_timeout_seconds))
     presence = PresenceBatcher(fanout, settings.presence_flush_seconds)
-    ChatNamespace(sio, services, presence)
+    ChatNamespace(sio, services, presence, extra_events={
+        "poll:vote": (Vote, lambda s, u, p, sid: polls_actions.vote(s, u, p)),
+        "notice:ack": (AckNotice, lambda s, u, p, sid: notices_actions.acknowledge(s, u, p)),
+    })
+    scheduler = Scheduler()
+    scheduler.add("tickets", settings.sweep_seconds, partial(tickets_actions.sweep, services))
+    scheduler.add("polls", settings.sweep_seconds, partial(polls_jobs.run_due, services))
+    scheduler.add("notices", settings.sweep_seconds, partial(notices_jobs.run_due, services))
+    bot_registry = BotRegistry(builtin_bots(), third_party_bots(), settings.bots)
+    bot_registry.attach(services, scheduler)
     detection = DetectionService(settings.lexicon_path)
     if settings.detection_enabled:
-        services.hooks.add("detection", detection.hook(services))
+        services.events.subscribe(MessageCreated, "detection", detection.hook(services))
     app[SERVICES] = services
     app[SIO] = sio
     app[DETECTION] = detection
+    app[BOTS] = bot_registry
     if redis is not None:
         app[REDIS] = redis
-    for module in (auth, rooms, admin, health, tickets, moderation, open311):
+    for module in (auth, rooms, admin, health, tickets, moderation, open311, polls, notices,
+                   directory, bots):
         app.add_routes(module.routes)
     app.router.add_get("/", index)
     app.router.add_static("/static/", STATIC)
@@ -109,17 +142,17 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         await detection.load()  # jieba's dictionary, before the first message
         await registry.start()
         await presence.start()
-        background = [asyncio.create_task(sweep_forever(services, settings.ticket_sweep_seconds))]
-        if redis is not None:
-            background.append(asyncio.create_task(detection.follow_reloads(redis)))
+        scheduler.start()
+        follower = asyncio.create_task(detection.follow_reloads(redis)) if redis else None
         log.info("linli ready: store=%s fan-out=%s", type(services.store).__name__,
                  "redis" if redis else "in-process")
         yield
-        for task in background:
-            task.cancel()
+        await scheduler.stop()
+        if follower is not None:
+            follower.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await services.hooks.drain()
+                await follower
+        await services.events.drain()
         await presence.stop()
         await registry.stop()
         await services.store.close()

@@ -6,6 +6,7 @@ import socketio
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bots.registry import BotRegistry
 from chat.services import Services
 from moderation.detection import DetectionService
 
@@ -13,3 +14,4 @@ SERVICES = web.AppKey("services", Services)
 REDIS = web.AppKey("redis", Redis)
 SIO = web.AppKey("sio", socketio.AsyncServer)
 DETECTION = web.AppKey("detection", DetectionService)
+BOTS = web.AppKey("bots", BotRegistry)

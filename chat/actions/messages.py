@@ -18,6 +18,7 @@ from chat.errors import (
     RateLimited,
     TooLarge,
 )
+from chat.events import MessageCreated
 from chat.ids import new_id
 from chat.models import Message, NewMessage, Room, User
 from chat.names import display_name
@@ -108,7 +109,7 @@ async def send_message(services: Services, user: User, payload: SendMessage) -> 
             raise Conflict("client_id already used for another message / 消息编号重复")
         return view
     await services.fanout.emit("message:new", view, room.id)
-    services.hooks.message_created(message, room, user)
+    services.events.publish(MessageCreated(message, room, user))
     await services.store.mark_read(user.id, room.id, message.seq)  # not on the delivery path
     return view
 

@@ -8,11 +8,15 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from bots.accounts.store import BotStore
+from bots.directory.store import DirectoryStore
+from bots.notices.store import NoticeStore
+from bots.polls.store import PollStore
 from chat.models import JoinCode, Message, Mute, NewMessage, Room, Session, Unit, UnitKind, User
 from moderation.models import AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
 
 
-class Store(ABC):
+class Store(PollStore, NoticeStore, DirectoryStore, BotStore, ABC):
     # ---- lifecycle --------------------------------------------------------------------
     @abstractmethod
     async def open(self) -> None:

@@ -8,203 +8,85 @@ per-community `number` is assigned the same way."""
 from __future__ import annotations
 
 import asyncio
-import random
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, ClassVar
 
-import bson
-from bson.codec_options import CodecOptions
-from pydantic import BaseModel
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel, ReturnDocument
-from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from chat.errors import Conflict, NotFound, Unavailable
 from chat.models import JoinCode, Message, Mute, NewMessage, Room, Session, Unit, UnitKind, User
 from chat.store.base import Store
+from chat.store.mongo_base import (
+    Doc,
+    MongoBase,
+    back_off,
+    changed,
+    duplicate_index,
+    from_doc,
+    to_doc,
+    translated_errors,
+)
+from chat.store.mongo_bots import MongoBots
+from chat.store.mongo_directory import MongoDirectory
+from chat.store.mongo_notices import MongoNotices
+from chat.store.mongo_polls import MongoPolls
 from moderation.models import LEVELS, OPEN, AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
 
-M = TypeVar("M", bound=BaseModel)
-Doc = dict[str, Any]
-
 APPEND_ATTEMPTS = 64
-BACK_OFF_CAP = 0.05  # seconds
 SEQ_INDEX = "room_seq"
 CLIENT_ID_INDEX = "room_sender_client"
 NUMBER_INDEX = "community_number"
 
-INDEXES: dict[str, list[IndexModel]] = {
-    "units": [IndexModel([("kind", ASCENDING), ("parent_id", ASCENDING)])],
-    "rooms": [IndexModel([("community_id", ASCENDING)])],
-    "users": [
-        IndexModel([("phone", ASCENDING)], unique=True, name="phone"),
-        IndexModel([("community_id", ASCENDING), ("status", ASCENDING)]),
-        IndexModel([("grid_ids", ASCENDING)]),
-    ],
-    "sessions": [
-        IndexModel([("token_digest", ASCENDING)], unique=True, name="token_digest"),
-        IndexModel([("user_id", ASCENDING), ("revoked_at", ASCENDING)]),
-    ],
-    "join_codes": [IndexModel([("grid_id", ASCENDING)])],
-    "messages": [
-        IndexModel([("room_id", ASCENDING), ("seq", ASCENDING)], unique=True, name=SEQ_INDEX),
-        IndexModel(
-            [("room_id", ASCENDING), ("sender_id", ASCENDING), ("client_id", ASCENDING)],
-            unique=True,
-            name=CLIENT_ID_INDEX,
-        ),
-        IndexModel([("room_id", ASCENDING), ("changed_at", ASCENDING)]),
-    ],
-    "read_markers": [IndexModel([("user_id", ASCENDING), ("room_id", ASCENDING)], unique=True)],
-    "mutes": [IndexModel([("room_id", ASCENDING), ("user_id", ASCENDING)], unique=True)],
-    "tickets": [
-        IndexModel(
-            [("community_id", ASCENDING), ("number", ASCENDING)], unique=True, name=NUMBER_INDEX
-        ),
-        IndexModel([("community_id", ASCENDING), ("status", ASCENDING), ("created_at", ASCENDING)]),
-        IndexModel([("status", ASCENDING), ("due_at", ASCENDING)]),
-        IndexModel([("reporter_id", ASCENDING), ("created_at", ASCENDING)]),
-        IndexModel([("message_ids", ASCENDING), ("created_at", ASCENDING)]),
-    ],
-    "flags": [
-        IndexModel([("room_id", ASCENDING), ("handled_at", ASCENDING), ("created_at", ASCENDING)])
-    ],
-    "audit": [IndexModel([("community_id", ASCENDING), ("at", ASCENDING)])],
-}
 NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]
 
 
-@contextmanager
-def _translated_errors() -> Iterator[None]:
-    try:
-        yield
-    except DuplicateKeyError as exc:
-        raise Conflict(f"already exists: {_duplicate_index(exc)}") from exc
-    except PyMongoError as exc:
-        # The cause (hosts, topology) stays in the chained exception for the logs only.
-        raise Unavailable("the database is unavailable") from exc
-
-
-def _duplicate_index(exc: DuplicateKeyError) -> str:
-    """The name of the unique index an insert or update violated."""
-    details = exc.details or {}
-    message = str(details.get("errmsg", exc))
-    _, _, rest = message.partition(" index: ")
-    return rest.split(" ", 1)[0]
-
-
-async def _back_off(attempt: int) -> None:
-    """Jittered exponential back-off, so processes racing for the next seq or ticket number
-    take turns."""
-    await asyncio.sleep(random.uniform(0, min(BACK_OFF_CAP, 0.001 * 2**attempt)))
-
-
-def _to_doc(record: BaseModel, key: str = "id") -> Doc:
-    doc = record.model_dump()
-    doc["_id"] = doc.pop(key)
-    return doc
-
-
-def _from_doc(model: type[M], doc: Mapping[str, Any], key: str = "id") -> M:
-    """Rebuild a record, leaving out storage-only fields such as a message's `changed_at`."""
-    fields = {name: doc[name] for name in model.model_fields if name in doc}
-    if key in model.model_fields:
-        fields[key] = doc["_id"]
-    return model.model_validate(fields)
-
-
-def _changed(record: M, changes: Mapping[str, Any]) -> tuple[M, Doc]:
-    """The validated new record and the `$set` document for the changed fields."""
-    new = type(record).model_validate({**record.model_dump(), **changes})
-    return new, new.model_dump(include=set(changes))
-
-
-class MongoStore(Store):
-    def __init__(
-        self, url: str, database: str = "linli", *, server_selection_timeout_ms: int = 5000
-    ) -> None:
-        self._url = url
-        self._database = database
-        self._server_selection_timeout_ms = server_selection_timeout_ms
-        self._codec: CodecOptions[Doc] = CodecOptions(tz_aware=True, tzinfo=UTC)
-        self._client: AsyncMongoClient[Doc] | None = None
-        self._room_locks: dict[str, asyncio.Lock] = {}
-
-    # ---- plumbing ---------------------------------------------------------------------
-    def _db(self) -> AsyncDatabase[Doc]:
-        if self._client is None:
-            raise Unavailable("the MongoDB store is closed")
-        return self._client[self._database]
-
-    def _col(self, name: str) -> AsyncCollection[Doc]:
-        return self._db()[name]
-
-    async def _one(self, name: str, model: type[M], query: Doc, key: str = "id") -> M | None:
-        with _translated_errors():
-            doc = await self._col(name).find_one(query)
-        return None if doc is None else _from_doc(model, doc, key)
-
-    async def _many(
-        self,
-        name: str,
-        model: type[M],
-        query: Doc,
-        sort: list[tuple[str, int]] | None = None,
-        limit: int = 0,
-        key: str = "id",
-    ) -> list[M]:
-        with _translated_errors():
-            docs = await self._col(name).find(query, sort=sort, limit=limit).to_list()
-        return [_from_doc(model, doc, key) for doc in docs]
-
-    async def _insert(self, name: str, doc: Doc) -> None:
-        with _translated_errors():
-            await self._col(name).insert_one(doc)
-
-    async def _set(self, name: str, query: Doc, fields: Doc) -> Doc | None:
-        """Set fields on the document matching `query`; return it as stored afterwards."""
-        with _translated_errors():
-            return await self._col(name).find_one_and_update(
-                query, {"$set": fields}, return_document=ReturnDocument.AFTER
-            )
-
-    def _as_stored(self, doc: Doc) -> Doc:
-        """The document as a read would return it (millisecond datetimes, lists)."""
-        return bson.decode(bson.encode(doc), codec_options=self._codec)
-
-    # ---- lifecycle --------------------------------------------------------------------
-    async def open(self) -> None:
-        if self._client is not None:
-            return
-        self._client = AsyncMongoClient(
-            self._url,
-            serverSelectionTimeoutMS=self._server_selection_timeout_ms,
-            tz_aware=True,
-            tzinfo=UTC,
-        )
-        try:
-            with _translated_errors():
-                for name, indexes in INDEXES.items():
-                    await self._col(name).create_indexes(indexes)
-        except Unavailable:
-            await self.close()
-            raise
-
-    async def close(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
-            await client.close()
-
-    async def ping(self) -> None:
-        with _translated_errors():
-            await self._db().command("ping")
+class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoBase, Store):
+    INDEXES: ClassVar[dict[str, list[IndexModel]]] = {
+        "units": [IndexModel([("kind", ASCENDING), ("parent_id", ASCENDING)])],
+        "rooms": [IndexModel([("community_id", ASCENDING)])],
+        "users": [
+            IndexModel([("phone", ASCENDING)], unique=True, name="phone"),
+            IndexModel([("community_id", ASCENDING), ("status", ASCENDING)]),
+            IndexModel([("grid_ids", ASCENDING)]),
+        ],
+        "sessions": [
+            IndexModel([("token_digest", ASCENDING)], unique=True, name="token_digest"),
+            IndexModel([("user_id", ASCENDING), ("revoked_at", ASCENDING)]),
+        ],
+        "join_codes": [IndexModel([("grid_id", ASCENDING)])],
+        "messages": [
+            IndexModel([("room_id", ASCENDING), ("seq", ASCENDING)], unique=True, name=SEQ_INDEX),
+            IndexModel(
+                [("room_id", ASCENDING), ("sender_id", ASCENDING), ("client_id", ASCENDING)],
+                unique=True,
+                name=CLIENT_ID_INDEX,
+            ),
+            IndexModel([("room_id", ASCENDING), ("changed_at", ASCENDING)]),
+        ],
+        "read_markers": [IndexModel([("user_id", ASCENDING), ("room_id", ASCENDING)], unique=True)],
+        "mutes": [IndexModel([("room_id", ASCENDING), ("user_id", ASCENDING)], unique=True)],
+        "tickets": [
+            IndexModel(
+                [("community_id", ASCENDING), ("number", ASCENDING)], unique=True, name=NUMBER_INDEX
+            ),
+            IndexModel([("community_id", ASCENDING), ("status", ASCENDING),
+                        ("created_at", ASCENDING)]),
+            IndexModel([("status", ASCENDING), ("due_at", ASCENDING)]),
+            IndexModel([("reporter_id", ASCENDING), ("created_at", ASCENDING)]),
+            IndexModel([("message_ids", ASCENDING), ("created_at", ASCENDING)]),
+        ],
+        "flags": [
+            IndexModel([("room_id", ASCENDING), ("handled_at", ASCENDING),
+                        ("created_at", ASCENDING)])
+        ],
+        "audit": [IndexModel([("community_id", ASCENDING), ("at", ASCENDING)])],
+    }
 
     # ---- hierarchy and rooms -------------------------------------------------------------
     async def add_unit(self, unit: Unit) -> None:
-        await self._insert("units", _to_doc(unit))
+        await self._insert("units", to_doc(unit))
 
     async def get_unit(self, unit_id: str) -> Unit | None:
         return await self._one("units", Unit, {"_id": unit_id})
@@ -216,7 +98,7 @@ class MongoStore(Store):
         return await self._many("units", Unit, query, sort=[("_id", ASCENDING)])
 
     async def add_room(self, room: Room) -> None:
-        await self._insert("rooms", _to_doc(room))
+        await self._insert("rooms", to_doc(room))
 
     async def get_room(self, room_id: str) -> Room | None:
         return await self._one("rooms", Room, {"_id": room_id})
@@ -227,7 +109,7 @@ class MongoStore(Store):
 
     # ---- users and sessions ---------------------------------------------------------------
     async def add_user(self, user: User) -> None:
-        await self._insert("users", _to_doc(user))
+        await self._insert("users", to_doc(user))
 
     async def get_user(self, user_id: str) -> User | None:
         return await self._one("users", User, {"_id": user_id})
@@ -244,13 +126,13 @@ class MongoStore(Store):
         old = await self.get_user(user_id)
         if old is None:
             raise NotFound(f"no user {user_id}")
-        new, fields = _changed(old, changes)
+        new, fields = changed(old, changes)
         if not fields:
             return new
         doc = await self._set("users", {"_id": user_id}, fields)
         if doc is None:
             raise NotFound(f"no user {user_id}")
-        return _from_doc(User, doc)
+        return from_doc(User, doc)
 
     async def list_users(
         self,
@@ -271,7 +153,7 @@ class MongoStore(Store):
         return await self._many("users", User, query, sort=[("_id", ASCENDING)], limit=limit)
 
     async def add_session(self, session: Session) -> None:
-        await self._insert("sessions", _to_doc(session))
+        await self._insert("sessions", to_doc(session))
 
     async def get_session_by_digest(self, token_digest: str) -> Session | None:
         return await self._one("sessions", Session, {"token_digest": token_digest})
@@ -288,7 +170,7 @@ class MongoStore(Store):
         if which:
             query["_id"] = which
         sessions = self._col("sessions")
-        with _translated_errors():
+        with translated_errors():
             ids = [str(doc["_id"]) for doc in await sessions.find(query, ["_id"]).to_list()]
             if ids:
                 await sessions.update_many(
@@ -298,7 +180,7 @@ class MongoStore(Store):
 
     # ---- join codes -----------------------------------------------------------------------
     async def add_join_code(self, code: JoinCode) -> None:
-        await self._insert("join_codes", _to_doc(code, key="code"))
+        await self._insert("join_codes", to_doc(code, key="code"))
 
     async def get_join_code(self, code: str) -> JoinCode | None:
         return await self._one("join_codes", JoinCode, {"_id": code}, key="code")
@@ -311,7 +193,7 @@ class MongoStore(Store):
     async def revoke_join_code(self, code: str, at: datetime) -> JoinCode | None:
         doc = await self._set("join_codes", {"_id": code, "revoked_at": None}, {"revoked_at": at})
         if doc is not None:
-            return _from_doc(JoinCode, doc, key="code")
+            return from_doc(JoinCode, doc, key="code")
         return await self.get_join_code(code)
 
     # ---- messages -------------------------------------------------------------------------
@@ -320,14 +202,14 @@ class MongoStore(Store):
         # unique indexes keep other processes correct.
         lock = self._room_locks.setdefault(new.room_id, asyncio.Lock())
         async with lock:
-            with _translated_errors():
+            with translated_errors():
                 return await self._append(new)
 
     async def _append(self, new: NewMessage) -> tuple[Message, bool]:
         messages = self._col("messages")
         for attempt in range(APPEND_ATTEMPTS):
             seq = await self._max("messages", {"room_id": new.room_id}, "seq") + 1
-            doc = _to_doc(
+            doc = to_doc(
                 Message.model_validate(
                     {**new.model_dump(), "seq": seq, "updated_at": new.created_at}
                 )
@@ -335,11 +217,11 @@ class MongoStore(Store):
             try:
                 await messages.insert_one(doc)
             except DuplicateKeyError as exc:
-                if _duplicate_index(exc) != SEQ_INDEX:
+                if duplicate_index(exc) != SEQ_INDEX:
                     return await self._existing(new, exc), False
-                await _back_off(attempt)
+                await back_off(attempt)
                 continue
-            return _from_doc(Message, self._as_stored(doc)), True
+            return from_doc(Message, self._as_stored(doc)), True
         raise Unavailable(f"could not assign a sequence number in room {new.room_id}")
 
     async def _max(self, name: str, query: Doc, field: str) -> int:
@@ -351,7 +233,7 @@ class MongoStore(Store):
         doc = await self._col("messages").find_one(query)
         if doc is None:
             raise exc
-        return _from_doc(Message, doc)
+        return from_doc(Message, doc)
 
     async def get_message(self, message_id: str) -> Message | None:
         return await self._one("messages", Message, {"_id": message_id})
@@ -378,13 +260,13 @@ class MongoStore(Store):
         old = await self.get_message(message_id)
         if old is None:
             raise NotFound(f"no message {message_id}")
-        new, fields = _changed(old, changes)
+        new, fields = changed(old, changes)
         doc = await self._set(
             "messages", {"_id": message_id}, {**fields, "changed_at": new.updated_at}
         )
         if doc is None:
             raise NotFound(f"no message {message_id}")
-        return _from_doc(Message, doc)
+        return from_doc(Message, doc)
 
     async def last_seqs(self, room_ids: Sequence[str]) -> dict[str, int]:
         if not room_ids:
@@ -394,14 +276,14 @@ class MongoStore(Store):
             {"$sort": {"room_id": ASCENDING, "seq": DESCENDING}},
             {"$group": {"_id": "$room_id", "seq": {"$first": "$seq"}}},
         ]
-        with _translated_errors():
+        with translated_errors():
             cursor = await self._col("messages").aggregate(pipeline)
             found = {str(doc["_id"]): int(doc["seq"]) for doc in await cursor.to_list()}
         return {room_id: found.get(room_id, 0) for room_id in room_ids}
 
     # ---- read markers and mutes -------------------------------------------------------------
     async def mark_read(self, user_id: str, room_id: str, seq: int) -> int:
-        with _translated_errors():
+        with translated_errors():
             doc = await self._col("read_markers").find_one_and_update(
                 {"user_id": user_id, "room_id": room_id},
                 {"$max": {"seq": seq}},
@@ -413,12 +295,12 @@ class MongoStore(Store):
         return int(doc["seq"])
 
     async def read_markers(self, user_id: str) -> dict[str, int]:
-        with _translated_errors():
+        with translated_errors():
             docs = await self._col("read_markers").find({"user_id": user_id}).to_list()
         return {str(doc["room_id"]): int(doc["seq"]) for doc in docs}
 
     async def set_mute(self, mute: Mute) -> None:
-        with _translated_errors():
+        with translated_errors():
             await self._col("mutes").replace_one(
                 {"room_id": mute.room_id, "user_id": mute.user_id}, mute.model_dump(), upsert=True
             )
@@ -429,19 +311,19 @@ class MongoStore(Store):
     # ---- tickets ----------------------------------------------------------------------------
     async def add_ticket(self, ticket: Ticket) -> Ticket:
         tickets = self._col("tickets")
-        with _translated_errors():
+        with translated_errors():
             for attempt in range(APPEND_ATTEMPTS):
                 scope = {"community_id": ticket.community_id}
                 number = await self._max("tickets", scope, "number") + 1
-                doc = _to_doc(ticket.model_copy(update={"number": number}))
+                doc = to_doc(ticket.model_copy(update={"number": number}))
                 try:
                     await tickets.insert_one(doc)
                 except DuplicateKeyError as exc:
-                    if _duplicate_index(exc) != NUMBER_INDEX:
+                    if duplicate_index(exc) != NUMBER_INDEX:
                         raise
-                    await _back_off(attempt)
+                    await back_off(attempt)
                     continue
-                return _from_doc(Ticket, self._as_stored(doc))
+                return from_doc(Ticket, self._as_stored(doc))
         raise Unavailable(f"could not assign a ticket number in community {ticket.community_id}")
 
     async def get_ticket(self, ticket_id: str) -> Ticket | None:
@@ -449,9 +331,9 @@ class MongoStore(Store):
 
     async def save_ticket(self, ticket: Ticket) -> None:
         tickets = self._col("tickets")
-        with _translated_errors():
+        with translated_errors():
             result = await tickets.replace_one(
-                {"_id": ticket.id, "version": ticket.version - 1}, _to_doc(ticket)
+                {"_id": ticket.id, "version": ticket.version - 1}, to_doc(ticket)
             )
             if result.matched_count:
                 return
@@ -461,31 +343,31 @@ class MongoStore(Store):
 
     async def find_tickets(self, query: TicketQuery) -> tuple[list[Ticket], int]:
         where = _ticket_where(query)
-        with _translated_errors():
+        with translated_errors():
             tickets = self._col("tickets")
             total = await tickets.count_documents(where)
             docs = await tickets.find(
                 where, sort=NEWEST_FIRST, skip=query.offset, limit=query.limit
             ).to_list()
-        return [_from_doc(Ticket, doc) for doc in docs], total
+        return [from_doc(Ticket, doc) for doc in docs], total
 
     async def ticket_for_message(self, message_id: str) -> Ticket | None:
-        with _translated_errors():
+        with translated_errors():
             doc = await self._col("tickets").find_one(
                 {"message_ids": message_id}, sort=NEWEST_FIRST
             )
-        return None if doc is None else _from_doc(Ticket, doc)
+        return None if doc is None else from_doc(Ticket, doc)
 
     # ---- flags, audit log and community configuration --------------------------------------
     async def add_flag(self, flag: Flag) -> None:
-        await self._insert("flags", _to_doc(flag))
+        await self._insert("flags", to_doc(flag))
 
     async def get_flag(self, flag_id: str) -> Flag | None:
         return await self._one("flags", Flag, {"_id": flag_id})
 
     async def save_flag(self, flag: Flag) -> None:
-        with _translated_errors():
-            await self._col("flags").replace_one({"_id": flag.id}, _to_doc(flag))
+        with translated_errors():
+            await self._col("flags").replace_one({"_id": flag.id}, to_doc(flag))
 
     async def list_flags(self, room_ids: Sequence[str], open_only: bool, limit: int) -> list[Flag]:
         if not room_ids:
@@ -496,7 +378,7 @@ class MongoStore(Store):
         return await self._many("flags", Flag, query, sort=NEWEST_FIRST, limit=limit)
 
     async def add_audit(self, entry: AuditEntry) -> None:
-        await self._insert("audit", _to_doc(entry))
+        await self._insert("audit", to_doc(entry))
 
     async def list_audit(
         self,
@@ -524,8 +406,8 @@ class MongoStore(Store):
         return await self._one("community_config", CommunityConfig, query, key="community_id")
 
     async def put_community_config(self, config: CommunityConfig) -> None:
-        doc = _to_doc(config, key="community_id")
-        with _translated_errors():
+        doc = to_doc(config, key="community_id")
+        with translated_errors():
             await self._col("community_config").replace_one({"_id": doc["_id"]}, doc, upsert=True)
 
 

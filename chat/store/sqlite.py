@@ -1,162 +1,71 @@
-"""SQLite backend: WAL, one connection owned by one dedicated thread, documents as JSON.
-
-Every call runs on that thread, so a write transaction (BEGIN IMMEDIATE) is also atomic
-against other processes sharing the file."""
+"""SQLite backend: the chat core and tickets; other parts mix in (see sqlite_base)."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel
-
-from chat.errors import Conflict, NotFound, Unavailable
+from chat.errors import Conflict, NotFound
 from chat.models import JoinCode, Message, Mute, NewMessage, Room, Session, Unit, UnitKind, User
 from chat.store.base import Store
+from chat.store.sqlite_base import SqliteBase, changed, load, ms
+from chat.store.sqlite_bots import SqliteBots
+from chat.store.sqlite_directory import SqliteDirectory
+from chat.store.sqlite_notices import SqliteNotices
+from chat.store.sqlite_polls import SqlitePolls
 from moderation.models import LEVELS, OPEN, AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
 
-T = TypeVar("T")
-M = TypeVar("M", bound=BaseModel)
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS units (id TEXT PRIMARY KEY, kind TEXT NOT NULL, parent_id TEXT,
-    doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS units_kind_parent ON units (kind, parent_id);
-CREATE TABLE IF NOT EXISTS rooms (id TEXT PRIMARY KEY, community_id TEXT NOT NULL,
-    doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS rooms_community ON rooms (community_id);
-CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, phone TEXT NOT NULL UNIQUE,
-    community_id TEXT, status TEXT NOT NULL, role TEXT NOT NULL, doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS users_community ON users (community_id, status);
-CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL,
-    token_digest TEXT NOT NULL UNIQUE, revoked INTEGER NOT NULL DEFAULT 0, doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id, revoked);
-CREATE TABLE IF NOT EXISTS join_codes (code TEXT PRIMARY KEY, grid_id TEXT NOT NULL,
-    doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS join_codes_grid ON join_codes (grid_id);
-CREATE TABLE IF NOT EXISTS messages (id TEXT PRIMARY KEY, room_id TEXT NOT NULL,
-    seq INTEGER NOT NULL, sender_id TEXT NOT NULL, client_id TEXT NOT NULL,
-    changed_ms INTEGER, doc TEXT NOT NULL,
-    UNIQUE (room_id, seq), UNIQUE (room_id, sender_id, client_id));
-CREATE INDEX IF NOT EXISTS messages_changed ON messages (room_id, changed_ms)
-    WHERE changed_ms IS NOT NULL;
-CREATE TABLE IF NOT EXISTS read_markers (user_id TEXT NOT NULL, room_id TEXT NOT NULL,
-    seq INTEGER NOT NULL, PRIMARY KEY (user_id, room_id));
-CREATE TABLE IF NOT EXISTS mutes (room_id TEXT NOT NULL, user_id TEXT NOT NULL,
-    doc TEXT NOT NULL, PRIMARY KEY (room_id, user_id));
-CREATE TABLE IF NOT EXISTS tickets (id TEXT PRIMARY KEY, community_id TEXT NOT NULL,
-    number INTEGER NOT NULL, status TEXT NOT NULL, grid_id TEXT, street_id TEXT,
-    district_id TEXT, level INTEGER NOT NULL, category TEXT, urgency TEXT NOT NULL,
-    source TEXT NOT NULL, reporter_id TEXT NOT NULL, assignee_id TEXT, due_ms INTEGER,
-    resolved_ms INTEGER, created_ms INTEGER NOT NULL, version INTEGER NOT NULL,
-    doc TEXT NOT NULL, UNIQUE (community_id, number));
-CREATE INDEX IF NOT EXISTS tickets_scope ON tickets (community_id, status, created_ms);
-CREATE INDEX IF NOT EXISTS tickets_due ON tickets (status, due_ms);
-CREATE INDEX IF NOT EXISTS tickets_reporter ON tickets (reporter_id, created_ms);
-CREATE TABLE IF NOT EXISTS ticket_messages (message_id TEXT NOT NULL, ticket_id TEXT NOT NULL,
-    created_ms INTEGER NOT NULL, PRIMARY KEY (message_id, ticket_id));
-CREATE TABLE IF NOT EXISTS flags (id TEXT PRIMARY KEY, room_id TEXT NOT NULL,
-    handled INTEGER NOT NULL, created_ms INTEGER NOT NULL, doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS flags_room ON flags (room_id, handled, created_ms);
-CREATE TABLE IF NOT EXISTS audit (id TEXT PRIMARY KEY, community_id TEXT, action TEXT NOT NULL,
-    actor_id TEXT NOT NULL, target_id TEXT NOT NULL, at_ms INTEGER NOT NULL, doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS audit_community ON audit (community_id, at_ms);
-CREATE TABLE IF NOT EXISTS community_config (community_id TEXT PRIMARY KEY,
-    doc TEXT NOT NULL);
-"""
-
-
-def _ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
-
-
-def _load(model: type[M], row: sqlite3.Row | None) -> M | None:
-    return None if row is None else model.model_validate_json(row["doc"])
-
-
-def _changed(record: M, changes: Mapping[str, Any]) -> M:
-    return type(record).model_validate({**record.model_dump(), **changes})
-
-
-class SqliteStore(Store):
-    def __init__(self, path: Path, synchronous: str = "FULL") -> None:
-        self._path = path
-        self._synchronous = synchronous
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linli-sqlite")
-        self._conn: sqlite3.Connection | None = None
-        self._closed = False
-
-    # ---- plumbing ---------------------------------------------------------------------
-    async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        if self._closed:
-            raise Unavailable("the SQLite store is closed")
-
-        def call() -> T:
-            if self._conn is None:
-                raise Unavailable("the SQLite store is closed")
-            try:
-                return fn(self._conn)
-            except sqlite3.IntegrityError as exc:
-                raise Conflict(f"already exists: {exc}") from exc
-            except sqlite3.OperationalError as exc:
-                raise Unavailable(f"SQLite error: {exc}") from exc
-
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
-
-    async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        def tx(conn: sqlite3.Connection) -> T:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                result = fn(conn)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-            return result
-
-        return await self._run(tx)
-
-    async def _one(self, model: type[M], sql: str, *args: Any) -> M | None:
-        return await self._run(lambda c: _load(model, c.execute(sql, args).fetchone()))
-
-    async def _many(self, model: type[M], sql: str, *args: Any) -> list[M]:
-        rows = await self._run(lambda c: c.execute(sql, args).fetchall())
-        return [model.model_validate_json(r["doc"]) for r in rows]
-
-    def _connect(self) -> None:
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(f"PRAGMA synchronous={self._synchronous}")
-        conn.execute("PRAGMA busy_timeout=5000")
-        conn.executescript(SCHEMA)
-        self._conn = conn
-
-    async def open(self) -> None:
-        if self._conn is None:
-            await asyncio.get_running_loop().run_in_executor(self._executor, self._connect)
-
-    async def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-
-        def shut() -> None:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-
-        await asyncio.get_running_loop().run_in_executor(self._executor, shut)
-        self._executor.shutdown(wait=True)
-
-    async def ping(self) -> None:
-        await self._run(lambda c: c.execute("SELECT 1").fetchone())
+class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, SqliteBase,
+                  Store):
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS units (id TEXT PRIMARY KEY, kind TEXT NOT NULL, parent_id TEXT,
+        doc TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS units_kind_parent ON units (kind, parent_id);
+    CREATE TABLE IF NOT EXISTS rooms (id TEXT PRIMARY KEY, community_id TEXT NOT NULL,
+        doc TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS rooms_community ON rooms (community_id);
+    CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, phone TEXT NOT NULL UNIQUE,
+        community_id TEXT, status TEXT NOT NULL, role TEXT NOT NULL, doc TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS users_community ON users (community_id, status);
+    CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL,
+        token_digest TEXT NOT NULL UNIQUE, revoked INTEGER NOT NULL DEFAULT 0, doc TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id, revoked);
+    CREATE TABLE IF NOT EXISTS join_codes (code TEXT PRIMARY KEY, grid_id TEXT NOT NULL,
+        doc TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS join_codes_grid ON join_codes (grid_id);
+    CREATE TABLE IF NOT EXISTS messages (id TEXT PRIMARY KEY, room_id TEXT NOT NULL,
+        seq INTEGER NOT NULL, sender_id TEXT NOT NULL, client_id TEXT NOT NULL,
+        changed_ms INTEGER, doc TEXT NOT NULL,
+        UNIQUE (room_id, seq), UNIQUE (room_id, sender_id, client_id));
+    CREATE INDEX IF NOT EXISTS messages_changed ON messages (room_id, changed_ms)
+        WHERE changed_ms IS NOT NULL;
+    CREATE TABLE IF NOT EXISTS read_markers (user_id TEXT NOT NULL, room_id TEXT NOT NULL,
+        seq INTEGER NOT NULL, PRIMARY KEY (user_id, room_id));
+    CREATE TABLE IF NOT EXISTS mutes (room_id TEXT NOT NULL, user_id TEXT NOT NULL,
+        doc TEXT NOT NULL, PRIMARY KEY (room_id, user_id));
+    CREATE TABLE IF NOT EXISTS tickets (id TEXT PRIMARY KEY, community_id TEXT NOT NULL,
+        number INTEGER NOT NULL, status TEXT NOT NULL, grid_id TEXT, street_id TEXT,
+        district_id TEXT, level INTEGER NOT NULL, category TEXT, urgency TEXT NOT NULL,
+        source TEXT NOT NULL, reporter_id TEXT NOT NULL, assignee_id TEXT, due_ms INTEGER,
+        resolved_ms INTEGER, created_ms INTEGER NOT NULL, version INTEGER NOT NULL,
+        doc TEXT NOT NULL, UNIQUE (community_id, number));
+    CREATE INDEX IF NOT EXISTS tickets_scope ON tickets (community_id, status, created_ms);
+    CREATE INDEX IF NOT EXISTS tickets_due ON tickets (status, due_ms);
+    CREATE INDEX IF NOT EXISTS tickets_reporter ON tickets (reporter_id, created_ms);
+    CREATE TABLE IF NOT EXISTS ticket_messages (message_id TEXT NOT NULL, ticket_id TEXT NOT NULL,
+        created_ms INTEGER NOT NULL, PRIMARY KEY (message_id, ticket_id));
+    CREATE TABLE IF NOT EXISTS flags (id TEXT PRIMARY KEY, room_id TEXT NOT NULL,
+        handled INTEGER NOT NULL, created_ms INTEGER NOT NULL, doc TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS flags_room ON flags (room_id, handled, created_ms);
+    CREATE TABLE IF NOT EXISTS audit (id TEXT PRIMARY KEY, community_id TEXT, action TEXT NOT NULL,
+        actor_id TEXT NOT NULL, target_id TEXT NOT NULL, at_ms INTEGER NOT NULL, doc TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS audit_community ON audit (community_id, at_ms);
+    CREATE TABLE IF NOT EXISTS community_config (community_id TEXT PRIMARY KEY,
+        doc TEXT NOT NULL);
+    """
 
     # ---- hierarchy and rooms -------------------------------------------------------------
     async def add_unit(self, unit: Unit) -> None:
@@ -207,10 +116,10 @@ class SqliteStore(Store):
     async def update_user(self, user_id: str, changes: Mapping[str, Any]) -> User:
         def tx(c: sqlite3.Connection) -> User:
             row = c.execute("SELECT doc FROM users WHERE id = ?", (user_id,)).fetchone()
-            old = _load(User, row)
+            old = load(User, row)
             if old is None:
                 raise NotFound(f"no user {user_id}")
-            new = _changed(old, changes)
+            new = changed(old, changes)
             c.execute(
                 "UPDATE users SET phone=?, community_id=?, status=?, role=?, doc=? WHERE id=?",
                 (new.phone, new.community_id, new.status, new.role, new.model_dump_json(), user_id),
@@ -260,7 +169,7 @@ class SqliteStore(Store):
                 session = Session.model_validate_json(row["doc"])
                 if (only is not None and session.id != only) or session.id == keep:
                     continue
-                doc = _changed(session, {"revoked_at": at}).model_dump_json()
+                doc = changed(session, {"revoked_at": at}).model_dump_json()
                 c.execute("UPDATE sessions SET revoked=1, doc=? WHERE id=?", (doc, session.id))
                 revoked.append(session.id)
             return revoked
@@ -283,10 +192,10 @@ class SqliteStore(Store):
     async def revoke_join_code(self, code: str, at: datetime) -> JoinCode | None:
         def tx(c: sqlite3.Connection) -> JoinCode | None:
             row = c.execute("SELECT doc FROM join_codes WHERE code = ?", (code,)).fetchone()
-            old = _load(JoinCode, row)
+            old = load(JoinCode, row)
             if old is None or old.revoked_at is not None:
                 return old
-            new = _changed(old, {"revoked_at": at})
+            new = changed(old, {"revoked_at": at})
             c.execute("UPDATE join_codes SET doc = ? WHERE code = ?", (new.model_dump_json(), code))
             return new
 
@@ -335,18 +244,18 @@ class SqliteStore(Store):
             "SELECT doc FROM messages WHERE room_id = ? AND changed_ms > ? AND seq <= ?"
             " ORDER BY seq LIMIT ?"
         )
-        return await self._many(Message, sql, room_id, _ms(since), up_to_seq, limit)
+        return await self._many(Message, sql, room_id, ms(since), up_to_seq, limit)
 
     async def update_message(self, message_id: str, changes: Mapping[str, Any]) -> Message:
         def tx(c: sqlite3.Connection) -> Message:
             row = c.execute("SELECT doc FROM messages WHERE id = ?", (message_id,)).fetchone()
-            old = _load(Message, row)
+            old = load(Message, row)
             if old is None:
                 raise NotFound(f"no message {message_id}")
-            new = _changed(old, changes)
+            new = changed(old, changes)
             c.execute(
                 "UPDATE messages SET changed_ms = ?, doc = ? WHERE id = ?",
-                (_ms(new.updated_at), new.model_dump_json(), message_id),
+                (ms(new.updated_at), new.model_dump_json(), message_id),
             )
             return new
 
@@ -400,7 +309,7 @@ class SqliteStore(Store):
                       _ticket_row(stored))
             c.executemany(
                 "INSERT OR IGNORE INTO ticket_messages VALUES (?, ?, ?)",
-                [(m, stored.id, _ms(stored.created_at)) for m in stored.message_ids])
+                [(m, stored.id, ms(stored.created_at)) for m in stored.message_ids])
             return stored
 
         return await self._write(tx)
@@ -420,7 +329,7 @@ class SqliteStore(Store):
                       _ticket_row(ticket))
             c.executemany(
                 "INSERT OR IGNORE INTO ticket_messages VALUES (?, ?, ?)",
-                [(m, ticket.id, _ms(ticket.created_at)) for m in ticket.message_ids])
+                [(m, ticket.id, ms(ticket.created_at)) for m in ticket.message_ids])
 
         await self._write(tx)
 
@@ -443,7 +352,7 @@ class SqliteStore(Store):
 
     # ---- flags, audit log and community configuration --------------------------------------
     async def add_flag(self, flag: Flag) -> None:
-        args = (flag.id, flag.room_id, flag.handled_at is not None, _ms(flag.created_at),
+        args = (flag.id, flag.room_id, flag.handled_at is not None, ms(flag.created_at),
                 flag.model_dump_json())
         await self._write(lambda c: c.execute("INSERT INTO flags VALUES (?, ?, ?, ?, ?)", args))
 
@@ -466,7 +375,7 @@ class SqliteStore(Store):
 
     async def add_audit(self, entry: AuditEntry) -> None:
         args = (entry.id, entry.community_id, entry.action, entry.actor_id, entry.target_id,
-                _ms(entry.at), entry.model_dump_json())
+                ms(entry.at), entry.model_dump_json())
         await self._write(lambda c: c.execute(
             "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?)", args))
 
@@ -489,7 +398,7 @@ class SqliteStore(Store):
                 args.append(value)
         if before is not None:
             clauses.append("at_ms < ?")
-            args.append(_ms(before))
+            args.append(ms(before))
         sql = (f"SELECT doc FROM audit WHERE {' AND '.join(clauses)}"
                " ORDER BY at_ms DESC, id DESC LIMIT ?")
         return await self._many(AuditEntry, sql, *args, limit)
@@ -514,8 +423,8 @@ TICKET_MARKS = ", ".join("?" * len(TICKET_COLUMNS.split(",")))
 def _ticket_row(t: Ticket) -> tuple[Any, ...]:
     return (t.id, t.community_id, t.number, t.status, t.grid_id, t.street_id, t.district_id,
             LEVELS.index(t.level), t.category, t.urgency, t.source, t.reporter_id,
-            t.assignee_id, _ms(t.due_at) if t.due_at else None,
-            _ms(t.resolved_at) if t.resolved_at else None, _ms(t.created_at), t.version,
+            t.assignee_id, ms(t.due_at) if t.due_at else None,
+            ms(t.resolved_at) if t.resolved_at else None, ms(t.created_at), t.version,
             t.model_dump_json())
 
 
@@ -550,11 +459,11 @@ def _ticket_where(q: TicketQuery) -> tuple[str, list[Any]]:
         add("level >= ?", LEVELS.index(q.min_level))
     if q.overdue_at is not None:
         clause, more = _in("status", sorted(OPEN))
-        add(f"{clause} AND due_ms <= ?", *more, _ms(q.overdue_at))
+        add(f"{clause} AND due_ms <= ?", *more, ms(q.overdue_at))
     if q.resolved_before is not None:
-        add("status = 'resolved' AND resolved_ms <= ?", _ms(q.resolved_before))
+        add("status = 'resolved' AND resolved_ms <= ?", ms(q.resolved_before))
     if q.created_from is not None:
-        add("created_ms >= ?", _ms(q.created_from))
+        add("created_ms >= ?", ms(q.created_from))
     if q.created_until is not None:
-        add("created_ms <= ?", _ms(q.created_until))
+        add("created_ms <= ?", ms(q.created_until))
     return " AND ".join(clauses) or "1 = 1", args

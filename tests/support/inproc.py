@@ -25,7 +25,7 @@ class InProcessServer:
         self.port = free_port()
         defaults: dict[str, Any] = {
             "send_burst": 1000, "send_rate_per_second": 1000.0, "presence_flush_seconds": 0.2,
-            "ticket_sweep_seconds": 0.1, "log_level": "WARNING"}
+            "sweep_seconds": 0.1, "log_level": "WARNING"}
         self.settings = load_settings(None, data_dir=data_dir, port=self.port,
                                       demo_password=DEMO_PASSWORD, **(defaults | settings))
         self._runner: web.AppRunner | None = None

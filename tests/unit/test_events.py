@@ -1,4 +1,4 @@
-"""Message hooks run beside chat: a slow, hanging or failing hook never holds up the caller."""
+"""Event handlers run beside chat: a slow, hanging or failing one never holds up the publisher."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chat.hooks import MessageHooks
+from chat.events import Events, MessageCreated
 from chat.models import Message, Room, User
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
@@ -22,16 +22,16 @@ SENDER = User(id="u1", phone="13900000001", name="张伟", role="resident", stat
 
 
 async def test_hooks_start_after_the_call_returns() -> None:
-    hooks = MessageHooks()
+    hooks = Events()
     seen: list[str] = []
     release = asyncio.Event()
 
-    async def slow(message: Message, room: Room, sender: User) -> None:
+    async def slow(event: MessageCreated) -> None:
         await release.wait()
-        seen.append(message.id)
+        seen.append(event.message.id)
 
-    hooks.add("slow", slow)
-    hooks.message_created(MESSAGE, ROOM, SENDER)  # synchronous: returns at once
+    hooks.subscribe(MessageCreated, "slow", slow)
+    hooks.publish(MessageCreated(MESSAGE, ROOM, SENDER))  # synchronous: returns at once
     assert seen == []
     release.set()
     await hooks.drain()
@@ -40,24 +40,24 @@ async def test_hooks_start_after_the_call_returns() -> None:
 
 async def test_a_hanging_hook_is_timed_out_and_others_still_run(
         caplog: pytest.LogCaptureFixture) -> None:
-    hooks = MessageHooks(timeout=0.05)
+    hooks = Events(timeout=0.05)
     seen: list[str] = []
 
-    async def hangs(message: Message, room: Room, sender: User) -> None:
+    async def hangs(event: MessageCreated) -> None:
         await asyncio.Event().wait()
 
-    async def fails(message: Message, room: Room, sender: User) -> None:
+    async def fails(event: MessageCreated) -> None:
         raise RuntimeError("bot bug")
 
-    async def works(message: Message, room: Room, sender: User) -> None:
-        seen.append(message.id)
+    async def works(event: MessageCreated) -> None:
+        seen.append(event.message.id)
 
     for name, hook in (("hangs", hangs), ("fails", fails), ("works", works)):
-        hooks.add(name, hook)
-    with caplog.at_level(logging.ERROR, logger="chat.hooks"):
-        hooks.message_created(MESSAGE, ROOM, SENDER)
+        hooks.subscribe(MessageCreated, name, hook)
+    with caplog.at_level(logging.ERROR, logger="chat.events"):
+        hooks.publish(MessageCreated(MESSAGE, ROOM, SENDER))
         await hooks.drain()
     assert seen == ["m1"]
-    assert any("hook hangs timed out" in r.getMessage() for r in caplog.records)
-    failed = [r for r in caplog.records if "hook fails failed" in r.getMessage()]
+    assert any("hangs timed out" in r.getMessage() for r in caplog.records)
+    failed = [r for r in caplog.records if "fails failed" in r.getMessage()]
     assert failed and failed[0].exc_info is not None

@@ -1,0 +1,10 @@
+"""Bots that ship with linli and are on in every community."""
+
+from __future__ import annotations
+
+from bots.base import Bot
+from bots.builtin.tickets import TicketUpdatesBot
+
+
+def builtin_bots() -> list[Bot]:
+    return [TicketUpdatesBot()]

@@ -1,0 +1,1 @@
+"""The service directory (办事指南) of each community."""

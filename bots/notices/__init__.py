@@ -1,0 +1,1 @@
+"""Notices (公告): pinned, optionally acknowledged, optionally scheduled."""

@@ -1,0 +1,9 @@
+"""The store interface of this part (composed into chat.store.base.Store)."""
+
+from __future__ import annotations
+
+from abc import ABC
+
+
+class NoticeStore(ABC):
+    pass

@@ -1,0 +1,32 @@
+"""Inbound payloads for polls."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, Field, StringConstraints
+
+from chat.payloads import Id, Payload
+
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Choice = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+
+
+class NewPoll(Payload):
+    room_id: Id
+    question: Question
+    options: Annotated[list[Choice], Field(min_length=2, max_length=20)]
+    multiple: bool = False
+    max_choices: Annotated[int, Field(ge=1, le=20)] | None = None
+    anonymous: bool = False
+    per_household: bool = Field(default=False, description="one vote per household (户)")
+    deadline: AwareDatetime
+    results: Literal["live", "after_close"] = "live"
+    allow_change: bool = True
+    quorum_percent: Annotated[int, Field(ge=1, le=100)] | None = Field(
+        default=None, description="turnout needed for the result to count")
+
+
+class Vote(Payload):
+    poll_id: Id
+    option_ids: Annotated[list[Id], Field(min_length=1, max_length=20)]

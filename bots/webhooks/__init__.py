@@ -1,0 +1,1 @@
+"""Outgoing webhooks per community, signed with HMAC-SHA256, retried, logged."""
