@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from chat.actions.rooms import require_member
-from chat.errors import Conflict, Forbidden, Invalid, NotFound
+from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from chat.ids import new_id
 from chat.models import RESIDENT_ROLES, Message, Room, User
 from chat.permissions import can_moderate
@@ -36,6 +36,7 @@ from moderation.views import ticket_view, user_ids_of
 log = logging.getLogger(__name__)
 SYSTEM = "system"
 SWEEP_PAGE = 200
+FILE_RATE, FILE_BURST = 0.1, 10  # per person: 10 at once, then one every 10 s
 
 
 def policy(services: Services) -> Policy:
@@ -100,6 +101,9 @@ async def file_ticket(services: Services, user: User, form: FileTicket) -> dict[
     any message of a room they moderate into a ticket."""
     if user.status != "verified" or user.community_id is None:
         raise Forbidden("only verified members may report / 仅已认证成员可报事")
+    wait = await services.limiter.hit(f"ticket:{user.id}", FILE_RATE, FILE_BURST)
+    if wait:
+        raise RateLimited("too many reports at once / 报事过于频繁，请稍后再试", wait)
     if form.message_id is not None:
         return await _report_message(services, user, form)
     if form.description is None:

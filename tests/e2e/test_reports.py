@@ -229,3 +229,15 @@ async def test_lexicon_reload(server: InProcessServer) -> None:
         await resident.close()
     entries = await ok(server, "GET", "/api/v1/admin/audit?action=lexicon.reload", admin)
     assert len(entries["entries"]) == 1
+
+
+async def test_filing_is_rate_limited_per_person(server: InProcessServer) -> None:
+    zhang, _ = await login(server, "张伟")
+    liu, _ = await login(server, "刘芳")
+    for n in range(10):
+        await ok(server, "POST", "/api/v1/tickets", zhang, {"description": f"问题 {n}"},
+                 status=201)
+    got, data = await call(server, "POST", "/api/v1/tickets", zhang, {"description": "第11个"})
+    assert got == 429 and data["error"]["code"] == "rate_limited"
+    assert data["error"]["retry_after"] > 0
+    await ok(server, "POST", "/api/v1/tickets", liu, {"description": "邻居照常报事"}, status=201)
