@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 UnitKind = Literal["district", "street", "community", "grid"]
 RoomKind = Literal["grid", "community", "workers"]
-Role = Literal["resident", "enterprise", "worker", "admin", "street_officer", "district_officer"]
+Role = Literal["resident", "enterprise", "worker", "admin", "street_officer", "district_officer",
+               "bot"]
 UserStatus = Literal["pending", "verified", "rejected", "removed"]
 MessageKind = Literal["text", "bot", "system"]
 
@@ -71,6 +72,8 @@ class User(Record):
     verified_at: datetime | None = None
     removed_from: tuple[str, ...] = Field(default=(), description="rooms a moderator removed "
                                           "the user from")
+    bot_rooms: tuple[str, ...] = Field(default=(), description="a bot account's rooms: the only "
+                                       "rooms it may post in")
 
     @property
     def is_staff(self) -> bool:

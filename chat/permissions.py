@@ -33,6 +33,8 @@ def can_join(user: User, room: Room) -> bool:
     """Membership follows from the user's record; nothing else grants a room."""
     if not is_active(user) or room.community_id != user.community_id:
         return False
+    if user.role == "bot":
+        return room.id in user.bot_rooms
     if user.role == "admin":
         return True
     if room.id in user.removed_from:
