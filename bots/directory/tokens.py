@@ -1,0 +1,78 @@
+"""Turning text into search terms with jieba. A `Segmenter` owns a private jieba tokenizer with
+the directory's words added; building one loads jieba's dictionary (about half a second), so
+the running server builds one at start-up, in a thread (`SegmenterLoader`)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from concurrent.futures import Future
+from functools import cache
+
+import jieba
+
+from bots.directory.models import CATEGORIES
+from bots.directory.vocabulary import PART_FACTOR, STOP_WORDS, SYNONYMS
+
+WORDLESS = re.compile(r"^[\W_]+$")
+
+
+class Segmenter:
+    def __init__(self) -> None:
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer.initialize()
+        for word in {w for words in SYNONYMS.values() for w in words} | set(CATEGORIES):
+            if len(word) > 1:
+                self._tokenizer.add_word(word)
+
+    def terms(self, text: str) -> tuple[str, ...]:
+        """Search-mode tokens (a long word and the dictionary words inside it), lower-cased,
+        without stop words, punctuation or repeats, in order of appearance."""
+        return _kept(self._tokenizer.cut_for_search(_normal(text), HMM=False))
+
+    def query_terms(self, text: str) -> dict[str, float]:
+        """A question's terms with their weight: 1 for the words it is cut into, PART_FACTOR
+        for the shorter words search mode finds inside them (老年 in 老年证)."""
+        whole = set(_kept(self._tokenizer.cut(_normal(text), HMM=False)))
+        return {t: 1.0 if t in whole else PART_FACTOR for t in self.terms(text)}
+
+
+def _normal(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _kept(tokens: Iterable[str]) -> tuple[str, ...]:
+    stripped = (t.strip() for t in tokens)
+    return tuple(dict.fromkeys(t for t in stripped
+                               if t and t not in STOP_WORDS and not WORDLESS.match(t)))
+
+
+class SegmenterLoader:
+    """Starts building a Segmenter in a thread when created; `get()` waits for it without
+    blocking the event loop (after start-up it is ready at once)."""
+
+    def __init__(self) -> None:
+        self._future: Future[Segmenter] = Future()
+        threading.Thread(target=self._load, name="linli-directory-jieba", daemon=True).start()
+
+    def _load(self) -> None:
+        try:
+            self._future.set_result(Segmenter())
+        except BaseException as exc:  # the waiter re-raises it
+            self._future.set_exception(exc)
+
+    async def get(self) -> Segmenter:
+        return await asyncio.wrap_future(self._future)
+
+
+@cache
+def shared_loader() -> SegmenterLoader:
+    """The process's one directory segmenter: jieba's dictionary is read-only data, the same for
+    every app in the process, so it is loaded once (the directory bot asks for it when the app
+    is built, i.e. at start-up, never on the first question)."""
+    return SegmenterLoader()
