@@ -57,6 +57,15 @@ class _Tokens:
     clause: tuple[int, ...]
 
 
+def _pair_table(pairs: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """"A B" pairs (A, then B) as a lookup: first word → the words that may follow it."""
+    table: dict[str, set[str]] = {}
+    for pair in pairs:
+        first, second = pair.split()
+        table.setdefault(first, set()).add(second)
+    return {k: frozenset(v) for k, v in table.items()}
+
+
 class Detector:
     """Build once per lexicon (loads jieba's dictionary, ~1 s); `detect` is pure."""
 
@@ -67,6 +76,12 @@ class Detector:
         self._canon = {v: canon for canon, variants in lexicon.synonyms.items()
                        for v in variants}
         self._categories = lexicon.categories
+        self._urgent_near = [_pair_table(cat.rules.urgent_near) for cat in lexicon.categories]
+        pair_firsts: dict[str, list[tuple[int, frozenset[str]]]] = {}
+        for index, cat in enumerate(lexicon.categories):
+            for first, seconds in _pair_table(cat.pairs).items():
+                pair_firsts.setdefault(first, []).append((index, seconds))
+        self._pair_firsts = {k: tuple(v) for k, v in pair_firsts.items()}
         roles: dict[str, list[tuple[int, int]]] = {}
         for index, cat in enumerate(lexicon.categories):
             for kind, terms in ((_STRONG, cat.strong), (_SYMPTOM, cat.symptoms),
@@ -107,6 +122,7 @@ class Detector:
             words |= set(marker.terms) | set(marker.cancelled_by) | set(marker.unless)
         for cat in lex.categories:
             words |= set(cat.rules.urgent) | set(cat.rules.normal) | set(cat.rules.low)
+            words |= {w for pair in cat.rules.urgent_near + cat.pairs for w in pair.split()}
         return {w for w in words if len(w) > 1}
 
     def detect(self, text: str) -> Detection:
@@ -183,6 +199,12 @@ class Detector:
                 elif not negated:
                     found.append((i, cat, kind))
         candidates: dict[int, _Candidate] = {}
+        for cat, pair in self._category_pairs(tokens, live):
+            cand = candidates.setdefault(cat, _Candidate())
+            cand.hits.append(pair)
+            lex = self._categories[cat]
+            level = lex.rules.for_hit(tuple(tokens.words[k] for k in pair), lex.default_urgency)
+            cand.urgency = max(cand.urgency, level, key=_RANK.__getitem__)
         used: set[tuple[int, int]] = set()
         for i, cat, kind in found:
             if (i, cat) in used:
@@ -197,7 +219,8 @@ class Detector:
             level = lex.rules.for_hit(tuple(tokens.words[k] for k in hit), lex.default_urgency)
             cand.urgency = max(cand.urgency, level, key=_RANK.__getitem__)
         for cat, cand in candidates.items():
-            cand.urgent_anywhere = self._urgent_anywhere(tokens, live, self._categories[cat])
+            cand.urgent_anywhere = (self._urgent_anywhere(tokens, live, self._categories[cat])
+                                    or self._urgent_pair(tokens, live, self._urgent_near[cat]))
         return candidates
 
     def _pair(self, tokens: _Tokens, i: int, objects: list[int]) -> tuple[int, ...] | None:
@@ -212,6 +235,49 @@ class Detector:
         urgent = lex.rules.urgent
         return any(live[i] and w in urgent and not self._blocked(tokens, i, self._blockers)
                    for i, w in enumerate(tokens.words))
+
+    def _category_pairs(self, tokens: _Tokens,
+                        live: list[bool]) -> list[tuple[int, tuple[int, int]]]:
+        """(category, hit) for the categories' `pairs`: A, then B within `window` tokens of one
+        clause, neither negated."""
+        words, window, found = tokens.words, self.lexicon.window, []
+        for i, word in enumerate(words):
+            entries = self._pair_firsts.get(word)
+            if entries is None or not live[i] or self._blocked(tokens, i, self._blockers):
+                continue
+            end = min(len(words), i + window + 1)
+            for cat, seconds in entries:
+                for j in range(i + 1, end):
+                    if tokens.clause[j] != tokens.clause[i]:
+                        break
+                    if words[j] in seconds and live[j] \
+                            and not self._blocked(tokens, j, self._blockers):
+                        found.append((cat, (i, j)))
+                        break
+        return found
+
+    def _pair_hits(self, tokens: _Tokens, live: list[bool],
+                   table: dict[str, frozenset[str]]) -> list[tuple[int, int]]:
+        """Pairs of `table` within `window` tokens of one clause, neither negated."""
+        words, window = tokens.words, self.lexicon.window
+        hits: list[tuple[int, int]] = []
+        for i, word in enumerate(words):
+            partners = table.get(word)
+            if partners is None or not live[i] or self._blocked(tokens, i, self._blockers):
+                continue
+            for j in range(i + 1, min(len(words), i + window + 1)):
+                if tokens.clause[j] != tokens.clause[i]:
+                    break
+                if words[j] in partners and live[j] \
+                        and not self._blocked(tokens, j, self._blockers):
+                    hits.append((i, j))
+                    break
+        return hits
+
+    def _urgent_pair(self, tokens: _Tokens, live: list[bool],
+                     near: dict[str, frozenset[str]]) -> bool:
+        """An `urgent_near` pair within `window` tokens of one clause, neither negated."""
+        return bool(near) and bool(self._pair_hits(tokens, live, near))
 
     def _modifier(self, tokens: _Tokens) -> float:
         """Product of the markers' factors, counting only words after the last topic shift."""

@@ -27,10 +27,13 @@ class _Strict(BaseModel):
 
 
 class UrgencyRules(_Strict):
-    """`urgent` terms anywhere in the message (not negated) make the report urgent; `normal`
-    and `low` terms set the urgency of the hit they take part in."""
+    """`urgent` terms anywhere in the message (not negated) make the report urgent; so does
+    an `urgent_near` pair "A B": A, then B within `window` tokens of one clause, neither
+    negated (井盖 … 不见了 is an open hole, 井盖 … 松了 is not). `normal` and
+    `low` terms set the urgency of the hit they take part in."""
 
     urgent: Terms = ()
+    urgent_near: tuple[str, ...] = ()
     normal: Terms = ()
     low: Terms = ()
 
@@ -42,12 +45,22 @@ class UrgencyRules(_Strict):
                 return level
         return default
 
+    @model_validator(mode="after")
+    def _pairs(self) -> UrgencyRules:
+        for pair in self.urgent_near:
+            if len(pair.split()) != 2:
+                raise ValueError(f"urgent_near {pair!r}: two words / 两个词")
+        return self
+
 
 class CategoryLexicon(_Strict):
     name: str
     objects: Terms = ()
     symptoms: Terms = ()
     strong: Terms = ()
+    # "A B": A, then B within `window` tokens of one clause make a hit (neither negated), for words
+    # too common to be an object or a symptom for every word of the category (狗 … 拉屎).
+    pairs: tuple[str, ...] = ()
     urgency: Urgency | None = None
     rules: UrgencyRules = UrgencyRules()
 
@@ -58,6 +71,9 @@ class CategoryLexicon(_Strict):
                              f"{', '.join(CATEGORY_NAMES)}")
         if not self.strong and not (self.objects and self.symptoms):
             raise ValueError(f"category {self.name}: needs strong terms or objects + symptoms")
+        for pair in self.pairs:
+            if len(pair.split()) != 2:
+                raise ValueError(f"category {self.name}: pair {pair!r}: two words / 两个词")
         return self
 
     @property

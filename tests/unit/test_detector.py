@@ -151,6 +151,56 @@ def test_similes_and_reassurance(detector: Detector) -> None:
         not_report(detector, text)
 
 
+@pytest.mark.parametrize(("text", "category", "urgency"), [
+    # an open manhole is urgent (urgent_near 井盖 … 不见了); a loose or rattling one is not
+    ("人行道上的井盖不见了", "房屋设施", "urgent"),
+    ("有人偷了井盖 好危险", "房屋设施", "urgent"),
+    ("楼下井盖松了 一踩就晃", "房屋设施", "normal"),
+    ("井盖一压就咣当响", "房屋设施", "normal"),
+    # pairs: words too common to be objects or symptoms for the whole category
+    ("狗天天在草坪上拉屎也不收拾", "环境卫生", "low"),
+    ("楼上伢天天晚上跑来跑去", "噪音扰民", "low"),
+    ("谁停了麻烦挪一下 电话在车上", "停车秩序", "low"),
+    # synonyms and symptoms from blind set 2 and the probe set
+    ("有根电线掉在人行道上 还在冒火星", "供电照明", "urgent"),
+    ("配电房进水了 电线泡在水里 还带着电", "供电照明", "urgent"),
+    ("电压不稳 灯一闪一闪的", "供电照明", "normal"),
+    ("地下车库的灯全黑了", "供电照明", "low"),
+    ("电梯卡在7楼 里面有个送外卖的小哥", "电梯设施", "urgent"),
+    ("电梯里关了三个人", "电梯设施", "urgent"),
+    ("货梯坏了 进货全靠人扛", "电梯设施", "normal"),
+    ("大狗没拴绳 把快递小哥咬了 出血了", "治安秩序", "urgent"),
+    ("隔壁两家为了晾衣服在楼道里吵起来了", "治安秩序", "normal"),
+    ("燃气表箱那里一直有股臭鸡蛋味", "燃气安全", "urgent"),
+    ("餐馆燃气冇得了 灶都点不着", "燃气安全", "normal"),
+    ("伢被关在电梯里了 快叫维保的来", "电梯设施", "urgent"),
+    ("各位业主好 楼道灯一直不亮 麻烦物业派人来换一下", "供电照明", "low"),
+])
+def test_blind2_and_probe_rules(detector: Detector, text: str, category: str,
+                                urgency: str) -> None:
+    assert report(detector, text) == (category, urgency)
+
+
+def test_blind2_hard_negatives(detector: Detector) -> None:
+    for text in ("老公又加班 气得我冒火", "开玩笑的 哪里着火了 是我的心着火了",
+                 "笑得我肚子痛 漏气了", "邻居家的狗好乖 从来不叫", "楼下有伢在拍皮球 蛮可爱",
+                 "饭粒掉了满地 狗子吃得开心", "老公跟我吵起来了", "沙发挪一下 雨停了",
+                 "我车上的电瓶没电了 叫人搭个电", "这个井盖上的画蛮好看",
+                 "楼上漏水的事跟他们家协商好了", "前几天单元门口渍水 现在已经排干净了",
+                 "电梯里贴的那个早教广告是哪家的"):
+        not_report(detector, text)
+    # 真要着火了 is a what-if: the blocked exit is reported, not a fire
+    assert report(detector, "安全出口的门被锁死了 真要着火了都跑不出去") == ("消防安全", "normal")
+
+
+def test_pairs_are_validated(tmp_path: Path) -> None:
+    default = DEFAULT_PATH.read_text(encoding="utf-8")
+    for broken in (default.replace('pairs = ["狗 拉屎",', 'pairs = ["狗拉屎",'),
+                   default.replace('urgent_near = ["井盖 没有了",', 'urgent_near = ["井盖",')):
+        with pytest.raises(LexiconError, match="two words"):
+            load_lexicon(_write(tmp_path, broken))
+
+
 def test_every_category_in_lexicon() -> None:
     assert sorted(c.name for c in load_lexicon().categories) == sorted(CATEGORY_NAMES)
 
