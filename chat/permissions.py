@@ -34,7 +34,7 @@ def can_join(user: User, room: Room) -> bool:
     if not is_active(user) or room.community_id != user.community_id:
         return False
     if user.role == "bot":
-        return room.id in user.bot_rooms
+        return room.id in user.bot_rooms and room.id not in user.removed_from
     if user.role == "admin":
         return True
     if room.id in user.removed_from:

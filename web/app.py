@@ -21,6 +21,7 @@ from bots.polls import actions as polls_actions
 from bots.polls import jobs as polls_jobs
 from bots.polls.payloads import Vote
 from bots.registry import BotRegistry, third_party_bots
+from bots.webhooks import dispatch as webhook_dispatch
 from chat.auth import Secrets
 from chat.clock import Clock, SystemClock
 from chat.events import Events, MessageCreated
@@ -122,6 +123,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     scheduler.add("notices", settings.sweep_seconds, partial(notices_jobs.run_due, services))
     bot_registry = BotRegistry(builtin_bots(), third_party_bots(), settings.bots)
     bot_registry.attach(services, scheduler)
+    app.cleanup_ctx.append(webhook_dispatch.attach(services))
     detection = DetectionService(settings.lexicon_path)
     if settings.detection_enabled:
         services.events.subscribe(MessageCreated, "detection", detection.hook(services))

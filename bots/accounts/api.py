@@ -1,0 +1,74 @@
+"""The bot HTTP API's actions. Each call is rate limited per bot and checked against the
+bot's rooms before anything else happens; a bot posts as itself and reads only what it made
+or what every member of its rooms may read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bots.accounts.payloads import BotMessage
+from bots.notices import actions as notices
+from bots.notices.payloads import NewNotice
+from bots.polls import actions as polls
+from bots.polls.payloads import NewPoll
+from chat.actions.bot_messages import post_bot_message
+from chat.clock import iso
+from chat.errors import Conflict, Forbidden, Invalid, Muted, RateLimited, TooLarge
+from chat.models import Room, User
+from chat.permissions import can_join
+from chat.services import Services
+
+
+async def _limit(services: Services, bot: User) -> None:
+    wait = await services.limiter.hit(f"bot:{bot.id}", services.settings.bot_rate_per_second,
+                                      services.settings.bot_burst)
+    if wait:
+        raise RateLimited("bot calling too fast / 机器人调用过于频繁", wait)
+
+
+async def enter(services: Services, bot: User, room_id: str) -> Room:
+    """Rate limit, then the room — which must be one of the bot's."""
+    await _limit(services, bot)
+    room = await services.store.get_room(room_id)
+    if room is None or not can_join(bot, room):
+        raise Forbidden("this room is not in the bot's scope / 机器人无权访问该群聊")
+    return room
+
+
+async def _check_text(services: Services, bot: User, room: Room, text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise Invalid("empty message / 消息不能为空")
+    limit = services.settings.max_text_chars
+    if len(text) > limit:
+        raise TooLarge(f"message longer than {limit} characters / 消息超过{limit}字")
+    await services.blocked.check(services.store, room.community_id,
+                                 services.settings.blocked_words, text)
+    mute = await services.store.get_mute(room.id, bot.id)
+    if mute is not None and mute.until > services.clock.now():
+        until = iso(mute.until)
+        raise Muted(f"the bot is muted here until {until} / 机器人已被禁言至{until}", until=until)
+    return text
+
+
+async def post_message(services: Services, bot: User, form: BotMessage) -> dict[str, Any]:
+    """Stored with the room's next seq and delivered as `message:new` (kind "bot"); a retry
+    with the same client_id returns the stored message."""
+    room = await enter(services, bot, form.room_id)
+    text = await _check_text(services, bot, room, form.text)
+    view = await post_bot_message(services, room.id, bot.id, bot.name, text, form.client_id)
+    if not view["deleted"] and view["text"] != text:
+        raise Conflict("client_id already used for another message / 消息编号重复")
+    return view
+
+
+async def post_notice(services: Services, bot: User, form: NewNotice) -> dict[str, Any]:
+    room = await enter(services, bot, form.room_id)
+    return await notices.publish_notice(services, author_id=bot.id, author_name=bot.name,
+                                        room=room, form=form)
+
+
+async def open_poll(services: Services, bot: User, form: NewPoll) -> dict[str, Any]:
+    room = await enter(services, bot, form.room_id)
+    return await polls.open_poll(services, author_id=bot.id, author_name=bot.name, room=room,
+                                 form=form)

@@ -1,0 +1,66 @@
+"""Webhooks, managed by community admins: create (the secret is returned once), list,
+delete (deactivates; the delivery log stays), read the delivery log."""
+
+from __future__ import annotations
+
+import secrets
+
+from bots.accounts.access import community_rooms, require_admin
+from bots.webhooks.models import Delivery, Webhook
+from bots.webhooks.payloads import CreateWebhook
+from chat.errors import Invalid, NotFound
+from chat.ids import new_id
+from chat.models import User
+from chat.services import Services
+from moderation import audit
+
+
+async def create_webhook(services: Services, actor: User, community_id: str,
+                         form: CreateWebhook) -> Webhook:
+    require_admin(actor, community_id)
+    events = tuple(dict.fromkeys(form.events))
+    if "message.created" in events and not form.room_ids:
+        raise Invalid("message.created needs the rooms to send / 订阅消息须指定群聊")
+    rooms = await community_rooms(services, community_id, form.room_ids)
+    webhook = Webhook(id=new_id("wh"), community_id=community_id, url=form.url,
+                      secret="whsec_" + secrets.token_urlsafe(32), events=events,
+                      room_ids=rooms, created_by=actor.id, created_at=services.clock.now())
+    await services.store.add_webhook(webhook)
+    await audit.record(services, actor, "webhook.create", "community", community_id,
+                       community_id,
+                       webhook_id=webhook.id, url=webhook.url, events=list(events),
+                       rooms=list(rooms))
+    return webhook
+
+
+async def list_webhooks(services: Services, actor: User, community_id: str) -> list[Webhook]:
+    require_admin(actor, community_id)
+    return await services.store.list_webhooks(community_id)
+
+
+async def _own_webhook(services: Services, actor: User, webhook_id: str,
+                       community_id: str | None = None) -> Webhook:
+    webhook = await services.store.get_webhook(webhook_id)
+    if webhook is None or community_id not in (None, webhook.community_id):
+        raise NotFound("no such webhook / 回调不存在")
+    require_admin(actor, webhook.community_id)
+    return webhook
+
+
+async def delete_webhook(services: Services, actor: User, community_id: str,
+                         webhook_id: str) -> Webhook:
+    webhook = await _own_webhook(services, actor, webhook_id, community_id)
+    if not webhook.active:
+        return webhook
+    gone = await services.store.update_webhook(
+        webhook.id, {"active": False, "deleted_at": services.clock.now()})
+    await audit.record(services, actor, "webhook.delete", "community", webhook.community_id,
+                       webhook.community_id,
+                       webhook_id=webhook.id, url=webhook.url)
+    return gone
+
+
+async def list_deliveries(services: Services, actor: User, webhook_id: str,
+                          limit: int) -> list[Delivery]:
+    webhook = await _own_webhook(services, actor, webhook_id)
+    return await services.store.list_deliveries(webhook.id, limit)

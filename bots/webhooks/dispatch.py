@@ -1,0 +1,175 @@
+"""Delivering events to webhooks without ever delaying chat.
+
+The event bus calls the `on_*` handlers off the send path; they only look up the community's
+webhooks, log a pending delivery and start a task. Each delivery task POSTs with a short
+timeout and retries with jittered exponential back-off on its own, outside the bus's time
+limit; a semaphore caps the POSTs in flight and a ceiling on waiting deliveries keeps a dead
+endpoint from piling up tasks. Every attempt is written to the delivery log. Deliveries live
+in memory: a restart drops the retries still waiting (they stay `pending` in the log)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+import aiohttp
+
+from bots.polls.events import PollClosed
+from bots.webhooks import bodies
+from bots.webhooks.bodies import Outgoing
+from bots.webhooks.models import Delivery, Webhook
+from bots.webhooks.signing import (
+    DELIVERY_HEADER,
+    EVENT_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    signature,
+)
+from chat.errors import DomainError
+from chat.events import MessageCreated
+from chat.ids import new_id
+from chat.services import Services
+from moderation.events import TicketChanged
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 6
+FIRST_RETRY_SECONDS = 1.0  # then 2, 4, 8, 16 (each × 0.5–1 jitter): about half a minute in all
+MAX_RETRY_SECONDS = 60.0
+POST_TIMEOUT_SECONDS = 10.0
+CONCURRENT_POSTS = 20
+MAX_WAITING = 1000
+USER_AGENT = "linli-webhooks/1"
+
+
+def retry_delay(attempt: int) -> float:
+    """Seconds to wait after failed attempt number `attempt` (1-based)."""
+    ceiling = min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2.0 ** (attempt - 1))
+    return ceiling * random.uniform(0.5, 1.0)
+
+
+class Dispatcher:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._session: aiohttp.ClientSession | None = None
+        self._slots = asyncio.Semaphore(CONCURRENT_POSTS)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # ---- events -------------------------------------------------------------------------
+    async def on_message(self, event: MessageCreated) -> None:
+        await self._fan_out(bodies.message_created(self._services, event))
+
+    async def on_ticket(self, event: TicketChanged) -> None:
+        outgoing = await bodies.ticket_changed(self._services, event)
+        if outgoing is not None:
+            await self._fan_out(outgoing)
+
+    async def on_poll(self, event: PollClosed) -> None:
+        await self._fan_out(bodies.poll_closed(self._services, event))
+
+    async def _fan_out(self, out: Outgoing) -> None:
+        store = self._services.store
+        for hook in await store.list_webhooks(out.community_id, active_only=True):
+            if out.event not in hook.events or \
+                    (out.room_id is not None and out.room_id not in hook.room_ids):
+                continue
+            delivery = Delivery(id=f"d{time.time_ns():016x}{new_id('', 6)}", webhook_id=hook.id,
+                                event=out.event, event_id=out.event_id,
+                                created_at=self._services.clock.now())
+            await store.add_delivery(delivery)
+            if self._session is None or len(self._tasks) >= MAX_WAITING:
+                await store.update_delivery(delivery.id, {
+                    "status": "failed", "last_error": "too many deliveries waiting"})
+                log.error("webhook %s: delivery %s dropped, too many waiting", hook.id,
+                          delivery.id)
+                continue
+            task = asyncio.create_task(self._deliver(hook, delivery, out.body))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    # ---- delivery -----------------------------------------------------------------------
+    async def _deliver(self, hook: Webhook, delivery: Delivery, body: bytes) -> None:
+        try:
+            for attempt in range(1, ATTEMPTS + 1):
+                async with self._slots:
+                    code, error = await self._post(hook, delivery, body)
+                if await self._record(delivery, attempt, code, error):
+                    return
+                await asyncio.sleep(retry_delay(attempt))
+        except DomainError as exc:  # the store went away (shutdown) or failed
+            log.warning("webhook %s: delivery %s not recorded: %s", hook.id, delivery.id, exc)
+
+    async def _record(self, delivery: Delivery, attempt: int, code: int | None,
+                      error: str | None) -> bool:
+        """Log the attempt; True when there is nothing more to try."""
+        changes: dict[str, Any] = {"attempts": attempt, "last_status_code": code,
+                                   "last_error": error}
+        done = error is None
+        if done:
+            changes |= {"status": "delivered", "delivered_at": self._services.clock.now()}
+        elif attempt == ATTEMPTS:
+            changes["status"] = "failed"
+            log.warning("webhook %s: delivery %s failed after %d attempts: %s",
+                        delivery.webhook_id, delivery.id, attempt, error)
+        await self._services.store.update_delivery(delivery.id, changes)
+        return done or attempt == ATTEMPTS
+
+    async def _post(self, hook: Webhook, delivery: Delivery, body: bytes
+                    ) -> tuple[int | None, str | None]:
+        """(status code, error); error None means delivered."""
+        if self._session is None:
+            return None, "shutting down"
+        timestamp = int(self._services.clock.now().timestamp())
+        headers = {"Content-Type": "application/json; charset=utf-8",
+                   "User-Agent": USER_AGENT, EVENT_HEADER: delivery.event,
+                   DELIVERY_HEADER: delivery.id, TIMESTAMP_HEADER: str(timestamp),
+                   SIGNATURE_HEADER: signature(hook.secret, timestamp, body)}
+        try:
+            async with self._session.post(hook.url, data=body, headers=headers,
+                                          allow_redirects=False) as resp:
+                if 200 <= resp.status < 300:
+                    return resp.status, None
+                return resp.status, f"HTTP {resp.status}"
+        except TimeoutError:
+            return None, f"no answer within {POST_TIMEOUT_SECONDS:g} s"
+        except aiohttp.ClientError as exc:
+            return None, f"{type(exc).__name__}: {exc}"[:300]
+
+    # ---- lifecycle ----------------------------------------------------------------------
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=POST_TIMEOUT_SECONDS))
+
+    async def close(self) -> None:
+        session, self._session = self._session, None
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if session is not None:
+            await session.close()
+
+
+def attach(services: Services) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """Subscribe webhooks to the domain events; returns the app's cleanup context, which
+    opens the HTTP client and at shutdown cancels deliveries still waiting:
+    `app.cleanup_ctx.append(webhooks.attach(services))`."""
+    dispatcher = Dispatcher(services)
+    services.events.subscribe(MessageCreated, "webhooks", dispatcher.on_message)
+    services.events.subscribe(TicketChanged, "webhooks", dispatcher.on_ticket)
+    services.events.subscribe(PollClosed, "webhooks", dispatcher.on_poll)
+
+    @asynccontextmanager
+    async def lifecycle(_app: Any) -> AsyncIterator[None]:
+        await dispatcher.start()
+        try:
+            yield
+        finally:
+            await dispatcher.close()
+
+    return lifecycle
