@@ -169,7 +169,16 @@ async def test_unrated_tickets_close_themselves(server: InProcessServer) -> None
         await resident.close()
 
 
-async def test_filters_paging_and_errors(server: InProcessServer) -> None:
+@pytest.fixture
+async def quiet_server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
+    """No sweeps: overdue tickets stay where they are while the test looks at them."""
+    running = await InProcessServer(tmp_path / "data", FakeClock(), sweep_seconds=3600).start()
+    yield running
+    await running.stop()
+
+
+async def test_filters_paging_and_errors(quiet_server: InProcessServer) -> None:
+    server = quiet_server
     zhang, _ = await login(server, "张伟")
     li, _ = await login(server, "李娜")
     for n, (category, urgency) in enumerate((("燃气安全", "urgent"), ("环境卫生", "low"),
@@ -184,7 +193,8 @@ async def test_filters_paging_and_errors(server: InProcessServer) -> None:
     assert (await ok(server, "GET", "/api/v1/tickets?overdue=1", li))["total"] == 0
     server.clock.advance(hours=2, minutes=1)
     overdue = await ok(server, "GET", "/api/v1/tickets?overdue=true", li)
-    assert {t["urgency"] for t in overdue["tickets"]} <= {"urgent"}
+    assert [t["urgency"] for t in overdue["tickets"]] == ["urgent", "urgent"]
+    assert all(t["overdue"] for t in overdue["tickets"])
 
     for path, status, code in (
             ("/api/v1/tickets?status=nonsense", 400, "invalid"),
