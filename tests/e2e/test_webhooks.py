@@ -1,0 +1,297 @@
+"""Outgoing webhooks end to end: a test receiver on a loopback port verifies every signature
+with the webhook's secret; a failing endpoint is retried; a hanging one delays no chat."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from bots.polls.events import PollClosed
+from bots.webhooks.signing import verify
+from tests.support.fakes import FakeClock
+from tests.support.inproc import InProcessServer
+from tests.support.server import Client, connect, free_port, http, login
+
+Behaviour = Callable[["Receiver", int], Awaitable[int]]
+
+
+class Receiver:
+    """An HTTP endpoint on loopback that checks each request's signature and records it.
+    `behaviour(receiver, n)` answers the n-th request (1-based) with a status code."""
+
+    def __init__(self, clock: FakeClock, behaviour: Behaviour | None = None) -> None:
+        self.clock = clock
+        self.secret = ""
+        self.behaviour = behaviour
+        self.port = free_port()
+        self.received: list[dict[str, Any]] = []
+        self.changed = asyncio.Event()
+        self.entered = asyncio.Event()
+        self.release = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        valid = verify(self.secret, request.headers.get("X-Linli-Timestamp", ""), raw,
+                       request.headers.get("X-Linli-Signature", ""),
+                       now=self.clock.now().timestamp())
+        self.received.append({"valid": valid, "headers": dict(request.headers),
+                              "body": json.loads(raw)})
+        self.changed.set()
+        status = await self.behaviour(self, len(self.received)) if self.behaviour else 200
+        return web.Response(status=status if valid else 401)
+
+    async def wait_for(self, pred: Callable[[dict[str, Any]], bool],
+                       timeout: float = 15) -> dict[str, Any]:
+        async def seek() -> dict[str, Any]:
+            while True:
+                for item in self.received:
+                    if pred(item["body"]):
+                        return item
+                self.changed.clear()
+                await self.changed.wait()
+
+        return await asyncio.wait_for(seek(), timeout)
+
+    async def start(self) -> Receiver:
+        app = web.Application()
+        app.router.add_post("/hook", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        return self
+
+    async def stop(self) -> None:
+        self.release.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+
+@pytest.fixture
+async def app_server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
+    # A bus time limit far below the retries' back-off: deliveries must not depend on it.
+    server = await InProcessServer(tmp_path / "data", FakeClock(), hook_timeout_seconds=0.5,
+                                   detection_enabled=False).start()
+    yield server
+    await server.stop()
+
+
+async def subscribe(server: InProcessServer, receiver: Receiver, admin_token: str,
+                    community_id: str, events: list[str], rooms: list[str]) -> dict[str, Any]:
+    status, body = await http("POST", f"{server.url}/api/v1/admin/communities/{community_id}"
+                              "/webhooks", admin_token,
+                              {"url": receiver.url, "events": events, "room_ids": rooms})
+    assert status == 201, body
+    receiver.secret = body["webhook"]["secret"]
+    assert receiver.secret.startswith("whsec_")
+    return dict(body["webhook"])
+
+
+async def deliveries(server: InProcessServer, token: str, webhook_id: str
+                     ) -> list[dict[str, Any]]:
+    status, body = await http("GET", f"{server.url}/api/v1/admin/webhooks/{webhook_id}"
+                              "/deliveries", token)
+    assert status == 200, body
+    return list(body["deliveries"])
+
+
+async def settled(server: InProcessServer, token: str, webhook_id: str, count: int
+                  ) -> list[dict[str, Any]]:
+    """The delivery log once `count` deliveries are no longer pending."""
+    async def seek() -> list[dict[str, Any]]:
+        while True:
+            log = await deliveries(server, token, webhook_id)
+            if len(log) >= count and all(d["status"] != "pending" for d in log):
+                return log
+            await asyncio.sleep(0.05)
+
+    return await asyncio.wait_for(seek(), 20)
+
+
+def say(room_id: str, text: str) -> dict[str, str]:
+    return {"room_id": room_id, "text": text, "client_id": uuid.uuid4().hex}
+
+
+async def test_signed_events_reach_a_receiver(app_server: InProcessServer) -> None:
+    server = app_server
+    receiver = await Receiver(server.clock).start()
+    resident, zhang = await connect(server, "张伟")
+    admin_token, wang = await login(server, "王建国")
+    try:
+        grid, hall = f"grid:{zhang['grid_ids'][0]}", f"community:{zhang['community_id']}"
+        hook = await subscribe(server, receiver, admin_token, wang["community_id"],
+                               ["message.created", "ticket.changed", "poll.closed"], [grid])
+
+        in_hall = await resident.ok("message:send", say(hall, "大厅里说的话"))
+        sent = await resident.ok("message:send", say(grid, "今晚网格议事会七点开始"))
+        got = await receiver.wait_for(lambda b: b["event"] == "message.created")
+        assert got["valid"], got
+        body = got["body"]
+        assert body["community_id"] == wang["community_id"]
+        assert body["data"]["message"]["id"] == sent["id"]
+        assert body["data"]["message"]["text"] == "今晚网格议事会七点开始"
+        assert body["data"]["room"]["id"] == grid
+        assert got["headers"]["X-Linli-Event"] == "message.created"
+        assert got["headers"]["X-Linli-Signature"].startswith("sha256=")
+        # the hall is not subscribed: only the grid message came
+        assert [r["body"]["data"]["message"]["id"] for r in receiver.received] == [sent["id"]]
+        assert in_hall["id"] != sent["id"]
+
+        status, filed = await http("POST", f"{server.url}/api/v1/tickets", zhang["token"],
+                                   {"description": "3栋楼道灯坏了一个星期", "location": "3栋2单元"})
+        assert status == 201, filed
+        got = await receiver.wait_for(lambda b: b["event"] == "ticket.changed")
+        ticket = got["body"]["data"]["ticket"]
+        assert got["valid"] and got["body"]["data"]["action"] == "create"
+        assert ticket["service_request_id"] == filed["ticket"]["id"]
+        assert ticket["state"] == "submitted" and ticket["status"] == "open"
+        for personal in ("reporter", "reporter_id", "assignee", "created_by", "history", "phone"):
+            assert personal not in ticket
+        assert "张" not in json.dumps(got["body"], ensure_ascii=False)
+
+        server.services.events.publish(PollClosed(
+            poll_id="p1", room_id=grid, community_id=wang["community_id"],
+            result={"question": "装电梯吗", "options": [{"id": "o1", "text": "装", "votes": 3}]}))
+        got = await receiver.wait_for(lambda b: b["event"] == "poll.closed")
+        assert got["valid"] and got["body"]["data"]["result"]["options"][0]["votes"] == 3
+
+        log = await settled(server, admin_token, hook["id"], 3)
+        assert [(d["event"], d["status"], d["attempts"], d["last_status_code"])
+                for d in log] == [("poll.closed", "delivered", 1, 200),
+                                  ("ticket.changed", "delivered", 1, 200),
+                                  ("message.created", "delivered", 1, 200)]
+        assert {r["headers"]["X-Linli-Delivery"] for r in receiver.received} == \
+            {d["id"] for d in log}
+
+        # a tampered body or a stale timestamp does not verify
+        first = receiver.received[0]
+        raw = json.dumps(first["body"]).encode()
+        stamp = first["headers"]["X-Linli-Timestamp"]
+        sig = first["headers"]["X-Linli-Signature"]
+        assert not verify(receiver.secret, stamp, raw + b" ", sig, now=float(stamp))
+        assert not verify(receiver.secret, stamp, raw, sig, now=float(stamp) + 3600)
+    finally:
+        await resident.close()
+        await receiver.stop()
+
+
+async def test_failing_endpoint_is_retried_with_back_off(app_server: InProcessServer) -> None:
+    async def fail_twice(_: Receiver, n: int) -> int:
+        return 500 if n <= 2 else 200
+
+    server = app_server
+    receiver = await Receiver(server.clock, fail_twice).start()
+    resident, zhang = await connect(server, "张伟")
+    admin_token, wang = await login(server, "王建国")
+    try:
+        grid = f"grid:{zhang['grid_ids'][0]}"
+        hook = await subscribe(server, receiver, admin_token, wang["community_id"],
+                               ["message.created"], [grid])
+        sent = await resident.ok("message:send", say(grid, "重试测试"))
+        (delivery,) = await settled(server, admin_token, hook["id"], 1)
+        assert (delivery["status"], delivery["attempts"], delivery["last_status_code"],
+                delivery["last_error"]) == ("delivered", 3, 200, None)
+        assert len(receiver.received) == 3 and all(r["valid"] for r in receiver.received)
+        assert {r["headers"]["X-Linli-Delivery"] for r in receiver.received} == {delivery["id"]}
+        assert all(r["body"]["data"]["message"]["id"] == sent["id"] for r in receiver.received)
+    finally:
+        await resident.close()
+        await receiver.stop()
+
+
+async def test_hanging_endpoint_does_not_delay_chat(app_server: InProcessServer) -> None:
+    async def hang(receiver: Receiver, _: int) -> int:
+        receiver.entered.set()
+        await receiver.release.wait()
+        return 200
+
+    server = app_server
+    receiver = await Receiver(server.clock, hang).start()
+    resident, zhang = await connect(server, "张伟")
+    neighbour, _ = await connect(server, "刘芳")
+    admin_token, wang = await login(server, "王建国")
+    clients: list[Client] = [resident, neighbour]
+    try:
+        grid = f"grid:{zhang['grid_ids'][0]}"
+        hook = await subscribe(server, receiver, admin_token, wang["community_id"],
+                               ["message.created"], [grid])
+        await resident.ok("message:send", say(grid, "第一条"))
+        await asyncio.wait_for(receiver.entered.wait(), 10)  # the webhook is now stuck
+
+        second = await resident.ok("message:send", say(grid, "第二条"))
+        await neighbour.wait_for("message:new", lambda m: m["id"] == second["id"])
+        assert not receiver.release.is_set()
+        stuck = await deliveries(server, admin_token, hook["id"])
+        assert [d["status"] for d in stuck] == ["pending", "pending"]
+
+        receiver.release.set()
+        log = await settled(server, admin_token, hook["id"], 2)
+        assert [(d["status"], d["attempts"]) for d in log] == [("delivered", 1)] * 2
+    finally:
+        for client in clients:
+            await client.close()
+        await receiver.stop()
+
+
+async def test_webhook_administration(app_server: InProcessServer) -> None:
+    server = app_server
+    receiver = await Receiver(server.clock).start()
+    resident, zhang = await connect(server, "张伟")
+    admin_token, wang = await login(server, "王建国")
+    worker_token, _ = await login(server, "李娜")
+    try:
+        community = wang["community_id"]
+        grid = f"grid:{zhang['grid_ids'][0]}"
+        url = f"{server.url}/api/v1/admin/communities/{community}/webhooks"
+        good = {"url": receiver.url, "events": ["message.created"], "room_ids": [grid]}
+        for bad in ({"url": "ftp://example.org/x"}, {"url": "http://user:pw@example.org/"},
+                    {"url": "not a url"}, {"events": ["message.deleted"]}, {"events": []},
+                    {"room_ids": []}, {"room_ids": ["grid:elsewhere"]}, {"extra": 1}):
+            status, body = await http("POST", url, admin_token, good | bad)
+            assert (status, body["error"]["code"]) == (400, "invalid"), (bad, body)
+        status, body = await http("POST", url, worker_token, good)
+        assert (status, body["error"]["code"]) == (403, "forbidden")
+
+        hook = await subscribe(server, receiver, admin_token, community, ["message.created"],
+                               [grid])
+        status, body = await http("GET", url, admin_token)
+        assert status == 200 and [w["id"] for w in body["webhooks"]] == [hook["id"]]
+        assert "secret" not in body["webhooks"][0]
+        status, body = await http("GET", f"{server.url}/api/v1/admin/webhooks/{hook['id']}"
+                                  "/deliveries", worker_token)
+        assert (status, body["error"]["code"]) == (403, "forbidden")
+
+        first = await resident.ok("message:send", say(grid, "删除前"))
+        await receiver.wait_for(lambda b: b["data"]["message"]["id"] == first["id"])
+        status, body = await http("DELETE", f"{url}/{hook['id']}", admin_token)
+        assert status == 200 and body["webhook"]["active"] is False, body
+
+        # after deletion nothing more is sent; a second webhook serves as the marker
+        marker_receiver = await Receiver(server.clock).start()
+        try:
+            await subscribe(server, marker_receiver, admin_token, community,
+                            ["message.created"], [grid])
+            after = await resident.ok("message:send", say(grid, "删除后"))
+            await marker_receiver.wait_for(lambda b: b["data"]["message"]["id"] == after["id"])
+            assert [r["body"]["data"]["message"]["id"] for r in receiver.received] == \
+                [first["id"]]
+        finally:
+            await marker_receiver.stop()
+
+        status, body = await http("GET", f"{server.url}/api/v1/admin/audit?action="
+                                  "webhook.delete", admin_token)
+        assert status == 200 and body["entries"][0]["details"]["webhook_id"] == hook["id"]
+    finally:
+        await resident.close()
+        await receiver.stop()
