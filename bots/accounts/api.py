@@ -72,3 +72,9 @@ async def open_poll(services: Services, bot: User, form: NewPoll) -> dict[str, A
     room = await enter(services, bot, form.room_id)
     return await polls.open_poll(services, author_id=bot.id, author_name=bot.name, room=room,
                                  form=form)
+
+
+async def poll_results(services: Services, bot: User, poll_id: str) -> dict[str, Any]:
+    """What a member of the poll's room sees; polls outside the bot's rooms do not exist."""
+    await _limit(services, bot)
+    return await polls.poll_detail(services, bot, poll_id)

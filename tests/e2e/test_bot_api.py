@@ -228,3 +228,49 @@ async def test_bot_calls_are_rate_limited_per_bot(tmp_path: Path) -> None:
             == 201
     finally:
         await server.stop()
+
+
+async def test_bot_notices_and_polls(app_server: InProcessServer) -> None:
+    server = app_server
+    resident, zhang = await connect(server, "张伟")
+    admin_token, wang = await login(server, "王建国")
+    try:
+        grid, hall = rooms_of(zhang)
+        bot, token = await make_bot(server, admin_token, wang["community_id"], [grid])
+        deadline = iso(server.clock.now() + timedelta(hours=2))
+
+        status, body = await bot_call(server, "/api/v1/bot/notices", token,
+                                      {"room_id": grid, "title": "停水通知",
+                                       "body": "明天9点到12点停水，请提前储水"})
+        assert status == 201, body
+        notice = await resident.wait_for("notice:new", lambda n: n["id"] == body["notice"]["id"])
+        assert notice["author"] == {"id": bot["id"], "name": "停水提醒"}
+
+        poll_form = {"room_id": grid, "question": "是否加装充电桩", "options": ["同意", "不同意"],
+                     "deadline": deadline}
+        status, body = await bot_call(server, "/api/v1/bot/polls", token, poll_form)
+        assert status == 201, body
+        poll_id = body["poll"]["id"]
+        await resident.wait_for("poll:new", lambda p: p["id"] == poll_id)
+        ack = await resident.call("poll:vote", {"poll_id": poll_id, "option_ids": ["o1"]})
+        assert ack["ok"], ack
+
+        status, body = await bot_call(server, f"/api/v1/bot/polls/{poll_id}", token)
+        assert status == 200, body
+        assert body["poll"]["voters"] == 1 and body["poll"]["options"][0]["votes"] == 1
+        assert body["poll"]["my_choice"] is None
+
+        # nothing outside the bot's rooms, in any of the three
+        error(*await bot_call(server, "/api/v1/bot/notices", token,
+                              {"room_id": hall, "title": "x", "body": "y"}), 403, "forbidden")
+        error(*await bot_call(server, "/api/v1/bot/polls", token, poll_form | {"room_id": hall}),
+              403, "forbidden")
+        status, body = await http("PUT", f"{server.url}/api/v1/admin/bots/{bot['id']}/rooms",
+                                  admin_token, {"rooms": [hall]})
+        assert status == 200, body
+        error(*await bot_call(server, f"/api/v1/bot/polls/{poll_id}", token), 404, "not_found")
+        error(*await bot_call(server, "/api/v1/bot/polls", token,
+                              poll_form | {"room_id": hall, "options": ["只有一个"]}),
+              400, "invalid")
+    finally:
+        await resident.close()

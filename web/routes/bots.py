@@ -121,3 +121,10 @@ async def bot_poll(request: web.Request) -> web.Response:
     sender = await bot(request)
     form = await body(request, NewPoll)
     return reply({"poll": await api.open_poll(services(request), sender, form)}, 201)
+
+
+@routes.get("/api/v1/bot/polls/{poll_id}")
+async def bot_poll_results(request: web.Request) -> web.Response:
+    reader = await bot(request)
+    poll = await api.poll_results(services(request), reader, request.match_info["poll_id"])
+    return reply({"poll": poll})
