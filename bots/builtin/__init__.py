@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bots.base import Bot
+from bots.builtin.notices import NoticesBot
 from bots.builtin.tickets import TicketUpdatesBot
 
 
 def builtin_bots() -> list[Bot]:
-    return [TicketUpdatesBot()]
+    return [TicketUpdatesBot(), NoticesBot()]

@@ -1,22 +1,166 @@
-"""(being written)"""
+"""Notice intents: post (by a person or a bot), acknowledge, unpin, list, detail, the
+acknowledgement status and reminders. Scheduled publishing, expiry and automatic reminders
+are in `bots.notices.jobs`."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from bots.notices import notify
+from bots.notices.models import PUBLIC, Notice, NoticeAck
 from bots.notices.payloads import AckNotice, NewNotice
-from chat.models import Room, User
+from bots.notices.views import ack_status_view, notice_view, own_ack_view
+from chat.actions.rooms import require_member
+from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from chat.ids import new_id
+from chat.models import RESIDENT_ROLES, STAFF_ROLES, Room, User
+from chat.names import display_name
+from chat.permissions import can_join, can_moderate
 from chat.services import Services
+
+RECENT = 50
+REMIND_RATE = 1 / 600  # manual reminders: one per notice every ten minutes
+REMIND_BURST = 1
+
+
+def may_post(user: User, room: Room) -> bool:
+    """Party members, grid workers and admins, in rooms they belong to (DESIGN §1)."""
+    poster = user.role in STAFF_ROLES or (user.role in RESIDENT_ROLES and user.party_member)
+    return poster and can_join(user, room)
+
+
+def may_manage(user: User, room: Room, notice: Notice) -> bool:
+    """The author (while still in the room) and those who moderate the room."""
+    return (notice.author_id == user.id and can_join(user, room)) or can_moderate(user, room)
+
+
+def new_notice(*, author_id: str, author_name: str, room: Room, form: NewNotice,
+               now: datetime) -> Notice:
+    if form.room_id != room.id:
+        raise Invalid("room_id does not match the room / 群聊不一致")
+    publish_at = form.publish_at if form.publish_at and form.publish_at > now else now
+    if form.expires_at is not None and form.expires_at <= publish_at:
+        raise Invalid("expires_at must be after publishing / 过期时间须晚于发布时间")
+    if form.remind_after_hours is not None and not form.requires_ack:
+        raise Invalid("reminders need requires_ack / 需确认的公告才能设置提醒")
+    scheduled = publish_at > now
+    return Notice(
+        id=new_id("n", 12), room_id=room.id, community_id=room.community_id,
+        author_id=author_id, author_name=author_name, title=form.title, body=form.body,
+        requires_ack=form.requires_ack, status="scheduled" if scheduled else "pinned",
+        publish_at=publish_at, published_at=None if scheduled else now,
+        expires_at=form.expires_at, remind_after_hours=form.remind_after_hours,
+        created_at=now, updated_at=now)
 
 
 async def publish_notice(services: Services, *, author_id: str, author_name: str, room: Room,
                          form: NewNotice) -> dict[str, Any]:
-    raise NotImplementedError
-
-
-async def acknowledge(services: Services, user: User, form: AckNotice) -> dict[str, Any]:
-    raise NotImplementedError
+    """Post a notice without a permission check: for bots (`bot:<name>`) and `post_notice`."""
+    notice = new_notice(author_id=author_id, author_name=author_name, room=room, form=form,
+                        now=services.clock.now())
+    await services.store.add_notice(notice)
+    if notice.status == "pinned":
+        await notify.published(services, notice)
+    return notice_view(notice)
 
 
 async def post_notice(services: Services, user: User, form: NewNotice) -> dict[str, Any]:
-    raise NotImplementedError
+    room = await require_member(services, user, form.room_id)
+    if not may_post(user, room):
+        raise Forbidden("only party members, grid workers and admins post notices / "
+                        "仅党员、网格员和社区管理员可以发布公告")
+    return await publish_notice(services, author_id=user.id, author_name=display_name(user),
+                                room=room, form=form)
+
+
+async def _visible(services: Services, user: User, notice_id: str) -> tuple[Notice, Room]:
+    """A member sees the room's published notices; unpublished ones only their managers."""
+    notice = await services.store.get_notice(notice_id)
+    room = await services.store.get_room(notice.room_id) if notice else None
+    if notice is None or room is None or not can_join(user, room) or \
+            (notice.status not in PUBLIC and not may_manage(user, room, notice)):
+        raise NotFound("no such notice / 公告不存在")
+    return notice, room
+
+
+async def _managed(services: Services, user: User, notice_id: str) -> tuple[Notice, Room]:
+    notice, room = await _visible(services, user, notice_id)
+    if not may_manage(user, room, notice):
+        raise Forbidden("only the author and the room's staff / 仅发布人和本群工作人员可操作")
+    return notice, room
+
+
+async def _with_own_acks(services: Services, user: User, notices: list[Notice]
+                         ) -> list[dict[str, Any]]:
+    asked = [n.id for n in notices if n.requires_ack]
+    acks = await services.store.acks_for(asked, user.id, user.household)
+    return [notice_view(n) | own_ack_view(n, acks, user) for n in notices]
+
+
+async def room_notices(services: Services, user: User, room_id: str, *,
+                       include_all: bool = False) -> dict[str, Any]:
+    """Pinned notices (newest first), or with `include_all` the recent ones of any status."""
+    room = await require_member(services, user, room_id)
+    now = services.clock.now()
+    found = await services.store.room_notices(room_id, pinned_only=not include_all,
+                                              limit=RECENT)
+    shown = [n for n in found
+             if (n.status in PUBLIC or may_manage(user, room, n))
+             and (include_all or n.expires_at is None or n.expires_at > now)]
+    return {"notices": await _with_own_acks(services, user, shown)}
+
+
+async def notice_detail(services: Services, user: User, notice_id: str) -> dict[str, Any]:
+    notice, room = await _visible(services, user, notice_id)
+    [view] = await _with_own_acks(services, user, [notice])
+    return view | {"can_manage": may_manage(user, room, notice)}
+
+
+async def acknowledge(services: Services, user: User, form: AckNotice) -> dict[str, Any]:
+    """Idempotent: acknowledging again returns the first acknowledgement."""
+    notice, room = await _visible(services, user, form.notice_id)
+    if not notice.requires_ack:
+        raise Invalid("this notice asks for no acknowledgement / 该公告无需确认")
+    if notice.status not in PUBLIC:
+        raise Invalid("this notice is not published yet / 公告尚未发布")
+    ack, created = await services.store.add_ack(NoticeAck(
+        notice_id=notice.id, user_id=user.id, household=user.household,
+        at=services.clock.now()))
+    if created:
+        await notify.acks_changed(services, room, notice)
+    return {"notice_id": notice.id} | own_ack_view(notice, [ack], user)
+
+
+async def ack_status(services: Services, user: User, notice_id: str) -> dict[str, Any]:
+    notice, room = await _managed(services, user, notice_id)
+    if not notice.requires_ack:
+        raise Invalid("this notice asks for no acknowledgement / 该公告无需确认")
+    groups = await notify.ack_state(services, room, notice)
+    return ack_status_view(notice, groups, staff_viewer=can_moderate(user, room))
+
+
+async def unpin(services: Services, user: User, notice_id: str) -> dict[str, Any]:
+    """Unpin a published notice, or withdraw one still scheduled."""
+    notice, room = await _managed(services, user, notice_id)
+    if notice.status not in ("pinned", "scheduled"):
+        raise Conflict("the notice is no longer pinned / 公告已不在置顶")
+    now = services.clock.now()
+    was_public = notice.status == "pinned"
+    changed = notice.model_copy(update={
+        "status": "unpinned" if was_public else "cancelled", "closed_by": user.id,
+        "closed_at": now, "updated_at": now, "version": notice.version + 1})
+    await services.store.save_notice(changed)
+    await notify.status_changed(services, room, changed, public=was_public)
+    return notice_view(changed)
+
+
+async def remind_now(services: Services, user: User, notice_id: str) -> dict[str, Any]:
+    notice, room = await _managed(services, user, notice_id)
+    if not notice.requires_ack or notice.status != "pinned":
+        raise Invalid("only pinned notices that ask for acknowledgement / "
+                      "仅可提醒置顶中且需确认的公告")
+    wait = await services.limiter.hit(f"notice-remind:{notice.id}", REMIND_RATE, REMIND_BURST)
+    if wait:
+        raise RateLimited("reminded recently; try later / 刚刚提醒过，请稍后再试", wait)
+    return await notify.remind(services, room, notice, auto=False)

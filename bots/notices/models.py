@@ -7,9 +7,12 @@ from typing import Literal
 
 from chat.models import Record
 
-NoticeStatus = Literal["scheduled", "pinned", "unpinned", "expired"]
+NoticeStatus = Literal["scheduled", "pinned", "unpinned", "expired", "cancelled"]
 STATUS_LABELS: dict[NoticeStatus, str] = {
-    "scheduled": "待发布", "pinned": "置顶中", "unpinned": "已取消置顶", "expired": "已过期"}
+    "scheduled": "待发布", "pinned": "置顶中", "unpinned": "已取消置顶", "expired": "已过期",
+    "cancelled": "已撤回"}
+PUBLIC: frozenset[NoticeStatus] = frozenset({"pinned", "unpinned", "expired"})
+"""Statuses of notices that went out; the others only their author and the room's staff see."""
 
 
 class Notice(Record):

@@ -25,3 +25,12 @@ class NewNotice(Payload):
 
 class AckNotice(Payload):
     notice_id: Id
+
+
+class RoomNoticeBody(NewNotice):
+    """The body of POST /api/v1/rooms/{room_id}/notices: the room comes from the path."""
+
+    room_id: Id | None = None  # type: ignore[assignment]
+
+    def for_room(self, room_id: str) -> NewNotice:
+        return NewNotice.model_validate(self.model_dump() | {"room_id": room_id})

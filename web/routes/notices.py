@@ -1,7 +1,70 @@
-"""(being written)"""
+"""Notices over REST: post and list in a room, detail, acknowledge, acknowledgement status,
+remind, unpin. Acknowledging also works over Socket.IO (`notice:ack`)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
+from bots.notices import actions
+from bots.notices.payloads import AckNotice, RoomNoticeBody
+from chat.errors import Invalid
+from web.http import body, current, query_int, reply, services
+
 routes = web.RouteTableDef()
+
+
+@routes.post("/api/v1/rooms/{room_id}/notices")
+async def post_notice(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    room_id = request.match_info["room_id"]
+    form = await body(request, RoomNoticeBody)
+    if form.room_id not in (None, room_id):
+        raise Invalid("room_id differs from the path / 群聊不一致")
+    notice = await actions.post_notice(services(request), user, form.for_room(room_id))
+    return reply({"notice": notice}, 201)
+
+
+@routes.get("/api/v1/rooms/{room_id}/notices")
+async def room_notices(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    include_all = query_int(request, "all", 0, 0, 1) == 1
+    return reply(await actions.room_notices(services(request), user,
+                                            request.match_info["room_id"],
+                                            include_all=include_all))
+
+
+@routes.get("/api/v1/notices/{notice_id}")
+async def notice_detail(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    notice = await actions.notice_detail(services(request), user,
+                                         request.match_info["notice_id"])
+    return reply({"notice": notice})
+
+
+@routes.post("/api/v1/notices/{notice_id}/ack")
+async def acknowledge(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    form = AckNotice(notice_id=request.match_info["notice_id"])
+    return reply(await actions.acknowledge(services(request), user, form))
+
+
+@routes.get("/api/v1/notices/{notice_id}/acks")
+async def ack_status(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    return reply(await actions.ack_status(services(request), user,
+                                          request.match_info["notice_id"]))
+
+
+@routes.post("/api/v1/notices/{notice_id}/remind")
+async def remind(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    return reply(await actions.remind_now(services(request), user,
+                                          request.match_info["notice_id"]))
+
+
+@routes.post("/api/v1/notices/{notice_id}/unpin")
+async def unpin(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    notice = await actions.unpin(services(request), user, request.match_info["notice_id"])
+    return reply({"notice": notice})
+

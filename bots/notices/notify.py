@@ -1,0 +1,90 @@
+"""Telling people about notices, always after the write:
+
+- `notice:new` (the notice) to the room, with a line in the chat by 公告 so history and sync
+  show it too;
+- `notice:updated` `{change, notice, acks?}` — a published notice's status change (unpinned,
+  expired) to the room; acknowledgement counts (`change: "acks"`), reminders sent
+  (`change: "reminded"`) and changes to unpublished notices to the author and the room's staff;
+- `notice:remind` `{notice, auto}` to each member of a household that has not acknowledged,
+  with a line in the chat that counts the households (no names)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bots.notices.households import Household, audience, households, pending_members, summary
+from bots.notices.models import Notice
+from bots.notices.views import notice_view
+from chat.actions.bot_messages import post_bot_message
+from chat.actions.rooms import room_members
+from chat.models import Room
+from chat.permissions import can_moderate, user_room_id, workers_room_id
+from chat.services import Services
+
+BOT_ID = "bot:notices"
+BOT_NAME = "公告"
+
+
+async def ack_state(services: Services, room: Room, notice: Notice) -> list[Household]:
+    members = audience(await room_members(services, room), notice.author_id)
+    return households(members, await services.store.list_acks(notice.id))
+
+
+def staff_rooms(room: Room) -> list[str]:
+    """The Socket.IO rooms of those who moderate `room` (chat.permissions.can_moderate)."""
+    if room.kind == "grid":
+        return [f"staff:grid:{room.grid_id}", f"staff:community:{room.community_id}"]
+    return [workers_room_id(room.community_id)]
+
+
+async def _to_managers(services: Services, room: Room, notice: Notice,
+                       data: dict[str, Any]) -> None:
+    for target in staff_rooms(room):
+        await services.fanout.emit("notice:updated", data, target)
+    author = None if notice.author_id.startswith("bot:") \
+        else await services.store.get_user(notice.author_id)
+    if author is not None and not can_moderate(author, room):
+        await services.fanout.emit("notice:updated", data, user_room_id(author.id))
+
+
+async def published(services: Services, notice: Notice) -> None:
+    await services.fanout.emit("notice:new", notice_view(notice), notice.room_id)
+    ask = "，请查看并确认" if notice.requires_ack else ""
+    await post_bot_message(services, notice.room_id, BOT_ID, BOT_NAME,
+                           f"【公告】{notice.title}（{notice.author_name}发布{ask}）",
+                           client_id=f"notice:{notice.id}")
+
+
+async def status_changed(services: Services, room: Room, notice: Notice, *,
+                         public: bool) -> None:
+    data = {"change": notice.status, "notice": notice_view(notice)}
+    if public:
+        await services.fanout.emit("notice:updated", data, room.id)
+    else:
+        await _to_managers(services, room, notice, data)
+
+
+async def acks_changed(services: Services, room: Room, notice: Notice) -> None:
+    groups = await ack_state(services, room, notice)
+    await _to_managers(services, room, notice, {
+        "change": "acks", "notice": notice_view(notice), "acks": summary(groups)})
+
+
+async def remind(services: Services, room: Room, notice: Notice, *, auto: bool
+                 ) -> dict[str, Any]:
+    """Remind every member of each household that has not acknowledged."""
+    groups = await ack_state(services, room, notice)
+    people = pending_members(groups)
+    view = notice_view(notice)
+    for person in people:
+        await services.fanout.emit("notice:remind", {"notice": view, "auto": auto},
+                                   user_room_id(person.id))
+    pending = sum(not h.acknowledged for h in groups)
+    if pending:
+        await post_bot_message(services, room.id, BOT_ID, BOT_NAME,
+                               f"【公告提醒】《{notice.title}》还有{pending}户未确认，"
+                               "请尽快查看并点击确认")
+    counts = summary(groups)
+    await _to_managers(services, room, notice, {"change": "reminded", "notice": view,
+                                                "acks": counts})
+    return {"reminded_members": len(people), "reminded_households": pending, "acks": counts}

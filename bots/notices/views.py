@@ -1,0 +1,73 @@
+"""How notices and their acknowledgements look on the wire.
+
+Everyone in the room sees a notice with its author's display name. The acknowledgement status
+(for the author and the room's staff) lists every household with a label (3栋2单元701) and
+each member's state; staff see members' real names, a resident author masked ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bots.notices.households import Household, summary
+from bots.notices.models import STATUS_LABELS, Notice, NoticeAck
+from chat.clock import iso
+from chat.models import User
+from chat.names import display_name
+
+
+def _when(moment: datetime | None) -> str | None:
+    return iso(moment) if moment else None
+
+
+def notice_view(n: Notice) -> dict[str, Any]:
+    return {
+        "id": n.id, "room_id": n.room_id, "community_id": n.community_id,
+        "title": n.title, "body": n.body,
+        "author": {"id": n.author_id, "name": n.author_name},
+        "requires_ack": n.requires_ack, "status": n.status,
+        "status_label": STATUS_LABELS[n.status],
+        "publish_at": iso(n.publish_at), "published_at": _when(n.published_at),
+        "expires_at": _when(n.expires_at), "remind_after_hours": n.remind_after_hours,
+        "reminded_at": _when(n.reminded_at), "closed_at": _when(n.closed_at),
+        "created_at": iso(n.created_at), "updated_at": iso(n.updated_at),
+    }
+
+
+def own_ack_view(n: Notice, acks: Sequence[NoticeAck], viewer: User) -> dict[str, Any]:
+    """The viewer's own state: `acks` are those of the viewer and their household."""
+    mine = [a for a in acks if a.notice_id == n.id]
+    own = next((a for a in mine if a.user_id == viewer.id), None)
+    return {"acknowledged": own is not None, "acknowledged_at": _when(own.at if own else None),
+            "household_acknowledged": bool(mine)}
+
+
+def household_label(user: User) -> str:
+    a = user.address
+    building = f"{a.building.removesuffix('栋')}栋" if a.building else ""
+    unit = f"{a.unit.removesuffix('单元')}单元" if a.unit else ""
+    return building + unit + a.room
+
+
+def household_view(h: Household, staff_viewer: bool) -> dict[str, Any]:
+    """Members who acknowledged come first."""
+    return {
+        "household": h.key,
+        "label": household_label(h.members[0]),
+        "acknowledged": h.acknowledged,
+        "members": [
+            {"id": u.id, "name": u.name if staff_viewer else display_name(u),
+             "acknowledged": u.id in h.acks,
+             "acknowledged_at": _when(h.acks[u.id].at if u.id in h.acks else None)}
+            for u in sorted(h.members, key=lambda u: (u.id not in h.acks, u.name))],
+    }
+
+
+def ack_status_view(n: Notice, groups: Sequence[Household], staff_viewer: bool
+                    ) -> dict[str, Any]:
+    """Households that have not acknowledged come first."""
+    ordered = sorted(groups, key=lambda h: (h.acknowledged, household_label(h.members[0]),
+                                            h.key))
+    return {"notice": notice_view(n), "summary": summary(groups),
+            "households": [household_view(h, staff_viewer) for h in ordered]}
