@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bots.base import Bot
+from bots.directory import actions as directory
 from bots.notices import actions as notices
 from bots.notices.payloads import NewNotice
 from bots.polls import actions as polls
@@ -99,6 +100,12 @@ class MessageContext(_Posting):
         form = NewPoll(room_id=self._room_record.id, question=question, options=options,
                        deadline=deadline, **settings)
         return await polls.create_poll(self._services, self._sender, form)
+
+    async def search_directory(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
+        """The service directory entries of this room's community that best answer `query`
+        (public to the community's members), best first."""
+        return await directory.search_community(self._services, self.community_id, query,
+                                                limit)
 
 
 class EventContext(_Posting):

@@ -30,6 +30,7 @@ from config.settings import Settings, load_settings
 from web.app import create_app, make_store
 from web.demo import format_accounts, seed_demo
 from web.detect_cli import add_detect_parser
+from web.directory_cli import add_directory_parser
 from web.keys import SERVICES
 
 log = logging.getLogger("linli")
@@ -227,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     crev.add_argument("code")
     crev.set_defaults(func=_offline(_code_revoke))
     add_detect_parser(sub)
+    add_directory_parser(sub)
     return parser
 
 

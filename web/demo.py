@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bots.directory.demo import seed_directory
 from chat.actions import accounts, hierarchy, messages
 from chat.models import Unit, User
 from chat.payloads import CreateStaff, Register, SendMessage
@@ -104,6 +105,7 @@ async def seed_demo(services: Services, data_dir: Path) -> list[dict[str, Any]] 
         room = community_room_id(community.id) if where == "hall" else grid_room_id(grids[0].id)
         await messages.send_message(services, people[who],
                                     SendMessage(room_id=room, text=text, client_id=f"demo-{n}"))
+    await seed_directory(services, community.id)
     path = data_dir / ACCOUNTS_FILE
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:

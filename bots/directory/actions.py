@@ -1,0 +1,158 @@
+"""Service directory intents: community admins (or the operator at the CLI, `actor` None)
+create, change, delete and import entries; verified members of the community list and search
+them; bots search their room's community."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from bots.directory import csv_rows
+from bots.directory.models import CATEGORIES, DirectoryEntry
+from bots.directory.payloads import EntryForm
+from bots.directory.search import rank
+from bots.directory.tokens import shared_loader
+from bots.directory.views import entry_view
+from chat.errors import Forbidden, Invalid, NotFound
+from chat.ids import new_id
+from chat.models import User
+from chat.permissions import is_active
+from chat.services import Services
+from moderation import audit
+
+SYSTEM = "system"
+IMPORT_BATCH = 200
+MAX_QUERY_CHARS = 200
+Progress = Callable[[int, int], None]
+
+
+def _require_admin(actor: User | None, community_id: str) -> None:
+    if actor is None:
+        return
+    if actor.role != "admin" or actor.community_id != community_id or not is_active(actor):
+        raise Forbidden("community admins only / 仅限本社区管理员")
+
+
+def _require_member(actor: User | None, community_id: str) -> None:
+    if actor is not None and (actor.community_id != community_id or not is_active(actor)):
+        raise Forbidden("members of this community only / 仅限本社区成员")
+
+
+async def _require_community(services: Services, community_id: str) -> None:
+    unit = await services.store.get_unit(community_id)
+    if unit is None or unit.kind != "community":
+        raise NotFound("no such community / 社区不存在")
+
+
+def _category(category: str | None) -> str | None:
+    if category is not None and category not in CATEGORIES:
+        raise Invalid(f"category must be one of {'、'.join(CATEGORIES)} / 类别须为六类之一")
+    return category
+
+
+def _entry(services: Services, actor: User | None, community_id: str, form: EntryForm,
+           entry_id: str | None = None) -> DirectoryEntry:
+    now = services.clock.now()
+    return DirectoryEntry(
+        id=entry_id or new_id("d"), community_id=community_id, created_at=now, updated_at=now,
+        updated_by=actor.id if actor else SYSTEM,
+        keywords=tuple(dict.fromkeys(form.keywords)),
+        **form.model_dump(exclude={"keywords"}))
+
+
+async def _search(services: Services, community_id: str, query: str, category: str | None,
+                  limit: int) -> list[dict[str, Any]]:
+    if len(query) > MAX_QUERY_CHARS:
+        raise Invalid(f"the question is too long (max {MAX_QUERY_CHARS}) / 问题过长")
+    entries = await services.store.list_directory_entries(community_id, category)
+    segmenter = await shared_loader().get()
+    matches = await asyncio.to_thread(rank, entries, query, segmenter, limit)
+    return [entry_view(m.entry) | {"score": m.score} for m in matches]
+
+
+async def list_entries(services: Services, actor: User | None, community_id: str, *,
+                       category: str | None = None, query: str | None = None,
+                       limit: int = 10) -> dict[str, Any]:
+    """Every entry by category (then name), or with `query` the best `limit` answers."""
+    _require_member(actor, community_id)
+    await _require_community(services, community_id)
+    category = _category(category)
+    if query and query.strip():
+        found = await _search(services, community_id, query.strip(), category, limit)
+    else:
+        entries = await services.store.list_directory_entries(community_id, category)
+        entries.sort(key=lambda e: CATEGORIES.index(e.category))
+        found = [entry_view(e) for e in entries]
+    return {"community_id": community_id, "categories": list(CATEGORIES), "entries": found}
+
+
+async def search_community(services: Services, community_id: str, query: str,
+                           limit: int) -> list[dict[str, Any]]:
+    """For bots: the best answers in one community (the directory is public to its members)."""
+    return await _search(services, community_id, query.strip(), None, limit)
+
+
+async def create_entry(services: Services, actor: User | None, community_id: str,
+                       form: EntryForm) -> dict[str, Any]:
+    _require_admin(actor, community_id)
+    await _require_community(services, community_id)
+    entry = _entry(services, actor, community_id, form)
+    await services.store.add_directory_entry(entry)
+    await audit.record(services, actor or SYSTEM, "directory.create", "community",
+                       community_id, community_id, entry_id=entry.id, name=entry.name)
+    return entry_view(entry)
+
+
+async def _existing(services: Services, actor: User | None, entry_id: str) -> DirectoryEntry:
+    entry = await services.store.get_directory_entry(entry_id)
+    if entry is None:
+        raise NotFound("no such directory entry / 办事指南条目不存在")
+    _require_admin(actor, entry.community_id)
+    return entry
+
+
+async def update_entry(services: Services, actor: User | None, entry_id: str,
+                       form: EntryForm) -> dict[str, Any]:
+    old = await _existing(services, actor, entry_id)
+    new = _entry(services, actor, old.community_id, form, entry_id).model_copy(
+        update={"created_at": old.created_at})
+    await services.store.update_directory_entry(new)
+    await audit.record(services, actor or SYSTEM, "directory.update", "community",
+                       old.community_id, old.community_id, entry_id=entry_id, name=new.name)
+    return entry_view(new)
+
+
+async def delete_entry(services: Services, actor: User | None, entry_id: str
+                       ) -> dict[str, Any]:
+    entry = await _existing(services, actor, entry_id)
+    if not await services.store.delete_directory_entry(entry_id):
+        raise NotFound("no such directory entry / 办事指南条目不存在")
+    await audit.record(services, actor or SYSTEM, "directory.delete", "community",
+                       entry.community_id, entry.community_id, entry_id=entry_id,
+                       name=entry.name)
+    return {"deleted": entry_view(entry)}
+
+
+async def import_csv(services: Services, actor: User | None, community_id: str, text: str,
+                     progress: Progress | None = None) -> dict[str, Any]:
+    """Create or update (by name) an entry per good row, in batches; `progress(done, total)`
+    follows the good rows written."""
+    _require_admin(actor, community_id)
+    await _require_community(services, community_id)
+    rows = csv_rows.parse_csv(text)
+    created = updated = 0
+    total = len(rows.forms)
+    for start in range(0, total, IMPORT_BATCH):
+        batch = [_entry(services, actor, community_id, form)
+                 for _, form in rows.forms[start:start + IMPORT_BATCH]]
+        new, changed = await services.store.upsert_directory_entries(batch)
+        created, updated = created + new, updated + changed
+        if progress is not None:
+            progress(start + len(batch), total)
+    rejected = [{"line": r.line, "reason": r.reason} for r in rows.rejected]
+    await audit.record(services, actor or SYSTEM, "directory.import", "community",
+                       community_id, community_id, created=created, updated=updated,
+                       rejected=len(rejected))
+    return {"community_id": community_id, "created": created, "updated": updated,
+            "rejected": rejected}
