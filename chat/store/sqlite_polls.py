@@ -1,9 +1,101 @@
-"""SQLite backend: the polls part."""
+"""SQLite backend: the polls part. A ballot and its poll's version bump share one
+transaction, so closing (a compare-and-swap on the version) never misses a ballot."""
 
 from __future__ import annotations
 
-from chat.store.sqlite_base import SqliteBase
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+
+from bots.polls.models import Ballot, Poll
+from chat.errors import Conflict, NotFound
+from chat.store.sqlite_base import SqliteBase, load, ms
+
+POLL_COLUMNS = ("id, room_id, community_id, status, deadline_ms, created_ms, closed_ms, version,"
+                " doc")
+
+
+def _poll_row(p: Poll) -> tuple[object, ...]:
+    return (p.id, p.room_id, p.community_id, p.status, ms(p.deadline), ms(p.created_at),
+            ms(p.closed_at) if p.closed_at else None, p.version, p.model_dump_json())
 
 
 class SqlitePolls(SqliteBase):
-    SCHEMA = ""
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS polls (id TEXT PRIMARY KEY, room_id TEXT NOT NULL,
+        community_id TEXT NOT NULL, status TEXT NOT NULL, deadline_ms INTEGER NOT NULL,
+        created_ms INTEGER NOT NULL, closed_ms INTEGER, version INTEGER NOT NULL,
+        doc TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS polls_room ON polls (room_id, created_ms);
+    CREATE INDEX IF NOT EXISTS polls_due ON polls (status, deadline_ms);
+    CREATE INDEX IF NOT EXISTS polls_closed ON polls (room_id, status, closed_ms);
+    CREATE TABLE IF NOT EXISTS ballots (poll_id TEXT NOT NULL, voter TEXT NOT NULL,
+        doc TEXT NOT NULL, PRIMARY KEY (poll_id, voter));
+    """
+
+    async def add_poll(self, poll: Poll) -> None:
+        sql = f"INSERT INTO polls ({POLL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        args = _poll_row(poll)
+        await self._write(lambda c: c.execute(sql, args))
+
+    async def get_poll(self, poll_id: str) -> Poll | None:
+        return await self._one(Poll, "SELECT doc FROM polls WHERE id = ?", poll_id)
+
+    async def save_poll(self, poll: Poll) -> None:
+        def tx(c: sqlite3.Connection) -> None:
+            row = c.execute("SELECT version FROM polls WHERE id = ?", (poll.id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no poll {poll.id}")
+            if row["version"] != poll.version - 1:
+                raise Conflict("the poll was changed meanwhile / 表决已变化，请刷新")
+            c.execute(f"REPLACE INTO polls ({POLL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      _poll_row(poll))
+
+        await self._write(tx)
+
+    async def list_polls(self, room_id: str, limit: int) -> list[Poll]:
+        sql = "SELECT doc FROM polls WHERE room_id = ? ORDER BY created_ms DESC, id DESC LIMIT ?"
+        return await self._many(Poll, sql, room_id, limit)
+
+    async def due_polls(self, now: datetime, limit: int) -> list[Poll]:
+        sql = ("SELECT doc FROM polls WHERE status = 'open' AND deadline_ms <= ?"
+               " ORDER BY deadline_ms, id LIMIT ?")
+        return await self._many(Poll, sql, ms(now), limit)
+
+    async def list_decisions(self, room_ids: Sequence[str], limit: int,
+                             offset: int) -> list[Poll]:
+        if not room_ids:
+            return []
+        marks = ", ".join("?" * len(room_ids))
+        sql = (f"SELECT doc FROM polls WHERE room_id IN ({marks}) AND status = 'closed'"
+               " ORDER BY closed_ms DESC, id DESC LIMIT ? OFFSET ?")
+        return await self._many(Poll, sql, *room_ids, limit, offset)
+
+    async def cast_ballot(self, ballot: Ballot, previous: Ballot | None) -> None:
+        def tx(c: sqlite3.Connection) -> None:
+            poll = c.execute("SELECT status FROM polls WHERE id = ?",
+                             (ballot.poll_id,)).fetchone()
+            if poll is None:
+                raise NotFound(f"no poll {ballot.poll_id}")
+            if poll["status"] != "open":
+                raise Conflict("the poll is closed / 表决已结束")
+            stored = load(Ballot, c.execute(
+                "SELECT doc FROM ballots WHERE poll_id = ? AND voter = ?",
+                (ballot.poll_id, ballot.voter)).fetchone())
+            if stored != previous:
+                raise Conflict("already voted / 已投票")
+            c.execute("REPLACE INTO ballots (poll_id, voter, doc) VALUES (?, ?, ?)",
+                      (ballot.poll_id, ballot.voter, ballot.model_dump_json()))
+            c.execute("UPDATE polls SET version = version + 1,"
+                      " doc = json_set(doc, '$.version', version + 1) WHERE id = ?",
+                      (ballot.poll_id,))
+
+        await self._write(tx)
+
+    async def get_ballot(self, poll_id: str, voter: str) -> Ballot | None:
+        sql = "SELECT doc FROM ballots WHERE poll_id = ? AND voter = ?"
+        return await self._one(Ballot, sql, poll_id, voter)
+
+    async def list_ballots(self, poll_id: str) -> list[Ballot]:
+        sql = "SELECT doc FROM ballots WHERE poll_id = ? ORDER BY voter"
+        return await self._many(Ballot, sql, poll_id)

@@ -1,0 +1,67 @@
+"""Poll records. A closed poll keeps its frozen result: that is the decision record (议事记录).
+
+Ballots are keyed by `voter` (the member, or the household when one vote per household) and
+remember their `caster` (the member who cast it). In an anonymous poll both are keyed digests
+(see bots.polls.keys), so even the stored ballots do not name anyone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from chat.models import Record
+
+PollStatus = Literal["open", "closed"]
+ResultsShown = Literal["live", "after_close"]
+DEADLINE = "deadline"
+"""`closed_by` of a poll closed by its deadline."""
+
+
+class PollOption(Record):
+    id: str
+    text: str
+
+
+class PollResult(Record):
+    """The tally frozen when the poll closed."""
+
+    counts: dict[str, int]
+    voters: int
+    eligible: int
+    turnout: float
+    quorum_met: bool | None
+    winners: tuple[str, ...]
+
+
+class Poll(Record):
+    id: str
+    room_id: str
+    community_id: str
+    author_id: str
+    author_name: str
+    question: str
+    options: tuple[PollOption, ...]
+    multiple: bool
+    max_choices: int
+    anonymous: bool
+    per_household: bool
+    results: ResultsShown
+    allow_change: bool
+    quorum_percent: int | None
+    deadline: datetime
+    created_at: datetime
+    status: PollStatus = "open"
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    closed_by_name: str | None = None
+    result: PollResult | None = None
+    version: int = 1
+    """Bumped by every ballot and by closing: closing is a compare-and-swap on it."""
+
+
+class Ballot(Record):
+    poll_id: str
+    voter: str
+    caster: str
+    option_ids: tuple[str, ...]
+    cast_at: datetime
