@@ -1,22 +1,262 @@
-"""(being written)"""
+"""Poll intents: open (by a person or a bot), vote, close (by a person or the deadline), and
+the reads — one poll, a room's polls, a community's decision records (议事记录).
+
+Logs name polls and rooms, never voters."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from bots.polls.events import PollClosed
+from bots.polls.keys import caster_key, may_vote, require_voter_key, voter_key
+from bots.polls.models import DEADLINE, Ballot, Poll, PollOption, PollResult
 from bots.polls.payloads import NewPoll, Vote
-from chat.models import Room, User
+from bots.polls.tally import (
+    check_change,
+    check_choice,
+    check_deadline,
+    check_options,
+    is_open,
+    max_choices_for,
+    results_visible,
+    tally,
+)
+from bots.polls.views import (
+    POLLS_BOT_ID,
+    POLLS_BOT_NAME,
+    decision_view,
+    new_poll_text,
+    own_view,
+    poll_view,
+    result_text,
+)
+from chat.actions.bot_messages import post_bot_message
+from chat.actions.rooms import member_room_ids, require_member, room_members
+from chat.errors import Conflict, Forbidden, Invalid, NotFound
+from chat.ids import new_id
+from chat.models import RESIDENT_ROLES, Room, User
+from chat.names import display_name
+from chat.permissions import can_join, can_moderate, is_active
 from chat.services import Services
+
+log = logging.getLogger(__name__)
+CLOSE_ATTEMPTS = 5
+LIST_LIMIT = 50
+
+
+def may_create(user: User) -> bool:
+    """Workers and admins, and party members among the residents."""
+    return is_active(user) and (user.is_staff or
+                                (user.role in RESIDENT_ROLES and user.party_member))
+
+
+# ---- reading a poll's state ------------------------------------------------------------------
+
+async def _eligible(services: Services, poll: Poll, room: Room) -> set[str]:
+    keys = (voter_key(services.secrets, poll, m)
+            for m in await room_members(services, room) if may_vote(m))
+    return {k for k in keys if k is not None}
+
+
+async def _current(services: Services, poll: Poll, room: Room
+                   ) -> tuple[PollResult, list[Ballot]]:
+    ballots = await services.store.list_ballots(poll.id)
+    if poll.result is not None:
+        return poll.result, ballots
+    return tally(poll, ballots, await _eligible(services, poll, room)), ballots
+
+
+async def _names(services: Services, poll: Poll, ballots: list[Ballot]
+                 ) -> dict[str, list[str]] | None:
+    """Option id → display names of those who chose it, for named polls with visible results."""
+    if poll.anonymous or not results_visible(poll):
+        return None
+    users = {u.id: u for u in await services.store.get_users(sorted({b.caster for b in ballots}))}
+    names: dict[str, list[str]] = {}
+    for ballot in ballots:
+        user = users.get(ballot.caster)
+        for option_id in ballot.option_ids:
+            names.setdefault(option_id, []).append(display_name(user) if user else "（已注销）")
+    return {option_id: sorted(found) for option_id, found in names.items()}
+
+
+async def _room_view(services: Services, poll: Poll, room: Room) -> dict[str, Any]:
+    result, ballots = await _current(services, poll, room)
+    return poll_view(poll, result, await _names(services, poll, ballots))
+
+
+async def _own_view(services: Services, poll: Poll, room: Room, user: User) -> dict[str, Any]:
+    view = await _room_view(services, poll, room)
+    key = voter_key(services.secrets, poll, user) if may_vote(user) else None
+    ballot = await services.store.get_ballot(poll.id, key) if key is not None else None
+    return own_view(view, ballot, caster_key(services.secrets, poll, user))
+
+
+async def _member_poll(services: Services, user: User, poll_id: str) -> tuple[Poll, Room]:
+    """A poll of a room the user belongs to; others' polls do not exist for them."""
+    poll = await services.store.get_poll(poll_id)
+    room = await services.store.get_room(poll.room_id) if poll is not None else None
+    if poll is None or room is None or not can_join(user, room):
+        raise NotFound("no such poll / 表决不存在")
+    return poll, room
+
+
+# ---- opening -----------------------------------------------------------------------------------
+
+def _new_poll(services: Services, author_id: str, author_name: str, room: Room,
+              form: NewPoll) -> Poll:
+    if room.kind == "workers":
+        raise Invalid("polls are for residents' rooms / 议事表决仅限居民群")
+    check_options(form.options)
+    now = services.clock.now()
+    check_deadline(form.deadline, now)
+    return Poll(
+        id=new_id("p", 12), room_id=room.id, community_id=room.community_id,
+        author_id=author_id, author_name=author_name, question=form.question,
+        options=tuple(PollOption(id=f"o{n}", text=t) for n, t in enumerate(form.options, 1)),
+        multiple=form.multiple,
+        max_choices=max_choices_for(form.multiple, form.max_choices, len(form.options)),
+        anonymous=form.anonymous, per_household=form.per_household, results=form.results,
+        allow_change=form.allow_change, quorum_percent=form.quorum_percent,
+        deadline=form.deadline, created_at=now)
+
+
+async def _open(services: Services, author_id: str, author_name: str, room: Room,
+                form: NewPoll) -> tuple[Poll, dict[str, Any]]:
+    poll = _new_poll(services, author_id, author_name, room, form)
+    await services.store.add_poll(poll)
+    view = await _room_view(services, poll, room)
+    await services.fanout.emit("poll:new", view, room.id)
+    await post_bot_message(services, room.id, POLLS_BOT_ID, POLLS_BOT_NAME, new_poll_text(poll),
+                           client_id=f"poll-new-{poll.id}")
+    log.info("poll %s opened in %s by %s", poll.id, room.id, author_id)
+    return poll, view
 
 
 async def open_poll(services: Services, *, author_id: str, author_name: str, room: Room,
                     form: NewPoll) -> dict[str, Any]:
-    raise NotImplementedError
-
-
-async def vote(services: Services, user: User, form: Vote) -> dict[str, Any]:
-    raise NotImplementedError
+    """Open a poll without a permission check (for bots, author_id "bot:<name>")."""
+    _, view = await _open(services, author_id, author_name, room, form)
+    return view
 
 
 async def create_poll(services: Services, user: User, form: NewPoll) -> dict[str, Any]:
-    raise NotImplementedError
+    room = await require_member(services, user, form.room_id)
+    if not may_create(user):
+        raise Forbidden("only grid workers, admins and party members start polls"
+                        " / 仅网格员、社区管理员和党员可发起议事表决")
+    poll, view = await _open(services, user.id, display_name(user), room, form)
+    return own_view(view, None, caster_key(services.secrets, poll, user))
+
+
+# ---- voting ------------------------------------------------------------------------------------
+
+async def vote(services: Services, user: User, form: Vote) -> dict[str, Any]:
+    poll, room = await _member_poll(services, user, form.poll_id)
+    if not may_vote(user):
+        raise Forbidden("staff do not vote / 工作人员不参与投票")
+    if not is_open(poll, services.clock.now()):
+        raise Conflict("the poll is closed / 表决已结束")
+    choice = check_choice(poll, form.option_ids)
+    voter = require_voter_key(services.secrets, poll, user)
+    caster = caster_key(services.secrets, poll, user)
+    existing = await services.store.get_ballot(poll.id, voter)
+    if existing is not None:
+        if existing.caster == caster and existing.option_ids == choice:
+            return await _own_view(services, poll, room, user)  # a retried vote
+        check_change(poll, existing, caster)
+    ballot = Ballot(poll_id=poll.id, voter=voter, caster=caster, option_ids=choice,
+                    cast_at=services.clock.now())
+    await services.store.cast_ballot(ballot, existing)
+    view = await _room_view(services, poll, room)
+    await services.fanout.emit("poll:updated", view, room.id)
+    log.info("poll %s: ballot %s", poll.id, "changed" if existing else "cast")
+    return own_view(view, ballot, caster)
+
+
+# ---- closing -----------------------------------------------------------------------------------
+
+async def _close(services: Services, poll: Poll, room: Room | None, by: str,
+                 by_name: str | None) -> Poll | None:
+    """Freeze the tally and mark the poll closed (compare-and-swap on its version); None when
+    someone else closed it first."""
+    for _ in range(CLOSE_ATTEMPTS):
+        ballots = await services.store.list_ballots(poll.id)
+        eligible = await _eligible(services, poll, room) if room is not None else set()
+        closed = poll.model_copy(update={
+            "status": "closed", "closed_at": services.clock.now(), "closed_by": by,
+            "closed_by_name": by_name, "result": tally(poll, ballots, eligible),
+            "version": poll.version + 1})
+        try:
+            await services.store.save_poll(closed)
+        except Conflict:
+            fresh = await services.store.get_poll(poll.id)
+            if fresh is None or fresh.status == "closed":
+                return None
+            poll = fresh
+            continue
+        await _announce(services, closed, room)
+        return closed
+    raise Conflict("the poll is busy, try again / 表决正忙，请重试")
+
+
+async def _announce(services: Services, poll: Poll, room: Room | None) -> None:
+    decision = decision_view(poll)
+    if room is not None:
+        await services.fanout.emit("poll:updated", await _room_view(services, poll, room),
+                                   room.id)
+        await post_bot_message(services, room.id, POLLS_BOT_ID, POLLS_BOT_NAME,
+                               result_text(poll), client_id=f"poll-result-{poll.id}")
+    services.events.publish(PollClosed(poll_id=poll.id, room_id=poll.room_id,
+                                       community_id=poll.community_id, result=decision))
+    log.info("poll %s closed by %s: %d of %d voted", poll.id, poll.closed_by,
+             decision["voters"], decision["eligible"])
+
+
+async def close_poll(services: Services, user: User, poll_id: str) -> dict[str, Any]:
+    """By the author, or a worker/admin who moderates the room."""
+    poll, room = await _member_poll(services, user, poll_id)
+    if user.id != poll.author_id and not can_moderate(user, room):
+        raise Forbidden("only the author or the room's grid worker may close a poll"
+                        " / 仅发起人或网格员可结束表决")
+    if poll.status == "closed":
+        raise Conflict("the poll is already closed / 表决已结束")
+    closed = await _close(services, poll, room, user.id, display_name(user))
+    if closed is None:
+        raise Conflict("the poll is already closed / 表决已结束")
+    return await _own_view(services, closed, room, user)
+
+
+async def close_due(services: Services, poll: Poll) -> bool:
+    """Close a poll whose deadline passed; False when another process got there first."""
+    room = await services.store.get_room(poll.room_id)
+    return await _close(services, poll, room, DEADLINE, None) is not None
+
+
+# ---- reading -----------------------------------------------------------------------------------
+
+async def poll_detail(services: Services, user: User, poll_id: str) -> dict[str, Any]:
+    poll, room = await _member_poll(services, user, poll_id)
+    return await _own_view(services, poll, room, user)
+
+
+async def list_polls(services: Services, user: User, room_id: str,
+                     limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
+    room = await require_member(services, user, room_id)
+    polls = await services.store.list_polls(room.id, limit)
+    return [await _own_view(services, p, room, user) for p in polls]
+
+
+async def decisions(services: Services, user: User, community_id: str, *,
+                    room_id: str | None = None, limit: int = LIST_LIMIT,
+                    offset: int = 0) -> list[dict[str, Any]]:
+    """议事记录 of the rooms of the community the user belongs to."""
+    if not is_active(user) or user.community_id != community_id:
+        raise Forbidden("not your community / 不是你所在的社区")
+    rooms = await member_room_ids(services, user)
+    if room_id is not None:
+        if room_id not in rooms:
+            raise Forbidden("you are not a member of this room / 你不是该群成员")
+        rooms = [room_id]
+    return [decision_view(p) for p in await services.store.list_decisions(rooms, limit, offset)]

@@ -30,3 +30,9 @@ class NewPoll(Payload):
 class Vote(Payload):
     poll_id: Id
     option_ids: Annotated[list[Id], Field(min_length=1, max_length=20)]
+
+
+class CastVote(Payload):
+    """The body of POST /api/v1/polls/{id}/votes (the poll id is in the path)."""
+
+    option_ids: Annotated[list[Id], Field(min_length=1, max_length=20)]

@@ -1,7 +1,85 @@
-"""(being written)"""
+"""Polls (议事表决) over REST: create and list in a room, detail, vote (as the socket event
+`poll:vote`), close, and a community's decision records (议事记录)."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from aiohttp import web
+from pydantic import ValidationError
+
+from bots.polls import actions
+from bots.polls.payloads import CastVote, NewPoll, Vote
+from chat.errors import Invalid
+from chat.namespace import invalid_from
+from web.http import body, current, query_int, reply, services
 
 routes = web.RouteTableDef()
+
+
+async def _new_poll(request: web.Request) -> NewPoll:
+    """The body, with `room_id` taken from the path unless given (then it must match)."""
+    try:
+        data: Any = json.loads(await request.read() or b"{}")
+    except ValueError as exc:
+        raise Invalid("the body is not JSON / 请求体不是JSON") from exc
+    room_id = request.match_info["room_id"]
+    if isinstance(data, dict) and data.setdefault("room_id", room_id) != room_id:
+        raise Invalid("room_id differs from the path / room_id与路径不一致")
+    try:
+        return NewPoll.model_validate_json(json.dumps(data))
+    except ValidationError as exc:
+        raise invalid_from(exc) from exc
+
+
+@routes.post("/api/v1/rooms/{room_id}/polls")
+async def create_poll(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    form = await _new_poll(request)
+    return reply({"poll": await actions.create_poll(services(request), user, form)}, 201)
+
+
+@routes.get("/api/v1/rooms/{room_id}/polls")
+async def list_polls(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    limit = query_int(request, "limit", actions.LIST_LIMIT, 1, 100) or actions.LIST_LIMIT
+    polls = await actions.list_polls(services(request), user, request.match_info["room_id"],
+                                     limit)
+    return reply({"polls": polls})
+
+
+@routes.get("/api/v1/polls/{poll_id}")
+async def poll_detail(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    poll = await actions.poll_detail(services(request), user, request.match_info["poll_id"])
+    return reply({"poll": poll})
+
+
+@routes.post("/api/v1/polls/{poll_id}/votes")
+async def vote(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    choice = await body(request, CastVote)
+    try:
+        form = Vote(poll_id=request.match_info["poll_id"], option_ids=choice.option_ids)
+    except ValidationError as exc:
+        raise invalid_from(exc) from exc
+    return reply({"poll": await actions.vote(services(request), user, form)})
+
+
+@routes.post("/api/v1/polls/{poll_id}/close")
+async def close_poll(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    poll = await actions.close_poll(services(request), user, request.match_info["poll_id"])
+    return reply({"poll": poll})
+
+
+@routes.get("/api/v1/communities/{community_id}/decisions")
+async def decisions(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    found = await actions.decisions(
+        services(request), user, request.match_info["community_id"],
+        room_id=request.query.get("room_id") or None,
+        limit=query_int(request, "limit", actions.LIST_LIMIT, 1, 100) or actions.LIST_LIMIT,
+        offset=query_int(request, "offset", 0, 0, 10**6) or 0)
+    return reply({"decisions": found})
