@@ -5,8 +5,9 @@ from __future__ import annotations
 from bots.base import Bot
 from bots.builtin.directory import DirectoryBot
 from bots.builtin.notices import NoticesBot
+from bots.builtin.polls import PollsBot
 from bots.builtin.tickets import TicketUpdatesBot
 
 
 def builtin_bots() -> list[Bot]:
-    return [TicketUpdatesBot(), NoticesBot(), DirectoryBot()]
+    return [TicketUpdatesBot(), PollsBot(), NoticesBot(), DirectoryBot()]
