@@ -53,18 +53,24 @@ def may_create(user: User) -> bool:
 
 # ---- reading a poll's state ------------------------------------------------------------------
 
-async def _eligible(services: Services, poll: Poll, room: Room) -> set[str]:
-    keys = (voter_key(services.secrets, poll, m)
-            for m in await room_members(services, room) if may_vote(m))
+async def _voters(services: Services, room: Room | None) -> list[User]:
+    """The room's members who may vote (none when the room is gone)."""
+    if room is None:
+        return []
+    return [m for m in await room_members(services, room) if may_vote(m)]
+
+
+def _eligible(services: Services, poll: Poll, voters: list[User]) -> set[str]:
+    keys = (voter_key(services.secrets, poll, m) for m in voters)
     return {k for k in keys if k is not None}
 
 
-async def _current(services: Services, poll: Poll, room: Room
+async def _current(services: Services, poll: Poll, voters: list[User]
                    ) -> tuple[PollResult, list[Ballot]]:
     ballots = await services.store.list_ballots(poll.id)
     if poll.result is not None:
         return poll.result, ballots
-    return tally(poll, ballots, await _eligible(services, poll, room)), ballots
+    return tally(poll, ballots, _eligible(services, poll, voters)), ballots
 
 
 async def _names(services: Services, poll: Poll, ballots: list[Ballot]
@@ -81,13 +87,18 @@ async def _names(services: Services, poll: Poll, ballots: list[Ballot]
     return {option_id: sorted(found) for option_id, found in names.items()}
 
 
-async def _room_view(services: Services, poll: Poll, room: Room) -> dict[str, Any]:
-    result, ballots = await _current(services, poll, room)
+async def _room_view(services: Services, poll: Poll, room: Room,
+                     voters: list[User] | None = None) -> dict[str, Any]:
+    """`voters` (see _voters) saves a query when viewing several polls of one room."""
+    if voters is None and poll.result is None:
+        voters = await _voters(services, room)
+    result, ballots = await _current(services, poll, voters or [])
     return poll_view(poll, result, await _names(services, poll, ballots))
 
 
-async def _own_view(services: Services, poll: Poll, room: Room, user: User) -> dict[str, Any]:
-    view = await _room_view(services, poll, room)
+async def _own_view(services: Services, poll: Poll, room: Room, user: User,
+                    voters: list[User] | None = None) -> dict[str, Any]:
+    view = await _room_view(services, poll, room, voters)
     key = voter_key(services.secrets, poll, user) if may_vote(user) else None
     ballot = await services.store.get_ballot(poll.id, key) if key is not None else None
     return own_view(view, ballot, caster_key(services.secrets, poll, user))
@@ -183,7 +194,7 @@ async def _close(services: Services, poll: Poll, room: Room | None, by: str,
     someone else closed it first."""
     for _ in range(CLOSE_ATTEMPTS):
         ballots = await services.store.list_ballots(poll.id)
-        eligible = await _eligible(services, poll, room) if room is not None else set()
+        eligible = _eligible(services, poll, await _voters(services, room))
         closed = poll.model_copy(update={
             "status": "closed", "closed_at": services.clock.now(), "closed_by": by,
             "closed_by_name": by_name, "result": tally(poll, ballots, eligible),
@@ -245,7 +256,8 @@ async def list_polls(services: Services, user: User, room_id: str,
                      limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
     room = await require_member(services, user, room_id)
     polls = await services.store.list_polls(room.id, limit)
-    return [await _own_view(services, p, room, user) for p in polls]
+    voters = await _voters(services, room)
+    return [await _own_view(services, p, room, user, voters) for p in polls]
 
 
 async def decisions(services: Services, user: User, community_id: str, *,
