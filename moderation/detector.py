@@ -6,6 +6,7 @@ construction `detect` only reads immutable tables, so one detector serves every 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from itertools import islice
@@ -21,6 +22,9 @@ _CLAUSE_BREAKS = frozenset("。!?;~…\n\r,、")
 _OBJECT, _SYMPTOM, _STRONG = 0, 1, 2
 _BOOST = 5
 _PARTICLES = frozenset(("的", "了", "哒", "一样"))
+# Chat clients render attachments as "[图片]"; the tag says nothing (视频 is not hearsay here).
+_ATTACHMENT = re.compile(r"[\[【](?:图片|视频|语音|表情|动画表情|文件|链接|位置|小程序)[\]】]")
+_LATIN = re.compile("[a-z]")
 
 
 class Detection(BaseModel):
@@ -94,6 +98,12 @@ class Detector:
                                        frozenset(m.unless))
                          for name, m in lexicon.markers.items()}
         self._similes = frozenset(lexicon.similes)
+        self._urgent_any = frozenset(lexicon.urgent_any)
+        self._near_miss = self._blockers | frozenset(lexicon.near_miss)
+        self._rewrites = lexicon.rewrites
+        self._rewrite = (re.compile("(?<![a-z])(?:" + "|".join(
+            re.escape(k) for k in sorted(lexicon.rewrites, key=len, reverse=True))
+            + ")(?![a-z])") if lexicon.rewrites else None)
         self._shifts = frozenset(lexicon.topic_shifts)
         self._single_exclusions = frozenset(e for e in lexicon.exclusions if len(e.split()) == 1)
         pairs: dict[str, set[str]] = {}
@@ -117,7 +127,8 @@ class Detector:
         words = set(lex.words) | set(lex.negations) | set(lex.hedges) | set(self._roles)
         words |= set(self._canon) | set(lex.synonyms)
         words |= {w for e in lex.exclusions for w in e.split()}
-        words |= set(lex.similes) | set(lex.topic_shifts)
+        words |= set(lex.similes) | set(lex.topic_shifts) | set(lex.urgent_any)
+        words |= set(lex.near_miss) | set(lex.rewrites.values())
         for marker in lex.markers.values():
             words |= set(marker.terms) | set(marker.cancelled_by) | set(marker.unless)
         for cat in lex.categories:
@@ -141,12 +152,17 @@ class Detector:
         if score < self.lexicon.threshold:
             return Detection(is_report=False, category=None, urgency="low", score=score,
                              matches=matches)
-        urgency: Urgency = "urgent" if cand.urgent_anywhere else cand.urgency
+        urgent = cand.urgent_anywhere or self._injury(tokens, live)
+        urgency: Urgency = "urgent" if urgent else cand.urgency
         return Detection(is_report=True, category=self._categories[index].name,
                          urgency=urgency, score=score, matches=matches)
 
     def _tokenize(self, text: str) -> _Tokens:
         normal = unicodedata.normalize("NFKC", text).lower()
+        if "[" in normal or "【" in normal:
+            normal = _ATTACHMENT.sub("", normal).strip()
+        if self._rewrite is not None and _LATIN.search(normal):
+            normal = self._rewrite.sub(lambda m: self._rewrites[m.group(0)], normal)
         surface = tuple(islice(self._tokenizer.cut(normal, HMM=False), self.lexicon.max_tokens))
         clause, clauses = 0, []
         for word in surface:
@@ -155,6 +171,12 @@ class Detector:
             clauses.append(clause)
         canon = self._canon
         return _Tokens(tuple(canon.get(w, w) for w in surface), surface, tuple(clauses))
+
+    def _injury(self, tokens: _Tokens, live: list[bool]) -> bool:
+        """Someone hurt (流血, 受伤), not negated and not a near miss: urgent in any category."""
+        return any(live[i] and w in self._urgent_any
+                   and not self._blocked(tokens, i, self._near_miss)
+                   for i, w in enumerate(tokens.words))
 
     def _live(self, tokens: _Tokens) -> list[bool]:
         """False for tokens covered by an exclusion (手机 … 没电, 火锅)."""
@@ -238,9 +260,10 @@ class Detector:
 
     def _category_pairs(self, tokens: _Tokens,
                         live: list[bool]) -> list[tuple[int, tuple[int, int]]]:
-        """(category, hit) for the categories' `pairs`: A, then B within `window` tokens of one
-        clause, neither negated."""
-        words, window, found = tokens.words, self.lexicon.window, []
+        """(category, hit) for the categories' `pairs`: A, then B within `pair_window` tokens of
+        one clause, neither negated."""
+        words, found = tokens.words, []
+        window = max(self.lexicon.window, self.lexicon.pair_window)
         for i, word in enumerate(words):
             entries = self._pair_firsts.get(word)
             if entries is None or not live[i] or self._blocked(tokens, i, self._blockers):

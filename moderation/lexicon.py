@@ -97,6 +97,16 @@ class Lexicon(_Strict):
     window: int = Field(ge=1, le=20)
     negation_window: int = Field(default=2, ge=1, le=10)
     max_tokens: int = Field(default=400, ge=10)
+    # The categories' ordered `pairs` (狗 … 拉屎, 消防通道 … 堵住了) are specific enough to reach
+    # this far, at least `window`.
+    pair_window: int = Field(default=5, ge=1, le=20)
+    # Latin-letter words and pinyin initials rewritten before segmentation (elevator → 电梯,
+    # power cut → 停电, dt → 电梯); matched as whole words, never inside a longer one.
+    rewrites: dict[str, str] = Field(default_factory=dict)
+    # Injury and danger to people (流血, 受伤, 骨折): any report with one of these, not negated and
+    # not after one of `near_miss` (差点受伤), is urgent whatever its category.
+    urgent_any: Terms = ()
+    near_miss: Terms = ()
     words: Terms = ()
     split_words: Terms = ()
     negations: Terms = ()
@@ -120,6 +130,9 @@ class Lexicon(_Strict):
             raise ValueError("a category is listed twice / 类别重复")
         if missing := [m for m in REQUIRED_MARKERS if m not in self.markers]:
             raise ValueError(f"markers missing / 缺少标记: {', '.join(missing)}")
+        for phrase, replacement in self.rewrites.items():
+            if not phrase or not phrase.isascii() or phrase != phrase.lower() or not replacement:
+                raise ValueError(f"rewrite {phrase!r}: lower-case Latin letters / 小写拉丁字母")
         for exclusion in self.exclusions:
             if not 1 <= len(exclusion.split()) <= 2:
                 raise ValueError(f"exclusion {exclusion!r}: one or two words / 一个或两个词")

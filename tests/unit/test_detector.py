@@ -243,3 +243,58 @@ def test_a_custom_lexicon_is_a_new_detector(tmp_path: Path) -> None:
     path = _write(tmp_path, default.replace('strong = ["扰民",', 'strong = ["广场舞", "扰民",'))
     assert Detector(load_lexicon(path)).detect("广场舞").category == "噪音扰民"
     assert not Detector(load_lexicon()).detect("广场舞").is_report
+
+
+@pytest.mark.parametrize(("text", "category", "urgency"), [
+    # Latin words and pinyin initials are rewritten before segmentation
+    ("B栋elevator stuck了 有人在里面 help", "电梯设施", "urgent"),
+    ("dt坏了 hhh 又要爬楼", "电梯设施", "normal"),
+    ("rq泄漏了吧 2单元一进门就闻到", "燃气安全", "urgent"),
+    ("power cut again 整个小区都黑了", "供电照明", "normal"),
+    ("water又停了 澡洗一半", "供水排水", "normal"),
+    ("fire alarm 一直响了半个小时 到处看了也没烟", "消防安全", "normal"),
+    # injury makes any report urgent; a near miss does not
+    ("路面塌了一个坑 骑电动车的摔进去了 腿上流了好多血", "房屋设施", "urgent"),
+    ("小区门口有人打架 有人受伤了", "治安秩序", "urgent"),
+    ("楼道的排水管一直在滴水 有个老人差点摔伤", "供水排水", "normal"),
+    # ordered pairs reach further than object … symptom (pair_window)
+    ("消防通道又被一辆白色面包车堵住了 @物业小王 麻烦处理下", "消防安全", "normal"),
+    ("楼梯间的灭火器全是空的", "消防安全", "normal"),
+    ("我们这层的安全出口指示灯不亮", "消防安全", "normal"),
+    ("电动车在电梯里自燃了 满电梯都是烟", "消防安全", "urgent"),
+    ("12栋门口的井盖没了 黑乎乎一个洞", "房屋设施", "urgent"),
+    ("5栋那个井盖到现在还没盖上", "房屋设施", "urgent"),
+    ("地下车库进水了 水已经没过轮胎一半", "供水排水", "normal"),
+    ("电梯突然往下掉了好几层 门也打不开", "电梯设施", "urgent"),
+    # an attachment tag is not hearsay (视频)
+    ("[视频] 楼上有人从窗户往下扔东西 砸到楼下的车上了", "治安秩序", "normal"),
+    # a scam warning quotes the scammer's 打八折: not an advert
+    ("群里那个说代缴物业费打八折的是骗子 我转了钱就被拉黑了", "治安秩序", "normal"),
+    ("楼上凌晨两点还在蹦迪 我明天早班啊", "噪音扰民", "low"),
+])
+def test_blind3_rules(detector: Detector, text: str, category: str, urgency: str) -> None:
+    assert report(detector, text) == (category, urgency)
+
+
+def test_blind3_hard_negatives(detector: Detector) -> None:
+    for text in ("这首歌太fire了 单曲循环", "elevator pitch 准备好了吗", "dt和rq是什么意思",
+                 "我的手机进水了 开不了机", "他脑子进水了吧", "学习学到脑子冒烟",
+                 "没电了 先下", "我今天彻底没电了 夜班连上三天",
+                 "这剧情也太虐了 女主家着火那集我哭了", "追剧追到凌晨 男主被困电梯那集太揪心了",
+                 "被偷的电动车找回来了", "地库的积水已经抽干了 可以下去开车了",
+                 "停水的话大家记得提前接水哦", "今天团建玩密室逃脱 被困在里面半小时",
+                 "切菜切到手了 流了好多血", "[图片] 看这个 我做的蛋糕塌了哈哈",
+                 "刚才在楼道里碰到物业小王 他说他老家的房子漏水了"):
+        not_report(detector, text)
+
+
+def test_rewrites_are_whole_latin_words(detector: Detector) -> None:
+    assert detector._tokenize("b栋elevator").words[-1] == "电梯"
+    assert "电梯" not in detector._tokenize("dtt lifted").words
+
+
+def test_rewrites_are_validated(tmp_path: Path) -> None:
+    default = DEFAULT_PATH.read_text(encoding="utf-8")
+    broken = default.replace('"elevator" = "电梯"', '"Elevator" = "电梯"')
+    with pytest.raises(LexiconError, match="rewrite"):
+        load_lexicon(_write(tmp_path, broken))
