@@ -11,8 +11,9 @@ def masked_name(name: str) -> str:
 
 
 def display_name(user: User) -> str:
-    """The name everyone in a room sees. Staff act in their own name; residents are masked."""
-    if user.role in ("worker", "admin", "street_officer", "district_officer"):
+    """The name everyone in a room sees. Staff and bots act in their own name; residents are
+    masked."""
+    if user.role in ("worker", "admin", "street_officer", "district_officer", "bot"):
         return user.name
     building = user.address.building.removesuffix("栋")
     suffix = f"（{building}栋）" if building else ""

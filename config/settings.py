@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     sqlite_synchronous: str = Field(default="FULL", pattern="^(FULL|NORMAL)$")
     demo_password: SecretStr | None = None
     log_level: str = "INFO"
+    webhook_private_targets: bool = Field(default=False, description="allow webhooks to "
+                                          "loopback and private addresses")
     bot_rate_per_second: float = Field(default=1.0, gt=0, description="bot API calls per second "
                                        "and bot, sustained")
     bot_burst: int = Field(default=20, ge=1, description="bot API calls a bot may make at once")

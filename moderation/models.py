@@ -132,7 +132,8 @@ class AuditEntry(Record):
     community_id: str | None
     actor_id: str
     action: str
-    target_type: Literal["message", "user", "room", "ticket", "flag", "community", "lexicon"]
+    target_type: Literal["message", "user", "room", "ticket", "flag", "community", "lexicon",
+                         "bot", "webhook", "directory"]
     target_id: str
     reason: str = ""
     details: dict[str, Any] = Field(default_factory=dict)

@@ -12,12 +12,13 @@ from pydantic import BaseModel, ValidationError
 
 from chat.actions.accounts import authenticate
 from chat.errors import DomainError, Forbidden, Invalid, NotFound, TooLarge, Unavailable
-from chat.models import Session, User
+from chat.models import OFFICER_ROLES, STAFF_ROLES, Session, User
 from chat.namespace import invalid_from
 from chat.services import Services
 from web.keys import SERVICES
 
 log = logging.getLogger(__name__)
+STAFF_AND_OFFICERS = STAFF_ROLES | OFFICER_ROLES
 P = TypeVar("P", bound=BaseModel)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -64,7 +65,7 @@ async def current(request: web.Request) -> tuple[User, Session]:
 
 async def staff(request: web.Request) -> User:
     user, _ = await current(request)
-    if user.role == "resident" or user.role == "enterprise" or user.status != "verified":
+    if user.role not in STAFF_AND_OFFICERS or user.status != "verified":
         raise Forbidden("staff only / 仅限工作人员")
     return user
 

@@ -35,7 +35,7 @@ async def create_bot(services: Services, actor: User, community_id: str,
                community_id=community_id, bot_rooms=rooms)
     await services.store.add_user(bot)
     token = await _issue_token(services, actor, bot)
-    await audit.record(services, actor, "bot.create", "user", bot.id, community_id,
+    await audit.record(services, actor, "bot.create", "bot", bot.id, community_id,
                        name=bot.name, rooms=list(rooms))
     return bot, token
 
@@ -49,7 +49,7 @@ async def set_rooms(services: Services, actor: User, bot_id: str, form: SetBotRo
     bot, community_id = await require_bot(services, actor, bot_id)
     rooms = await community_rooms(services, community_id, form.rooms)
     updated = await services.store.update_user(bot.id, {"bot_rooms": rooms})
-    await audit.record(services, actor, "bot.rooms", "user", bot.id, community_id,
+    await audit.record(services, actor, "bot.rooms", "bot", bot.id, community_id,
                        rooms=list(rooms))
     return updated
 
@@ -57,7 +57,7 @@ async def set_rooms(services: Services, actor: User, bot_id: str, form: SetBotRo
 async def revoke_tokens(services: Services, actor: User, bot_id: str) -> int:
     bot, community_id = await require_bot(services, actor, bot_id)
     revoked = await services.store.revoke_bot_tokens(bot.id, services.clock.now())
-    await audit.record(services, actor, "bot.revoke", "user", bot.id, community_id,
+    await audit.record(services, actor, "bot.revoke", "bot", bot.id, community_id,
                        tokens=revoked)
     return revoked
 
@@ -65,7 +65,7 @@ async def revoke_tokens(services: Services, actor: User, bot_id: str) -> int:
 async def new_token(services: Services, actor: User, bot_id: str) -> str:
     bot, community_id = await require_bot(services, actor, bot_id)
     token = await _issue_token(services, actor, bot)
-    await audit.record(services, actor, "bot.token", "user", bot.id, community_id)
+    await audit.record(services, actor, "bot.token", "bot", bot.id, community_id)
     return token
 
 

@@ -99,8 +99,8 @@ async def create_entry(services: Services, actor: User | None, community_id: str
     await _require_community(services, community_id)
     entry = _entry(services, actor, community_id, form)
     await services.store.add_directory_entry(entry)
-    await audit.record(services, actor or SYSTEM, "directory.create", "community",
-                       community_id, community_id, entry_id=entry.id, name=entry.name)
+    await audit.record(services, actor or SYSTEM, "directory.create", "directory", entry.id,
+                       community_id, name=entry.name)
     return entry_view(entry)
 
 
@@ -118,8 +118,8 @@ async def update_entry(services: Services, actor: User | None, entry_id: str,
     new = _entry(services, actor, old.community_id, form, entry_id).model_copy(
         update={"created_at": old.created_at})
     await services.store.update_directory_entry(new)
-    await audit.record(services, actor or SYSTEM, "directory.update", "community",
-                       old.community_id, old.community_id, entry_id=entry_id, name=new.name)
+    await audit.record(services, actor or SYSTEM, "directory.update", "directory", entry_id,
+                       old.community_id, name=new.name)
     return entry_view(new)
 
 
@@ -128,9 +128,8 @@ async def delete_entry(services: Services, actor: User | None, entry_id: str
     entry = await _existing(services, actor, entry_id)
     if not await services.store.delete_directory_entry(entry_id):
         raise NotFound("no such directory entry / 办事指南条目不存在")
-    await audit.record(services, actor or SYSTEM, "directory.delete", "community",
-                       entry.community_id, entry.community_id, entry_id=entry_id,
-                       name=entry.name)
+    await audit.record(services, actor or SYSTEM, "directory.delete", "directory", entry_id,
+                       entry.community_id, name=entry.name)
     return {"deleted": entry_view(entry)}
 
 

@@ -26,10 +26,8 @@ async def create_webhook(services: Services, actor: User, community_id: str,
                       secret="whsec_" + secrets.token_urlsafe(32), events=events,
                       room_ids=rooms, created_by=actor.id, created_at=services.clock.now())
     await services.store.add_webhook(webhook)
-    await audit.record(services, actor, "webhook.create", "community", community_id,
-                       community_id,
-                       webhook_id=webhook.id, url=webhook.url, events=list(events),
-                       rooms=list(rooms))
+    await audit.record(services, actor, "webhook.create", "webhook", webhook.id, community_id,
+                       url=webhook.url, events=list(events), rooms=list(rooms))
     return webhook
 
 
@@ -54,9 +52,8 @@ async def delete_webhook(services: Services, actor: User, community_id: str,
         return webhook
     gone = await services.store.update_webhook(
         webhook.id, {"active": False, "deleted_at": services.clock.now()})
-    await audit.record(services, actor, "webhook.delete", "community", webhook.community_id,
-                       webhook.community_id,
-                       webhook_id=webhook.id, url=webhook.url)
+    await audit.record(services, actor, "webhook.delete", "webhook", webhook.id,
+                       webhook.community_id, url=webhook.url)
     return gone
 
 

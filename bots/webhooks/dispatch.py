@@ -16,6 +16,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -29,6 +30,12 @@ from bots.webhooks.signing import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     signature,
+)
+from bots.webhooks.targets import (
+    PrivateTarget,
+    check_address,
+    connector_options,
+    literal_address,
 )
 from chat.errors import DomainError
 from chat.events import MessageCreated
@@ -124,6 +131,13 @@ class Dispatcher:
         """(status code, error); error None means delivered."""
         if self._session is None:
             return None, "shutting down"
+        host = urlsplit(hook.url).hostname or ""
+        address = literal_address(host)
+        if address is not None and not self._services.settings.webhook_private_targets:
+            try:
+                check_address(host, address)
+            except PrivateTarget as exc:
+                return None, str(exc)
         timestamp = int(self._services.clock.now().timestamp())
         headers = {"Content-Type": "application/json; charset=utf-8",
                    "User-Agent": USER_AGENT, EVENT_HEADER: delivery.event,
@@ -137,12 +151,18 @@ class Dispatcher:
                 return resp.status, f"HTTP {resp.status}"
         except TimeoutError:
             return None, f"no answer within {POST_TIMEOUT_SECONDS:g} s"
+        except aiohttp.ClientConnectorError as exc:
+            if isinstance(exc.os_error, PrivateTarget):
+                return None, str(exc.os_error)
+            return None, f"{type(exc).__name__}: {exc}"[:300]
         except aiohttp.ClientError as exc:
             return None, f"{type(exc).__name__}: {exc}"[:300]
 
     # ---- lifecycle ----------------------------------------------------------------------
     async def start(self) -> None:
+        private = self._services.settings.webhook_private_targets
         self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(**connector_options(private)),
             timeout=aiohttp.ClientTimeout(total=POST_TIMEOUT_SECONDS))
 
     async def close(self) -> None:

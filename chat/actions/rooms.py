@@ -47,6 +47,7 @@ async def my_rooms(services: Services, user: User) -> list[dict[str, Any]]:
 
 
 async def room_members(services: Services, room: Room) -> list[User]:
+    """The people of a room (bot accounts post there but are not members)."""
     store = services.store
     if room.kind == "grid" and room.grid_id is not None:
         users = await store.list_users(grid_id=room.grid_id, status="verified", limit=10_000)
@@ -56,7 +57,7 @@ async def room_members(services: Services, room: Room) -> list[User]:
                                        limit=10_000)
     seen: dict[str, User] = {}
     for u in users:
-        if can_join(u, room):
+        if u.role != "bot" and can_join(u, room):
             seen[u.id] = u
     return list(seen.values())
 

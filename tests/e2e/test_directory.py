@@ -112,7 +112,7 @@ async def test_admins_manage_entries(server: InProcessServer) -> None:
     names = [e["name"] for e in (await api(server, "GET", path, zhang))["entries"]]
     assert "便民维修点" not in names
     audit = await api(server, "GET", "/api/v1/admin/audit?action=directory.delete", admin)
-    assert audit["entries"][0]["details"]["entry_id"] == created["id"]
+    assert audit["entries"][0]["target_id"] == created["id"]
 
 
 async def test_csv_import_reports_each_row(server: InProcessServer) -> None:

@@ -82,6 +82,7 @@ class Receiver:
 async def app_server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
     # A bus time limit far below the retries' back-off: deliveries must not depend on it.
     server = await InProcessServer(tmp_path / "data", FakeClock(), hook_timeout_seconds=0.5,
+                                   webhook_private_targets=True,
                                    detection_enabled=False).start()
     yield server
     await server.stop()
@@ -291,7 +292,49 @@ async def test_webhook_administration(app_server: InProcessServer) -> None:
 
         status, body = await http("GET", f"{server.url}/api/v1/admin/audit?action="
                                   "webhook.delete", admin_token)
-        assert status == 200 and body["entries"][0]["details"]["webhook_id"] == hook["id"]
+        entry = body["entries"][0]
+        assert status == 200 and (entry["target_type"], entry["target_id"]) == \
+            ("webhook", hook["id"])
+    finally:
+        await resident.close()
+        await receiver.stop()
+
+
+@pytest.fixture
+async def guarded_server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
+    """The production default: webhooks may not reach loopback or private addresses."""
+    server = await InProcessServer(tmp_path / "data", FakeClock(),
+                                   detection_enabled=False).start()
+    yield server
+    await server.stop()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+async def test_private_targets_are_refused_by_default(guarded_server: InProcessServer,
+                                                      host: str) -> None:
+    server = guarded_server
+    receiver = await Receiver(server.clock).start()
+    resident, zhang = await connect(server, "张伟")
+    admin_token, wang = await login(server, "王建国")
+    try:
+        grid = f"grid:{zhang['grid_ids'][0]}"
+        status, body = await http(
+            "POST", f"{server.url}/api/v1/admin/communities/{wang['community_id']}/webhooks",
+            admin_token, {"url": f"http://{host}:{receiver.port}/hook",
+                          "events": ["message.created"], "room_ids": [grid]})
+        assert status == 201, body
+        await resident.ok("message:send", say(grid, "内网地址收不到"))
+
+        async def first_attempt() -> dict[str, Any]:
+            while True:
+                log = await deliveries(server, admin_token, body["webhook"]["id"])
+                if log and log[0]["attempts"] >= 1:
+                    return log[0]
+                await asyncio.sleep(0.05)
+
+        attempt = await asyncio.wait_for(first_attempt(), 15)
+        assert "non-public address" in attempt["last_error"]
+        assert receiver.received == []
     finally:
         await resident.close()
         await receiver.stop()
