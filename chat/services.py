@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bots.directory.tokens import SegmenterLoader
 from chat.auth import Secrets
 from chat.blocked import BlockedWords
 from chat.clock import Clock
@@ -26,3 +27,4 @@ class Services:
     registry: SocketRegistry
     events: Events = field(default_factory=Events)
     blocked: BlockedWords = field(default_factory=BlockedWords)
+    directory_terms: SegmenterLoader | None = None

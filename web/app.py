@@ -14,6 +14,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bots.builtin import builtin_bots
+from bots.directory.tokens import SegmenterLoader
 from bots.notices import actions as notices_actions
 from bots.notices import jobs as notices_jobs
 from bots.notices.payloads import AckNotice
@@ -111,7 +112,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     services = Services(settings=settings, store=make_store(settings),
                         secrets=Secrets(settings.secret()), clock=clock or SystemClock(),
                         fanout=fanout, limiter=limiter, registry=registry,
-                        events=Events(settings.hook_timeout_seconds))
+                        events=Events(settings.hook_timeout_seconds),
+                        directory_terms=SegmenterLoader())  # jieba loads now, in a thread
     presence = PresenceBatcher(fanout, settings.presence_flush_seconds)
     ChatNamespace(sio, services, presence, extra_events={
         "poll:vote": (Vote, lambda s, u, p, sid: polls_actions.vote(s, u, p)),

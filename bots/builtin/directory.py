@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from bots.base import Bot
 from bots.directory.models import CATEGORIES
-from bots.directory.tokens import shared_loader
 
 if TYPE_CHECKING:
     from bots.context import MessageContext
@@ -39,9 +38,6 @@ class DirectoryBot(Bot):
     name = "directory"
     display_name = "办事指南"
     commands: ClassVar[Mapping[str, str]] = {COMMAND: "查办事指南：/办事 社保"}
-
-    def __init__(self) -> None:
-        shared_loader()  # jieba's dictionary starts loading now, with the app
 
     async def on_command(self, ctx: MessageContext, command: str, args: str) -> None:
         await self._answer(ctx, args)

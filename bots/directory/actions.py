@@ -12,9 +12,8 @@ from bots.directory import csv_rows
 from bots.directory.models import CATEGORIES, DirectoryEntry
 from bots.directory.payloads import EntryForm
 from bots.directory.search import rank
-from bots.directory.tokens import shared_loader
 from bots.directory.views import entry_view
-from chat.errors import Forbidden, Invalid, NotFound
+from chat.errors import Forbidden, Invalid, NotFound, Unavailable
 from chat.ids import new_id
 from chat.models import User
 from chat.permissions import is_active
@@ -66,7 +65,9 @@ async def _search(services: Services, community_id: str, query: str, category: s
     if len(query) > MAX_QUERY_CHARS:
         raise Invalid(f"the question is too long (max {MAX_QUERY_CHARS}) / 问题过长")
     entries = await services.store.list_directory_entries(community_id, category)
-    segmenter = await shared_loader().get()
+    if services.directory_terms is None:
+        raise Unavailable("directory search is not running here / 办事指南检索不可用")
+    segmenter = await services.directory_terms.get()
     matches = await asyncio.to_thread(rank, entries, query, segmenter, limit)
     return [entry_view(m.entry) | {"score": m.score} for m in matches]
 

@@ -11,7 +11,6 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from concurrent.futures import Future
-from functools import cache
 
 import jieba
 
@@ -69,10 +68,3 @@ class SegmenterLoader:
     async def get(self) -> Segmenter:
         return await asyncio.wrap_future(self._future)
 
-
-@cache
-def shared_loader() -> SegmenterLoader:
-    """The process's one directory segmenter: jieba's dictionary is read-only data, the same for
-    every app in the process, so it is loaded once (the directory bot asks for it when the app
-    is built, i.e. at start-up, never on the first question)."""
-    return SegmenterLoader()
