@@ -166,10 +166,10 @@ def _effects(ticket: Ticket, command: Command, now: datetime,
             changes: dict[str, Any] = {
                 "category": category, "urgency": urgency, "level": level or ticket.level,
                 "first_response_at": ticket.first_response_at or now,
-                "due_at": policy.due(urgency, ticket.submitted_at or now)}
+                "due_at": _regraded_due(ticket, urgency, level, now, policy)}
             return changes, f"{category}/{urgency}"
         case Classify(category, urgency):
-            due = policy.due(urgency, ticket.submitted_at or now)
+            due = _regraded_due(ticket, urgency, None, now, policy)
             return {"category": category, "urgency": urgency, "due_at": due}, \
                 f"{category}/{urgency}"
         case Merge(into):
@@ -177,10 +177,7 @@ def _effects(ticket: Ticket, command: Command, now: datetime,
                 raise Refused("a ticket cannot be merged into itself / 不能与自身合并")
             return {"merged_into": into, "closed_at": now}, into
         case Assign(assignee_id, note):
-            changes = {"assignee_id": assignee_id}
-            if ticket.status == "reopened":
-                changes["due_at"] = policy.due(ticket.urgency, now)
-            return changes, note or assignee_id
+            return {"assignee_id": assignee_id}, note
         case Resolve(note):
             return {"resolution": note, "resolved_at": now}, note
         case Rate(rating, comment):
@@ -199,6 +196,26 @@ def _effects(ticket: Ticket, command: Command, now: datetime,
             why = note or ("SLA overdue / 超时自动上报" if automatic else "")
             return {"level": up, "due_at": policy.due(ticket.urgency, now)}, why
     raise AssertionError(f"unknown command {command!r}")
+
+
+def _stage_start(ticket: Ticket, now: datetime) -> datetime:
+    """When the ticket's current SLA started: submitted, escalated or reopened."""
+    for entry in reversed(ticket.history):
+        if entry.action in ("confirm", "escalate") or (entry.to_status, entry.action) in (
+                ("submitted", "create"), ("reopened", "rate")):
+            return entry.at
+    return ticket.submitted_at or now
+
+
+def _regraded_due(ticket: Ticket, urgency: Urgency, level: Level | None, now: datetime,
+                  policy: Policy) -> datetime:
+    """A new handling level starts a fresh SLA; a new urgency re-times the current stage;
+    otherwise the deadline stands (an escalation's fresh SLA is not taken back)."""
+    if level is not None and level != ticket.level:
+        return policy.due(urgency, now)
+    if urgency != ticket.urgency or ticket.due_at is None:
+        return policy.due(urgency, _stage_start(ticket, now))
+    return ticket.due_at
 
 
 def new_ticket(*, status: TicketStatus, by: str, now: datetime, policy: Policy,

@@ -12,8 +12,8 @@ from bots.notices.payloads import NewNotice
 from bots.polls import actions as polls
 from bots.polls.payloads import NewPoll
 from chat.actions.bot_messages import post_bot_message
-from chat.clock import iso
-from chat.errors import Conflict, Forbidden, Invalid, Muted, RateLimited, TooLarge
+from chat.actions.speaking import check_can_speak
+from chat.errors import Conflict, Forbidden, Invalid, RateLimited, TooLarge
 from chat.models import Room, User
 from chat.permissions import can_join
 from chat.services import Services
@@ -42,12 +42,7 @@ async def _check_text(services: Services, bot: User, room: Room, text: str) -> s
     limit = services.settings.max_text_chars
     if len(text) > limit:
         raise TooLarge(f"message longer than {limit} characters / 消息超过{limit}字")
-    await services.blocked.check(services.store, room.community_id,
-                                 services.settings.blocked_words, text)
-    mute = await services.store.get_mute(room.id, bot.id)
-    if mute is not None and mute.until > services.clock.now():
-        until = iso(mute.until)
-        raise Muted(f"the bot is muted here until {until} / 机器人已被禁言至{until}", until=until)
+    await check_can_speak(services, bot.id, room, text)
     return text
 
 

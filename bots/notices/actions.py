@@ -12,6 +12,7 @@ from bots.notices.models import PUBLIC, Notice, NoticeAck
 from bots.notices.payloads import AckNotice, NewNotice
 from bots.notices.views import ack_status_view, notice_view, own_ack_view
 from chat.actions.rooms import require_member
+from chat.actions.speaking import check_can_speak
 from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from chat.ids import new_id
 from chat.models import RESIDENT_ROLES, STAFF_ROLES, Room, User
@@ -56,7 +57,9 @@ def new_notice(*, author_id: str, author_name: str, room: Room, form: NewNotice,
 
 async def publish_notice(services: Services, *, author_id: str, author_name: str, room: Room,
                          form: NewNotice) -> dict[str, Any]:
-    """Post a notice without a permission check: for bots (`bot:<name>`) and `post_notice`."""
+    """Post a notice without a permission check: for bots (`bot:<name>`) and `post_notice`.
+    Blocked words and mutes still apply."""
+    await check_can_speak(services, author_id, room, form.title, form.body)
     notice = new_notice(author_id=author_id, author_name=author_name, room=room, form=form,
                         now=services.clock.now())
     await services.store.add_notice(notice)

@@ -33,6 +33,7 @@ from bots.polls.views import (
 )
 from chat.actions.bot_messages import post_bot_message
 from chat.actions.rooms import member_room_ids, require_member, room_members
+from chat.actions.speaking import check_can_speak
 from chat.errors import Conflict, Forbidden, Invalid, NotFound
 from chat.ids import new_id
 from chat.models import RESIDENT_ROLES, Room, User
@@ -135,6 +136,7 @@ def _new_poll(services: Services, author_id: str, author_name: str, room: Room,
 
 async def _open(services: Services, author_id: str, author_name: str, room: Room,
                 form: NewPoll) -> tuple[Poll, dict[str, Any]]:
+    await check_can_speak(services, author_id, room, form.question, *form.options)
     poll = _new_poll(services, author_id, author_name, room, form)
     await services.store.add_poll(poll)
     view = await _room_view(services, poll, room)
@@ -147,7 +149,8 @@ async def _open(services: Services, author_id: str, author_name: str, room: Room
 
 async def open_poll(services: Services, *, author_id: str, author_name: str, room: Room,
                     form: NewPoll) -> dict[str, Any]:
-    """Open a poll without a permission check (for bots, author_id "bot:<name>")."""
+    """Open a poll without a permission check (for bots, author_id "bot:<name>"); blocked
+    words and mutes still apply."""
     _, view = await _open(services, author_id, author_name, room, form)
     return view
 

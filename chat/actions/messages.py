@@ -8,12 +8,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chat.actions.rooms import require_member, room_members
-from chat.clock import iso
+from chat.actions.speaking import check_can_speak
 from chat.errors import (
     Conflict,
     Forbidden,
     Invalid,
-    Muted,
     NotFound,
     RateLimited,
     TooLarge,
@@ -44,17 +43,8 @@ def _clean_text(services: Services, text: str) -> str:
     return text
 
 
-async def _check_not_muted(services: Services, user: User, room: Room) -> None:
-    mute = await services.store.get_mute(room.id, user.id)
-    if mute is not None and mute.until > services.clock.now():
-        until = iso(mute.until)
-        raise Muted(f"you are muted here until {until} / 你已被禁言至{until}", until=until)
-
-
 async def _check_can_post(services: Services, user: User, room: Room, text: str) -> None:
-    await services.blocked.check(services.store, room.community_id,
-                                 services.settings.blocked_words, text)
-    await _check_not_muted(services, user, room)
+    await check_can_speak(services, user.id, room, text)
     wait = await services.limiter.hit(f"send:{user.id}:{room.id}",
                                       services.settings.send_rate_per_second,
                                       services.settings.send_burst)
@@ -132,9 +122,7 @@ async def edit_message(services: Services, user: User, payload: EditMessage) -> 
     if now - message.created_at > timedelta(seconds=services.settings.edit_window_seconds):
         raise Forbidden("too late to edit / 已超过可编辑时间")
     text = _clean_text(services, payload.text)
-    await services.blocked.check(services.store, room.community_id,
-                                 services.settings.blocked_words, text)
-    await _check_not_muted(services, user, room)
+    await check_can_speak(services, user.id, room, text)
     if text == message.text:
         return message_view(message)
     edits = (*message.edits, {"text": message.text, "at": message.edited_at or message.created_at})

@@ -106,11 +106,28 @@ def test_creation_sets_sla_only_when_submitted() -> None:
 def test_confirm_starts_the_sla_and_accept_reclassifies() -> None:
     t = apply(ticket(), Confirm(), "w", NOW, POLICY)
     assert t.due_at == NOW + timedelta(hours=24)
-    t = apply(t, Accept("电梯设施", "urgent", "community"), "w", NOW + timedelta(minutes=5),
-              POLICY)
-    assert (t.category, t.urgency, t.level) == ("电梯设施", "urgent", "community")
-    assert t.due_at == NOW + timedelta(hours=2)
+    t = apply(t, Accept("电梯设施", "urgent"), "w", NOW + timedelta(minutes=5), POLICY)
+    assert (t.category, t.urgency, t.level) == ("电梯设施", "urgent", "grid")
+    assert t.due_at == NOW + timedelta(hours=2)  # re-graded: the stage started at NOW
     assert t.first_response_at == NOW + timedelta(minutes=5)
+
+
+def test_accepting_at_a_higher_level_starts_a_fresh_sla() -> None:
+    t = apply(ticket(), Confirm(), "w", NOW, POLICY)
+    later = NOW + timedelta(hours=1)
+    t = apply(t, Accept("电梯设施", "normal", "community"), "w", later, POLICY)
+    assert t.level == "community" and t.due_at == later + timedelta(hours=24)
+
+
+def test_accepting_after_an_escalation_keeps_its_fresh_sla() -> None:
+    t = apply(ticket(), Confirm(), "w", NOW, POLICY)
+    escalated_at = NOW + timedelta(hours=25)
+    t = apply(t, Escalate(automatic=True), "system", escalated_at, POLICY)
+    t = apply(t, Accept("电梯设施", "normal"), "a", escalated_at + timedelta(hours=1), POLICY)
+    assert t.due_at == escalated_at + timedelta(hours=24)
+    assert not t.overdue(escalated_at + timedelta(hours=2))
+    t = apply(t, Classify("电梯设施", "urgent"), "a", escalated_at + timedelta(hours=1), POLICY)
+    assert t.due_at == escalated_at + timedelta(hours=2)  # re-timed from the escalation
 
 
 def test_unsatisfied_rating_reopens_and_restarts_the_sla() -> None:
@@ -120,8 +137,9 @@ def test_unsatisfied_rating_reopens_and_restarts_the_sla() -> None:
     assert t.status == "reopened" and t.rating == "不满意"
     assert t.resolved_at is None and t.due_at == later + timedelta(hours=24)
     assert t.history[-1].note == "不满意 还是坏的"
-    t = apply(t, Assign("u_w2"), "w", later, POLICY)
+    t = apply(t, Assign("u_w2"), "w", later + timedelta(hours=1), POLICY)
     assert (t.status, t.assignee_id) == ("in_progress", "u_w2")
+    assert t.due_at == later + timedelta(hours=24)  # the SLA runs from the reopening
 
 
 @pytest.mark.parametrize("rating", ["满意", "基本满意"])
