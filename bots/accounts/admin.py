@@ -1,5 +1,6 @@
 """Bot accounts, managed by community admins: create, list, scope to rooms, revoke tokens,
-issue a new token. A token is returned once and only its keyed digest is stored."""
+rotate the token (revoke the live ones, issue a new one). A token is returned once and only its
+keyed digest is stored."""
 
 from __future__ import annotations
 
@@ -62,11 +63,15 @@ async def revoke_tokens(services: Services, actor: User, bot_id: str) -> int:
     return revoked
 
 
-async def new_token(services: Services, actor: User, bot_id: str) -> str:
+async def rotate_token(services: Services, actor: User, bot_id: str) -> tuple[str, int]:
+    """Revoke the bot's live tokens, then issue a new one: a leaked token is replaced, not
+    joined. Returns the new token and how many were revoked."""
     bot, community_id = await require_bot(services, actor, bot_id)
+    revoked = await services.store.revoke_bot_tokens(bot.id, services.clock.now())
     token = await _issue_token(services, actor, bot)
-    await audit.record(services, actor, "bot.token", "bot", bot.id, community_id)
-    return token
+    await audit.record(services, actor, "bot.token", "bot", bot.id, community_id,
+                       revoked=revoked)
+    return token, revoked
 
 
 async def authenticate_bot(services: Services, token: str | None) -> User:

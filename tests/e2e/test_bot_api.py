@@ -137,15 +137,26 @@ async def test_tokens_are_checked_revoked_and_renewed(app_server: InProcessServe
 
     status, body = await http("POST", f"{server.url}/api/v1/admin/bots/{bot['id']}/tokens",
                               admin_token, {})
+    assert status == 201 and body["revoked"] == 0, body
+    renewed = body["token"]
+    status, body = await bot_call(server, "/api/v1/bot/messages", renewed, post)
     assert status == 201, body
-    status, body = await bot_call(server, "/api/v1/bot/messages", body["token"], post)
+
+    # rotating again replaces the live token: the old one is refused from then on
+    status, body = await http("POST", f"{server.url}/api/v1/admin/bots/{bot['id']}/tokens",
+                              admin_token, {})
+    assert status == 201 and body["revoked"] == 1, body
+    rotated = body["token"]
+    error(*await bot_call(server, "/api/v1/bot/messages", renewed, said(grid, "旧令牌")),
+          401, "unauthorized")
+    status, body = await bot_call(server, "/api/v1/bot/messages", rotated, said(grid, "新令牌"))
     assert status == 201, body
 
     status, body = await http("GET", f"{server.url}/api/v1/admin/audit?target_id={bot['id']}",
                               admin_token)
     assert status == 200, body
     assert [e["action"] for e in reversed(body["entries"])] == \
-        ["bot.create", "bot.revoke", "bot.token"]
+        ["bot.create", "bot.revoke", "bot.token", "bot.token"]
 
 
 async def test_only_the_communitys_admins_manage_bots(app_server: InProcessServer) -> None:

@@ -59,10 +59,13 @@ async def revoke(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/admin/bots/{bot_id}/tokens")
-async def new_token(request: web.Request) -> web.Response:
+async def rotate_token(request: web.Request) -> web.Response:
+    """Rotate the bot's token: every live token is revoked (answering 401 from now on) and the
+    new one, shown only here, replaces them. `revoked` counts the tokens revoked."""
     actor, _ = await current(request)
-    token = await admin.new_token(services(request), actor, request.match_info["bot_id"])
-    return reply({"token": token}, 201)
+    token, revoked = await admin.rotate_token(services(request), actor,
+                                              request.match_info["bot_id"])
+    return reply({"token": token, "revoked": revoked}, 201)
 
 
 # ---- webhooks (community admins) ------------------------------------------------------------
