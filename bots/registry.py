@@ -7,6 +7,7 @@ own event subscription, so one that raises or hangs is logged and timed out alon
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -42,6 +43,16 @@ def third_party_bots() -> list[Bot]:
     return found
 
 
+async def _scheduled(bot: Bot, context: ScheduleContext, limit: float) -> None:
+    """One run of a bot's scheduled work, within the same time limit as its other hooks.
+    (With several processes each runs it: a bot that must act once per tick keeps its own
+    lock, e.g. in Redis.)"""
+    try:
+        await asyncio.wait_for(bot.on_schedule(context), limit)
+    except TimeoutError:
+        log.error("bot %s: scheduled work timed out after %.1f s", bot.name, limit)
+
+
 class BotRegistry:
     def __init__(self, builtin: Sequence[Bot], third_party: Sequence[Bot],
                  enabled: Mapping[str, Sequence[str]]) -> None:
@@ -75,7 +86,9 @@ class BotRegistry:
                 services.events.subscribe(kind, f"bot {bot.name}", self._on_event(services, bot))
             if bot.every is not None:
                 context = ScheduleContext(services, bot, self.communities(bot))
-                scheduler.add(f"bot {bot.name}", bot.every, partial(bot.on_schedule, context))
+                scheduler.add(f"bot {bot.name}", bot.every,
+                              partial(_scheduled, bot, context,
+                                      services.settings.hook_timeout_seconds))
 
     def _on_message(self, services: Services, bot: Bot
                     ) -> Callable[[MessageCreated], Awaitable[None]]:

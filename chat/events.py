@@ -29,6 +29,15 @@ class MessageCreated:
     sender: User
 
 
+@dataclass(frozen=True)
+class MessageDeleted:
+    """A message became a tombstone (by its sender or a moderator)."""
+
+    message: Message
+    room: Room
+    by: User
+
+
 class Events:
     def __init__(self, timeout: float = 10.0) -> None:
         self._handlers: dict[type[Any], list[tuple[str, Handler]]] = {}

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret.key"
@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     bot_rate_per_second: float = Field(default=1.0, gt=0, description="bot API calls per second "
                                        "and bot, sustained")
     bot_burst: int = Field(default=20, ge=1, description="bot API calls a bot may make at once")
+
+    @field_validator("sla_hours")
+    @classmethod
+    def _every_urgency_has_hours(cls, value: dict[Urgency, float]) -> dict[Urgency, float]:
+        merged = {**DEFAULT_SLA_HOURS, **value}
+        if any(hours <= 0 for hours in merged.values()):
+            raise ValueError("SLA hours must be positive")
+        return merged
 
     @property
     def sqlite_path(self) -> Path:

@@ -10,7 +10,7 @@ from typing import Any
 
 from chat.models import User
 from chat.permissions import is_active
-from moderation.models import LEVELS, Level, Ticket
+from moderation.models import LEVELS, PUBLIC_STATUSES, Level, Ticket
 
 RANK: dict[Level, int] = {level: i for i, level in enumerate(LEVELS)}
 HANDLES: dict[str, frozenset[Level]] = {
@@ -38,7 +38,8 @@ def in_scope(user: User, t: Ticket) -> bool:
 
 
 def can_view(user: User, t: Ticket) -> bool:
-    return in_scope(user, t) or (t.reporter_id == user.id and t.status != "draft")
+    """Staff in scope; the reporter once the ticket is public (never a draft, kept or not)."""
+    return in_scope(user, t) or (t.reporter_id == user.id and t.status in PUBLIC_STATUSES)
 
 
 def can_act(user: User, t: Ticket, action: str) -> bool:

@@ -35,8 +35,6 @@ async def mute_member(
         raise NotFound("no such member / 该成员不存在")
     if target.is_staff:
         raise Forbidden("staff cannot be muted / 不能禁言工作人员")
-    if until.tzinfo is None:
-        raise Invalid("`until` needs a time zone / 时间须带时区")
     now = services.clock.now()
     mute = Mute(room_id=room.id, user_id=target.id, until=until, by=actor.id, reason=reason,
                 created_at=now)
@@ -69,9 +67,7 @@ async def remove_member(services: Services, actor: User, room_id: str, user_id: 
                         reason: str) -> dict[str, Any]:
     """Out of the room at once, on every socket; stays out until restored."""
     room, target = await _moderated_target(services, actor, room_id, user_id)
-    if room.id not in target.removed_from:
-        await services.store.update_user(target.id, {
-            "removed_from": (*target.removed_from, room.id)})
+    await services.store.set_room_removal(target.id, room.id, True)
     await services.fanout.leave_room(target.id, room.id)
     await services.fanout.emit("moderation", {"action": "removed", "room_id": room.id,
                                               "reason": reason}, user_room_id(target.id))
@@ -83,9 +79,7 @@ async def remove_member(services: Services, actor: User, room_id: str, user_id: 
 async def restore_member(services: Services, actor: User, room_id: str,
                          user_id: str) -> dict[str, Any]:
     room, target = await _moderated_target(services, actor, room_id, user_id)
-    if room.id in target.removed_from:
-        target = await services.store.update_user(target.id, {
-            "removed_from": tuple(r for r in target.removed_from if r != room.id)})
+    target = await services.store.set_room_removal(target.id, room.id, False)
     if can_join(target, room):
         await services.fanout.enter_rooms(target.id, [room.id])
         await services.fanout.emit("moderation", {"action": "restored", "room_id": room.id},
@@ -145,14 +139,13 @@ async def handle_flag(services: Services, actor: User, flag_id: str, outcome: st
     room = await services.store.get_room(flag.room_id) if flag else None
     if flag is None or room is None or not can_moderate(actor, room):
         raise NotFound("no such report / 举报不存在")
-    if flag.handled_at is not None:
+    handled = flag.model_copy(update={"handled_by": actor.id, "outcome": outcome,
+                                      "handled_at": services.clock.now()})
+    if not await services.store.handle_flag(handled):  # two moderators: the first one wins
         raise Conflict("this report was already handled / 该举报已处理")
     if outcome == "deleted":
         await delete_message(services, actor, DeleteMessage(message_id=flag.message_id,
                                                             reason=note or flag.reason))
-    handled = flag.model_copy(update={"handled_by": actor.id, "outcome": outcome,
-                                      "handled_at": services.clock.now()})
-    await services.store.save_flag(handled)
     await audit.record(services, actor, "flag.handle", "flag", flag.id, room.community_id,
                        note, outcome=outcome, message_id=flag.message_id)
     return flag_view(handled)

@@ -14,10 +14,12 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from chat.errors import Forbidden, Invalid
 from chat.events import MessageCreated
-from chat.models import RESIDENT_ROLES
+from chat.models import RESIDENT_ROLES, User
+from chat.permissions import is_active
 from chat.services import Services
-from moderation import tickets
+from moderation import audit, filing
 from moderation.detector import Detection, Detector
 from moderation.lexicon import LexiconError, load_lexicon
 from moderation.models import DetectionInfo
@@ -89,6 +91,23 @@ class DetectionService:
                 return
             info = DetectionInfo(score=found.score, category=found.category,
                                  urgency=found.urgency, matches=found.matches)
-            await tickets.create_draft(services, message, room, sender, info)
+            # Once the draft is being written it is finished and announced even if this
+            # handler's time runs out: a half-made draft nobody hears of helps nobody.
+            await asyncio.shield(filing.create_draft(services, message, room, sender, info))
 
         return on_message
+
+
+async def reload_lexicon(services: Services, detection: DetectionService, redis: Redis | None,
+                         actor: User) -> dict[str, Any]:
+    """An admin reloads the lexicon file in every process; a broken file changes nothing."""
+    if actor.role != "admin" or not is_active(actor):
+        raise Forbidden("community admins only / 仅限社区管理员")
+    try:
+        loaded = await detection.reload_everywhere(redis)
+    except LexiconError as exc:
+        raise Invalid(f"lexicon not reloaded, the old one stays: {exc} / 词库有误，未重新加载") \
+            from exc
+    await audit.record(services, actor, "lexicon.reload", "lexicon", loaded["lexicon"],
+                       actor.community_id)
+    return loaded

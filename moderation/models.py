@@ -23,6 +23,10 @@ STATUSES: tuple[TicketStatus, ...] = ("draft", "submitted", "accepted", "in_prog
 # Statuses where the SLA clock runs and escalation applies ("any open" in DESIGN §6).
 OPEN: frozenset[TicketStatus] = frozenset({"submitted", "accepted", "in_progress", "reopened"})
 FINAL: frozenset[TicketStatus] = frozenset({"closed", "rejected", "dismissed", "duplicate"})
+# What reporters and Open311 see: everything but drafts and dismissed drafts.
+PUBLIC_STATUSES: tuple[TicketStatus, ...] = ("submitted", "accepted", "in_progress",
+                                             "reopened", "resolved", "closed", "rejected",
+                                             "duplicate")
 SOURCE_LABELS: dict[Source, str] = {"resident": "群众报事", "enterprise": "企业报事",
                                     "worker": "基层报事", "detected": "自动识别"}
 
@@ -79,6 +83,8 @@ class Ticket(Record):
     merged_into: str | None = None
     supporters: tuple[str, ...] = ()
     detection: DetectionInfo | None = None
+    redacted: bool = Field(default=False, description="the source message was deleted: the "
+                           "description is no longer published")
     history: tuple[Transition, ...] = ()
     version: int = 1
 
@@ -97,6 +103,7 @@ class TicketQuery(BaseModel):
     street_id: str | None = None
     district_id: str | None = None
     min_level: Level | None = None
+    max_level: Level | None = None
     reporter_id: str | None = None
     statuses: tuple[TicketStatus, ...] | None = None
     category: str | None = None

@@ -14,14 +14,13 @@ from chat.models import Unit
 from chat.services import Services
 from moderation.categories import BY_CODE, BY_NAME, CATEGORIES
 from moderation.machine import STATUS_LABELS
-from moderation.models import OPEN, Ticket, TicketQuery, TicketStatus
-from moderation.views import LEVEL_LABELS
+from moderation.models import OPEN, PUBLIC_STATUSES, Ticket, TicketQuery, TicketStatus
+from moderation.views import LEVEL_LABELS, public_note
 
-PUBLIC: tuple[TicketStatus, ...] = ("submitted", "accepted", "in_progress", "reopened",
-                                    "resolved", "closed", "rejected", "duplicate")
 CLOSED: tuple[TicketStatus, ...] = ("resolved", "closed", "rejected", "duplicate")
 UNCATEGORISED = "uncategorized"
 MAX_REQUESTS = 1000
+MAX_IDS = 50
 
 
 def services_list() -> list[dict[str, Any]]:
@@ -38,8 +37,8 @@ def _agency(t: Ticket, units: dict[str, Unit]) -> str:
 
 
 def request_view(t: Ticket, units: dict[str, Unit]) -> dict[str, Any]:
-    last = t.history[-1] if t.history else None
-    notes = STATUS_LABELS[t.status] + (f"：{last.note}" if last and last.note else "")
+    note = public_note(t)
+    notes = STATUS_LABELS[t.status] + (f"：{note}" if note else "")
     category = BY_NAME.get(t.category or "")
     return {
         "service_request_id": t.id,
@@ -47,7 +46,7 @@ def request_view(t: Ticket, units: dict[str, Unit]) -> dict[str, Any]:
         "status_notes": notes,
         "service_name": category.name if category else "未分类",
         "service_code": category.code if category else UNCATEGORISED,
-        "description": t.description,
+        "description": "" if t.redacted else t.description,
         "agency_responsible": _agency(t, units),
         "service_notice": f"第{t.number}号",
         "requested_datetime": iso(t.submitted_at or t.created_at),
@@ -73,10 +72,11 @@ async def requests(services: Services, *, ids: list[str] | None, service_code: s
                    status: str | None, start: datetime | None, end: datetime | None
                    ) -> list[dict[str, Any]]:
     if ids:
-        found = [t for i in ids[:MAX_REQUESTS] if (t := await services.store.get_ticket(i))]
-        tickets = [t for t in found if t.status in PUBLIC]
+        found = [t for i in ids[:MAX_IDS] if (t := await services.store.get_ticket(i))]
+        tickets = [t for t in found if t.status in PUBLIC_STATUSES]
     else:
-        statuses = {"open": tuple(sorted(OPEN)), "closed": CLOSED}.get(status or "", PUBLIC)
+        by_status = {"open": tuple(sorted(OPEN)), "closed": CLOSED}
+        statuses = by_status.get(status or "", PUBLIC_STATUSES)
         if service_code and service_code not in BY_CODE and service_code != UNCATEGORISED:
             return []
         category = BY_CODE[service_code].name if service_code in BY_CODE else None

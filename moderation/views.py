@@ -18,6 +18,8 @@ from moderation.models import SOURCE_LABELS, AuditEntry, Flag, Ticket, Transitio
 
 LEVEL_LABELS = {"grid": "网格", "community": "社区", "street": "街道", "district": "区"}
 SYSTEM = "system"
+# History notes a reporter (and Open311) may read; the others are the handlers' own.
+PUBLIC_NOTES = frozenset({"reject", "resolve", "rate", "auto_close"})
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -40,9 +42,16 @@ def person(users: Mapping[str, User], user_id: str | None, *, staff_viewer: bool
 
 def transition_view(e: Transition, users: Mapping[str, User], staff_viewer: bool
                     ) -> dict[str, Any]:
+    note = e.note if staff_viewer or e.action in PUBLIC_NOTES else ""
     return {"from": e.from_status, "to": e.to_status, "action": e.action,
             "by": person(users, e.by, staff_viewer=staff_viewer), "at": iso(e.at),
-            "note": e.note, "level": e.level}
+            "note": note, "level": e.level}
+
+
+def public_note(t: Ticket) -> str:
+    """The latest note meant for the public, e.g. a resolution or a reason for rejecting."""
+    return next((e.note for e in reversed(t.history) if e.action in PUBLIC_NOTES and e.note),
+                "")
 
 
 def ticket_view(t: Ticket, users: Mapping[str, User], *, staff_viewer: bool,

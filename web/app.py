@@ -25,7 +25,7 @@ from bots.registry import BotRegistry, third_party_bots
 from bots.webhooks import dispatch as webhook_dispatch
 from chat.auth import Secrets
 from chat.clock import Clock, SystemClock
-from chat.events import Events, MessageCreated
+from chat.events import Events, MessageCreated, MessageDeleted
 from chat.namespace import ChatNamespace
 from chat.realtime.fanout import SocketIOFanout
 from chat.realtime.manager import DirectEmitManager, DirectEmitRedisManager
@@ -129,6 +129,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     detection = DetectionService(settings.lexicon_path)
     if settings.detection_enabled:
         services.events.subscribe(MessageCreated, "detection", detection.hook(services))
+    services.events.subscribe(MessageDeleted, "ticket redaction",
+                              partial(tickets_actions.redact_deleted_source, services))
     app[SERVICES] = services
     app[SIO] = sio
     app[DETECTION] = detection

@@ -17,7 +17,7 @@ from chat.errors import (
     RateLimited,
     TooLarge,
 )
-from chat.events import MessageCreated
+from chat.events import MessageCreated, MessageDeleted
 from chat.ids import new_id
 from chat.models import Message, NewMessage, Room, User
 from chat.names import display_name
@@ -148,6 +148,7 @@ async def delete_message(
     event = {"room_id": room.id, "message_id": message.id, "seq": message.seq,
              "deleted_by": user.id, "reason": payload.reason or None}
     await services.fanout.emit("message:deleted", event, room.id)
+    services.events.publish(MessageDeleted(updated, room, user))
     if message.sender_id != user.id:
         await audit.record(services, user, "message.delete", "message", message.id,
                            room.community_id, payload.reason or "", room_id=room.id,

@@ -67,6 +67,10 @@ class Store(PollStore, NoticeStore, DirectoryStore, BotStore, ABC):
         """Apply field changes (model field names) and return the new record; NotFound if absent."""
 
     @abstractmethod
+    async def set_room_removal(self, user_id: str, room_id: str, removed: bool) -> User:
+        """Add the room to (or take it from) the user's `removed_from`, atomically."""
+
+    @abstractmethod
     async def list_users(
         self,
         *,
@@ -150,7 +154,9 @@ class Store(PollStore, NoticeStore, DirectoryStore, BotStore, ABC):
     # ---- tickets ----------------------------------------------------------------------------
     @abstractmethod
     async def add_ticket(self, ticket: Ticket) -> Ticket:
-        """Store with the community's next running `number` (the given one is ignored)."""
+        """Store with the community's next running `number` (the given one is ignored).
+        A message belongs to one ticket at a time: raise Conflict (with `ticket_id`) when one
+        of `message_ids` already belongs to a ticket that was not dismissed."""
 
     @abstractmethod
     async def get_ticket(self, ticket_id: str) -> Ticket | None: ...
@@ -176,7 +182,8 @@ class Store(PollStore, NoticeStore, DirectoryStore, BotStore, ABC):
     async def get_flag(self, flag_id: str) -> Flag | None: ...
 
     @abstractmethod
-    async def save_flag(self, flag: Flag) -> None: ...
+    async def handle_flag(self, flag: Flag) -> bool:
+        """Store the handled flag unless it was handled already; True when stored."""
 
     @abstractmethod
     async def list_flags(self, room_ids: Sequence[str], open_only: bool, limit: int) -> list[Flag]:

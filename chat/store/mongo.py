@@ -134,6 +134,16 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoBase,
             raise NotFound(f"no user {user_id}")
         return from_doc(User, doc)
 
+    async def set_room_removal(self, user_id: str, room_id: str, removed: bool) -> User:
+        change = {"$addToSet": {"removed_from": room_id}} if removed else \
+            {"$pull": {"removed_from": room_id}}
+        with translated_errors():
+            doc = await self._col("users").find_one_and_update(
+                {"_id": user_id}, change, return_document=ReturnDocument.AFTER)
+        if doc is None:
+            raise NotFound(f"no user {user_id}")
+        return from_doc(User, doc)
+
     async def list_users(
         self,
         *,
@@ -310,6 +320,37 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoBase,
 
     # ---- tickets ----------------------------------------------------------------------------
     async def add_ticket(self, ticket: Ticket) -> Ticket:
+        await self._claim_messages(ticket)
+        try:
+            return await self._insert_ticket(ticket)
+        except BaseException:
+            with translated_errors():
+                await self._col("message_claims").delete_many({"ticket_id": ticket.id})
+            raise
+
+    async def _claim_messages(self, ticket: Ticket) -> None:
+        """One claim document per message (`_id` = message id) makes a second ticket for the
+        same message fail on the unique `_id`, across processes; a dismissed draft's claim is
+        taken over with a compare-and-swap."""
+        claims = self._col("message_claims")
+        with translated_errors():
+            for message_id in ticket.message_ids:
+                try:
+                    await claims.insert_one({"_id": message_id, "ticket_id": ticket.id})
+                    continue
+                except DuplicateKeyError:
+                    pass
+                held = await claims.find_one({"_id": message_id}) or {}
+                holder = await self.get_ticket(str(held.get("ticket_id")))
+                taken = holder is not None and holder.status == "dismissed" and (
+                    await claims.update_one({"_id": message_id, "ticket_id": holder.id},
+                                            {"$set": {"ticket_id": ticket.id}})).modified_count
+                if not taken:
+                    await claims.delete_many({"ticket_id": ticket.id})
+                    raise Conflict("this message is already a ticket / 该消息已报事",
+                                   ticket_id=holder.id if holder else None)
+
+    async def _insert_ticket(self, ticket: Ticket) -> Ticket:
         tickets = self._col("tickets")
         with translated_errors():
             for attempt in range(APPEND_ATTEMPTS):
@@ -365,9 +406,11 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoBase,
     async def get_flag(self, flag_id: str) -> Flag | None:
         return await self._one("flags", Flag, {"_id": flag_id})
 
-    async def save_flag(self, flag: Flag) -> None:
+    async def handle_flag(self, flag: Flag) -> bool:
         with translated_errors():
-            await self._col("flags").replace_one({"_id": flag.id}, to_doc(flag))
+            result = await self._col("flags").replace_one(
+                {"_id": flag.id, "handled_at": None}, to_doc(flag))
+        return bool(result.matched_count)
 
     async def list_flags(self, room_ids: Sequence[str], open_only: bool, limit: int) -> list[Flag]:
         if not room_ids:
@@ -434,6 +477,8 @@ def _ticket_where(q: TicketQuery) -> Doc:
     clauses += [{field: value} for field, value in equal.items() if value is not None]
     if q.min_level is not None:
         clauses.append({"level": {"$in": list(LEVELS[LEVELS.index(q.min_level) :])}})
+    if q.max_level is not None:
+        clauses.append({"level": {"$in": list(LEVELS[: LEVELS.index(q.max_level) + 1])}})
     if q.overdue_at is not None:
         clauses.append({"status": {"$in": sorted(OPEN)}, "due_at": {"$lte": q.overdue_at}})
     if q.resolved_before is not None:

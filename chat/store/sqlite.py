@@ -57,6 +57,8 @@ class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, Sqlit
     CREATE INDEX IF NOT EXISTS tickets_reporter ON tickets (reporter_id, created_ms);
     CREATE TABLE IF NOT EXISTS ticket_messages (message_id TEXT NOT NULL, ticket_id TEXT NOT NULL,
         created_ms INTEGER NOT NULL, PRIMARY KEY (message_id, ticket_id));
+    CREATE TABLE IF NOT EXISTS message_claims (message_id TEXT PRIMARY KEY,
+        ticket_id TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS flags (id TEXT PRIMARY KEY, room_id TEXT NOT NULL,
         handled INTEGER NOT NULL, created_ms INTEGER NOT NULL, doc TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS flags_room ON flags (room_id, handled, created_ms);
@@ -124,6 +126,19 @@ class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, Sqlit
                 "UPDATE users SET phone=?, community_id=?, status=?, role=?, doc=? WHERE id=?",
                 (new.phone, new.community_id, new.status, new.role, new.model_dump_json(), user_id),
             )
+            return new
+
+        return await self._write(tx)
+
+    async def set_room_removal(self, user_id: str, room_id: str, removed: bool) -> User:
+        def tx(c: sqlite3.Connection) -> User:
+            old = load(User, c.execute("SELECT doc FROM users WHERE id = ?",
+                                       (user_id,)).fetchone())
+            if old is None:
+                raise NotFound(f"no user {user_id}")
+            rooms = tuple(r for r in old.removed_from if r != room_id)
+            new = changed(old, {"removed_from": (*rooms, room_id) if removed else rooms})
+            c.execute("UPDATE users SET doc = ? WHERE id = ?", (new.model_dump_json(), user_id))
             return new
 
         return await self._write(tx)
@@ -305,6 +320,7 @@ class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, Sqlit
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM tickets WHERE community_id = ?",
                 (ticket.community_id,)).fetchone()
             stored = ticket.model_copy(update={"number": number})
+            _claim_messages(c, stored)
             c.execute(f"INSERT INTO tickets ({TICKET_COLUMNS}) VALUES ({TICKET_MARKS})",
                       _ticket_row(stored))
             c.executemany(
@@ -359,10 +375,10 @@ class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, Sqlit
     async def get_flag(self, flag_id: str) -> Flag | None:
         return await self._one(Flag, "SELECT doc FROM flags WHERE id = ?", flag_id)
 
-    async def save_flag(self, flag: Flag) -> None:
-        args = (flag.handled_at is not None, flag.model_dump_json(), flag.id)
-        sql = "UPDATE flags SET handled = ?, doc = ? WHERE id = ?"
-        await self._write(lambda c: c.execute(sql, args))
+    async def handle_flag(self, flag: Flag) -> bool:
+        args = (flag.model_dump_json(), flag.id)
+        sql = "UPDATE flags SET handled = 1, doc = ? WHERE id = ? AND handled = 0"
+        return bool(await self._write(lambda c: c.execute(sql, args).rowcount))
 
     async def list_flags(self, room_ids: Sequence[str], open_only: bool, limit: int) -> list[Flag]:
         if not room_ids:
@@ -428,6 +444,18 @@ def _ticket_row(t: Ticket) -> tuple[Any, ...]:
             t.model_dump_json())
 
 
+def _claim_messages(c: sqlite3.Connection, ticket: Ticket) -> None:
+    for message_id in ticket.message_ids:
+        row = c.execute("SELECT t.id, t.status FROM message_claims m JOIN tickets t"
+                        " ON t.id = m.ticket_id WHERE m.message_id = ?",
+                        (message_id,)).fetchone()
+        if row is not None and row["status"] != "dismissed":
+            raise Conflict("this message is already a ticket / 该消息已报事",
+                           ticket_id=row["id"])
+        c.execute("INSERT INTO message_claims VALUES (?, ?) ON CONFLICT (message_id)"
+                  " DO UPDATE SET ticket_id = excluded.ticket_id", (message_id, ticket.id))
+
+
 def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
     if not values:
         return "0 = 1", []
@@ -457,6 +485,8 @@ def _ticket_where(q: TicketQuery) -> tuple[str, list[Any]]:
         add("level = ?", LEVELS.index(q.level))
     if q.min_level is not None:
         add("level >= ?", LEVELS.index(q.min_level))
+    if q.max_level is not None:
+        add("level <= ?", LEVELS.index(q.max_level))
     if q.overdue_at is not None:
         clause, more = _in("status", sorted(OPEN))
         add(f"{clause} AND due_ms <= ?", *more, ms(q.overdue_at))

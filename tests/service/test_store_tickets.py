@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from chat.errors import Conflict, NotFound
+from chat.models import User
 from chat.store.base import Store
 from moderation.machine import Confirm, Policy, apply, new_ticket
 from moderation.models import AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
@@ -93,6 +94,7 @@ async def test_find_filters_pages_and_counts(store: Store) -> None:
     assert await found(reporter_id="u2") == ["t5"]
     assert await found(street_id="s1", min_level="street") == ["t5"]
     assert await found(level="street") == ["t5"]
+    assert await found(community_ids=("c1",), max_level="grid") == ["t3", "t2", "t1"]
     assert await found(district_id="d1", community_ids=("c2",)) == ["t4"]
     assert await found(created_from=at(1), created_until=at(3)) == ["t4", "t3", "t2"]
 
@@ -115,11 +117,32 @@ async def test_overdue_and_resolved_before(store: Store) -> None:
     assert await found(resolved_before=at(60)) == ["t4"]
 
 
+async def test_a_message_belongs_to_one_ticket_at_a_time(store: Store) -> None:
+    await store.add_ticket(ticket("t1", 0, message_ids=("m1", "m2")))
+    with pytest.raises(Conflict) as taken:
+        await store.add_ticket(ticket("t2", 5, message_ids=("m3", "m2")))
+    assert taken.value.extra["ticket_id"] == "t1"
+    assert await store.get_ticket("t2") is None
+    await store.add_ticket(ticket("t2", 5, message_ids=("m3",)))  # m3's claim was released
+    draft = await store.add_ticket(ticket("t3", 6, status="draft", source="detected",
+                                          message_ids=("m4",)))
+    await store.save_ticket(draft.model_copy(update={"status": "dismissed", "version": 2}))
+    await store.add_ticket(ticket("t4", 7, message_ids=("m4",)))  # a dismissed draft lets go
+    assert (await store.ticket_for_message("m4")).id == "t4"  # type: ignore[union-attr]
+
+
+async def test_concurrent_tickets_for_one_message(store: Store) -> None:
+    results = await asyncio.gather(
+        *(store.add_ticket(ticket(f"t{n}", n, message_ids=("m1",))) for n in range(3)),
+        return_exceptions=True)
+    assert sum(isinstance(r, Ticket) for r in results) == 1
+    assert sum(isinstance(r, Conflict) for r in results) == 2
+
+
 async def test_ticket_for_message(store: Store) -> None:
     await store.add_ticket(ticket("t1", 0, message_ids=("m1", "m2")))
-    await store.add_ticket(ticket("t2", 5, message_ids=("m2",)))
     assert (await store.ticket_for_message("m1")).id == "t1"  # type: ignore[union-attr]
-    assert (await store.ticket_for_message("m2")).id == "t2"  # type: ignore[union-attr]
+    assert (await store.ticket_for_message("m2")).id == "t1"  # type: ignore[union-attr]
     assert await store.ticket_for_message("m3") is None
     t1 = await store.get_ticket("t1")
     assert t1 is not None
@@ -153,7 +176,10 @@ async def test_flags(store: Store) -> None:
     assert [f.id for f in await store.list_flags(["r1", "r2"], True, 10)] == ["f3", "f2", "f1"]
     handled = flag("f2", "r1", 1).model_copy(update={
         "handled_by": "w1", "handled_at": at(5), "outcome": "deleted"})
-    await store.save_flag(handled)
+    assert await store.handle_flag(handled) is True
+    assert await store.get_flag("f2") == handled
+    again = handled.model_copy(update={"handled_by": "w2", "outcome": "kept"})
+    assert await store.handle_flag(again) is False  # handled once only
     assert await store.get_flag("f2") == handled
     assert [f.id for f in await store.list_flags(["r1"], True, 10)] == ["f1"]
     assert [f.id for f in await store.list_flags(["r1"], False, 1)] == ["f2"]
@@ -180,6 +206,21 @@ async def test_audit_log_filters_newest_first(store: Store) -> None:
     assert [e.id for e in await store.list_audit(community_id="c1", before=at(2))] == ["a1"]
     assert (await store.list_audit(community_id="c1", target_id="m1"))[0].details == \
         {"room_id": "r1"}
+
+
+async def test_room_removals_are_atomic(store: Store) -> None:
+    await store.add_user(User(id="u1", phone="13900000001", name="张三", role="resident",
+                              status="verified", password_hash="-", created_at=T0))
+    await asyncio.gather(store.set_room_removal("u1", "grid:g1", True),
+                         store.set_room_removal("u1", "community:c1", True))
+    stored = await store.get_user("u1")
+    assert stored is not None and sorted(stored.removed_from) == ["community:c1", "grid:g1"]
+    again = await store.set_room_removal("u1", "grid:g1", True)
+    assert sorted(again.removed_from) == ["community:c1", "grid:g1"]
+    back = await store.set_room_removal("u1", "grid:g1", False)
+    assert back.removed_from == ("community:c1",)
+    with pytest.raises(NotFound):
+        await store.set_room_removal("nobody", "grid:g1", True)
 
 
 async def test_community_config_round_trip(store: Store) -> None:

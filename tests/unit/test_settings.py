@@ -4,6 +4,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from config.settings import SECRET_FILE, load_settings
 
@@ -35,3 +36,10 @@ def test_unknown_setting_in_file_is_rejected(tmp_path: Path) -> None:
     config.write_text("[linli]\nprot = 1\n")
     with pytest.raises(ValueError, match="prot"):
         load_settings(config, data_dir=tmp_path)
+
+
+def test_sla_hours_fill_in_and_must_be_positive(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, sla_hours={"urgent": 1.0})
+    assert settings.sla_hours == {"urgent": 1.0, "normal": 24.0, "low": 72.0}
+    with pytest.raises(ValidationError):
+        load_settings(data_dir=tmp_path, sla_hours={"low": 0})

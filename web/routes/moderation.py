@@ -7,10 +7,9 @@ from datetime import datetime
 
 from aiohttp import web
 
-from chat.errors import Forbidden, Invalid
+from chat.errors import Invalid
 from chat.payloads import MuteMember
-from moderation import actions, audit
-from moderation.lexicon import LexiconError
+from moderation import actions, detection
 from moderation.payloads import BlockedWordsList, FlagMessage, HandleFlag, RemoveMember
 from web.http import body, current, query_int, reply, services
 from web.keys import DETECTION, REDIS
@@ -106,13 +105,5 @@ async def audit_log(request: web.Request) -> web.Response:
 @routes.post("/api/v1/admin/lexicon/reload")
 async def reload_lexicon(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    if user.role != "admin" or user.status != "verified":
-        raise Forbidden("community admins only / 仅限社区管理员")
-    try:
-        loaded = await request.app[DETECTION].reload_everywhere(request.app.get(REDIS))
-    except LexiconError as exc:
-        raise Invalid(f"lexicon not reloaded, the old one stays: {exc} / 词库有误，未重新加载") \
-            from exc
-    await audit.record(services(request), user, "lexicon.reload", "lexicon",
-                       loaded["lexicon"], user.community_id)
-    return reply(loaded)
+    return reply(await detection.reload_lexicon(services(request), request.app[DETECTION],
+                                                request.app.get(REDIS), user))

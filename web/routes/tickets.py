@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from chat.namespace import invalid_from
 from chat.payloads import Payload
-from moderation import tickets
+from moderation import filing, tickets
 from moderation.categories import Urgency
 from moderation.machine import (
     Accept,
@@ -77,7 +77,7 @@ def _filters(request: web.Request) -> dict[str, Any]:
 async def file_ticket(request: web.Request) -> web.Response:
     user, _ = await current(request)
     form = await body(request, FileTicket)
-    return reply({"ticket": await tickets.file_ticket(services(request), user, form)}, 201)
+    return reply({"ticket": await filing.file_ticket(services(request), user, form)}, 201)
 
 
 @routes.get("/api/v1/tickets")

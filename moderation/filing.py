@@ -1,0 +1,147 @@
+"""How tickets come into being: drafts from detection, 我要报事 (a form or one's own message),
+基层报事 by staff, and a worker turning any message of a room they moderate into a ticket.
+A message belongs to one ticket at a time (the store enforces it across processes)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from chat.actions.rooms import require_member
+from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from chat.ids import new_id
+from chat.models import RESIDENT_ROLES, Message, Room, User
+from chat.permissions import can_moderate, is_active
+from chat.services import Services
+from moderation import audit, notify
+from moderation.categories import BY_NAME, Urgency
+from moderation.machine import Confirm, new_ticket
+from moderation.models import DetectionInfo, Source, Ticket
+from moderation.payloads import FileTicket
+from moderation.tickets import policy, transition, view
+from moderation.views import SYSTEM
+
+log = logging.getLogger(__name__)
+FILE_RATE, FILE_BURST = 0.1, 10  # per person: 10 at once, then one every 10 s
+
+
+def home_grid(user: User) -> str | None:
+    return user.grid_ids[0] if user.grid_ids else None
+
+
+def _source(user: User) -> Source:
+    if user.role not in RESIDENT_ROLES:
+        return "worker"
+    return "enterprise" if user.role == "enterprise" else "resident"
+
+
+def _urgency(filer: User, asked: Urgency | None, category: str | None) -> Urgency:
+    """Grading (分级) is the handlers' job: residents get the category's default."""
+    if asked is not None and filer.is_staff:
+        return asked
+    return BY_NAME[category].default_urgency if category else "normal"
+
+
+async def _create(services: Services, *, by: str, status: Any, **fields: Any) -> Ticket:
+    community = await services.store.get_unit(fields["community_id"])
+    street = await services.store.get_unit(community.parent_id) \
+        if community and community.parent_id else None
+    ticket = new_ticket(status=status, by=by, now=services.clock.now(), policy=policy(services),
+                        id=new_id("t", 12), number=0, street_id=street.id if street else None,
+                        district_id=street.parent_id if street else None, **fields)
+    return await services.store.add_ticket(ticket)
+
+
+async def create_draft(services: Services, message: Message, room: Room, sender: User,
+                       detection: DetectionInfo) -> Ticket | None:
+    """A detected report becomes a draft linked to its message, unless the message is a
+    ticket already."""
+    category = detection.category if detection.category in BY_NAME else None
+    try:
+        ticket = await _create(
+            services, by=SYSTEM, status="draft", source="detected", description=message.text,
+            category=category, urgency=detection.urgency, community_id=room.community_id,
+            grid_id=room.grid_id or home_grid(sender), room_id=room.id,
+            message_ids=(message.id,), reporter_id=sender.id, detection=detection)
+    except Conflict:
+        return None
+    await audit.record(services, SYSTEM, "ticket.draft", "ticket", ticket.id,
+                       ticket.community_id, message_id=message.id, score=detection.score,
+                       matches=list(detection.matches))
+    await notify.draft_created(services, ticket)
+    log.info("draft %s from message %s (%s, score %.2f)", ticket.id, message.id,
+             category, detection.score)
+    return ticket
+
+
+async def file_ticket(services: Services, user: User, form: FileTicket) -> dict[str, Any]:
+    if not is_active(user) or user.community_id is None or user.role == "bot":
+        raise Forbidden("only verified members may report / 仅已认证成员可报事")
+    wait = await services.limiter.hit(f"ticket:{user.id}", FILE_RATE, FILE_BURST)
+    if wait:
+        raise RateLimited("too many reports at once / 报事过于频繁，请稍后再试", wait)
+    if form.message_id is not None:
+        return await _report_message(services, user, form)
+    if form.description is None:
+        raise Invalid("describe the problem / 请填写问题描述")
+    ticket = await _create(
+        services, by=user.id, status="submitted", source=_source(user),
+        description=form.description, category=form.category,
+        urgency=_urgency(user, form.urgency, form.category), location=form.location,
+        community_id=user.community_id, grid_id=await _grid_for(services, user, form.grid_id),
+        reporter_id=user.id)
+    return await _created(services, user, ticket)
+
+
+async def _grid_for(services: Services, user: User, grid_id: str | None) -> str | None:
+    if user.role in RESIDENT_ROLES or grid_id is None:
+        return home_grid(user) if user.role != "admin" else None
+    if user.role == "worker" and grid_id not in user.grid_ids:
+        raise Forbidden("not one of your grids / 不是你负责的网格")
+    grid = await services.store.get_unit(grid_id)
+    if grid is None or grid.kind != "grid" or grid.parent_id != user.community_id:
+        raise NotFound("no such grid in your community / 本社区没有该网格")
+    return grid_id
+
+
+async def _report_message(services: Services, user: User, form: FileTicket) -> dict[str, Any]:
+    message = await services.store.get_message(form.message_id or "")
+    if message is None or message.deleted_at is not None:
+        raise NotFound("no such message / 消息不存在")
+    room = await require_member(services, user, message.room_id)
+    own = message.sender_id == user.id
+    if not own and not can_moderate(user, room):
+        raise Forbidden("you may report only your own messages / 只能将自己的消息报事")
+    sender = await services.store.get_user(message.sender_id)
+    reporter = sender if sender is not None and sender.role in RESIDENT_ROLES else user
+    try:
+        ticket = await _create(
+            services, by=user.id, status="submitted", source=_source(reporter),
+            description=form.description or message.text, category=form.category,
+            urgency=_urgency(user, form.urgency, form.category), location=form.location,
+            community_id=room.community_id, grid_id=room.grid_id or home_grid(reporter),
+            room_id=room.id, message_ids=(message.id,), reporter_id=reporter.id)
+    except Conflict as taken:
+        return await _already_a_ticket(services, user, str(taken.extra.get("ticket_id")), own)
+    return await _created(services, user, ticket)
+
+
+async def _already_a_ticket(services: Services, user: User, ticket_id: str,
+                            own: bool) -> dict[str, Any]:
+    """The detector got there first: reporting the message confirms its draft."""
+    existing = await services.store.get_ticket(ticket_id)
+    if existing is None:
+        raise Conflict("the message is being reported; try again / 正在报事，请稍后重试")
+    if existing.status == "draft":
+        return await transition(services, user, existing.id,
+                                Confirm("由报事人提交" if own else ""), as_reporter=own)
+    number = existing.number
+    raise Conflict(f"already reported as No. {number} / 已报事（第{number}号）",
+                   ticket_id=existing.id)
+
+
+async def _created(services: Services, user: User, ticket: Ticket) -> dict[str, Any]:
+    await audit.record(services, user, "ticket.create", "ticket", ticket.id,
+                       ticket.community_id, source=ticket.source)
+    await notify.ticket_changed(services, ticket, "create")
+    return await view(services, ticket, user)
