@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bots.directory.models import CATEGORIES, DirectoryEntry
-from bots.directory.tokens import Segmenter
+from bots.directory.tokens import FIELDS, Segmenter
 from bots.directory.vocabulary import (
     FIELD_WEIGHTS,
     GROUP_OF,
@@ -43,11 +43,9 @@ class _Field:
 
 
 def _fields(entry: DirectoryEntry, segmenter: Segmenter) -> list[_Field]:
-    texts = {"name": entry.name, "keywords": " ".join(entry.keywords),
-             "category": entry.category, "description": entry.description}
     fields = []
-    for name, text in texts.items():
-        terms = frozenset(segmenter.terms(text))
+    for name, cut in zip(FIELDS, segmenter.entry_terms(entry), strict=True):
+        terms = frozenset(cut)
         groups = frozenset(GROUP_OF[t] for t in terms if t in GROUP_OF)
         fields.append(_Field(FIELD_WEIGHTS[name], terms, groups))
     return fields

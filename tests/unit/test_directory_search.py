@@ -8,7 +8,7 @@ import pytest
 
 from bots.directory.models import DirectoryEntry
 from bots.directory.search import rank
-from bots.directory.tokens import Segmenter
+from bots.directory.tokens import Segmenter, TermCache
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
 
@@ -92,3 +92,41 @@ def test_weak_answers_are_cut_and_scores_are_ordered(segmenter: Segmenter) -> No
     scored = rank(ENTRIES, "老人体检", segmenter, 5)
     assert [m.score for m in scored] == sorted((m.score for m in scored), reverse=True)
     assert all(m.score >= 1.0 for m in scored)
+
+
+def test_entries_are_cut_once_per_version(segmenter: Segmenter,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    entries = [e.model_copy(update={"id": f"cut-{e.id}"}) for e in ENTRIES[:3]]
+    cuts: list[str] = []
+    cut = segmenter.terms
+    monkeypatch.setattr(segmenter, "terms", lambda text: cuts.append(text) or cut(text))
+    first = rank(entries, "老年证", segmenter, 3)
+    assert len(cuts) == 4 * len(entries) + 1  # four fields each, and the question
+
+    cuts.clear()
+    assert rank(entries, "老年证", segmenter, 3) == first
+    rank(entries, "医保", segmenter, 3)
+    assert cuts == ["老年证", "医保"]  # only the questions
+
+    cuts.clear()
+    edited = entries[2].model_copy(update={"description": "老年证代办",
+                                           "updated_at": T0.replace(hour=1)})
+    same_moment = entries[1].model_copy(update={"description": "只办居住证明",
+                                                "keywords": ()})
+    found = rank([entries[0], same_moment, edited], "老年证", segmenter, 3)
+    assert cuts.count("老年证代办") == 1 and cuts.count("只办居住证明") == 1
+    assert len(cuts) == 4 + 4 + 1  # the two changed entries and the question
+    assert edited.name in [m.entry.name for m in found]
+    assert same_moment.name not in [m.entry.name for m in found]
+
+
+def test_term_cache_keeps_the_latest_entries() -> None:
+    cache = TermCache(2)
+    texts = ("名", "", "政务服务", "")
+    for name in ("a", "b", "c"):
+        cache.put((name, T0), texts, ((name,), (), (), ()))
+    assert len(cache) == 2 and cache.get(("a", T0), texts) is None
+    assert cache.get(("b", T0), texts) == (("b",), (), (), ())  # b is now the latest used
+    cache.put(("d", T0), texts, ((), (), (), ()))
+    assert cache.get(("c", T0), texts) is None and cache.get(("b", T0), texts) is not None
+    assert cache.get(("b", T0), ("别的名", "", "政务服务", "")) is None
