@@ -146,7 +146,21 @@ async def test_csv_import_reports_each_row(server: InProcessServer) -> None:
     assert (await post_csv(server, community, admin, "名字,类别\n".encode()))[0] == 400
     status, broken = await post_csv(server, community, admin, rows.encode("gbk"))
     assert (status, broken["error"]["code"]) == (400, "invalid")
-    status, big = await post_csv(server, community, admin, rows.encode() * 400)
+
+
+async def test_csv_import_takes_up_to_two_mebibytes(server: InProcessServer) -> None:
+    admin, community = await community_of(server, "王建国")
+    header = "name,category,description,address,hours,phone,keywords\n"
+    row = "服务点{:04d},生活服务," + "便民服务" * 125 + ",幸福路{:04d}号,9:00-18:00,027-1,维修\n"
+    many = header + "".join(row.format(k, k) for k in range(800))
+    assert 1024 * 1024 < len(many.encode()) < 2 * 1024 * 1024  # far past max_payload_bytes
+    status, report = await post_csv(server, community, admin, many.encode())
+    assert status == 200, report
+    assert (report["created"], report["rejected"]) == (800, [])
+
+    over = (header + row.format(0, 0) * 1400).encode()
+    assert len(over) > 2 * 1024 * 1024
+    status, big = await post_csv(server, community, admin, over)
     assert (status, big["error"]["code"]) == (413, "too_large")
 
 
