@@ -20,8 +20,8 @@ from chat.ids import new_id
 from chat.services import Services
 from chat.views import message_view, room_view
 from moderation.events import TicketChanged
-from moderation.models import Ticket
-from moderation.open311 import PUBLIC, request_view
+from moderation.models import PUBLIC_STATUSES, Ticket
+from moderation.open311 import request_view
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ async def public_ticket(services: Services, t: Ticket) -> dict[str, Any]:
 
 
 async def ticket_changed(services: Services, e: TicketChanged) -> Outgoing | None:
-    if e.ticket.status not in PUBLIC:
+    if e.ticket.status not in PUBLIC_STATUSES:
         return None
     data = {"action": e.action, "ticket": await public_ticket(services, e.ticket)}
     return encode(services, "ticket.changed", e.community_id, data)
