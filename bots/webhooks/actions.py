@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 from bots.accounts.access import community_rooms, require_admin
+from bots.webhooks.events import WebhooksChanged
 from bots.webhooks.models import Delivery, Webhook
 from bots.webhooks.payloads import CreateWebhook
 from chat.errors import Invalid, NotFound
@@ -26,6 +27,7 @@ async def create_webhook(services: Services, actor: User, community_id: str,
                       secret="whsec_" + secrets.token_urlsafe(32), events=events,
                       room_ids=rooms, created_by=actor.id, created_at=services.clock.now())
     await services.store.add_webhook(webhook)
+    services.events.publish(WebhooksChanged(community_id))
     await audit.record(services, actor, "webhook.create", "webhook", webhook.id, community_id,
                        url=webhook.url, events=list(events), rooms=list(rooms))
     return webhook
@@ -52,6 +54,7 @@ async def delete_webhook(services: Services, actor: User, community_id: str,
         return webhook
     gone = await services.store.update_webhook(
         webhook.id, {"active": False, "deleted_at": services.clock.now()})
+    services.events.publish(WebhooksChanged(webhook.community_id))
     await audit.record(services, actor, "webhook.delete", "webhook", webhook.id,
                        webhook.community_id, url=webhook.url)
     return gone

@@ -4,8 +4,13 @@ The event bus calls the `on_*` handlers off the send path; they only look up the
 webhooks, log a pending delivery and start a task. Each delivery task POSTs with a short
 timeout and retries with jittered exponential back-off on its own, outside the bus's time
 limit; a semaphore caps the POSTs in flight and a ceiling on waiting deliveries keeps a dead
-endpoint from piling up tasks. Every attempt is written to the delivery log. Deliveries live
-in memory: a restart drops the retries still waiting (they stay `pending` in the log)."""
+endpoint from piling up tasks. Every attempt is written to the delivery log. Before each retry
+the webhook is read again: once deleted, its deliveries stop and are marked failed. Deliveries
+live in memory: a restart drops the retries still waiting (they stay `pending` in the log).
+
+A community's active webhooks are cached for `HOOKS_TTL_SECONDS`, so chat messages do not each
+cost a query. Creating or deleting a webhook clears the entry in this process at once; other
+processes see the change within the TTL."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +29,7 @@ import aiohttp
 from bots.polls.events import PollClosed
 from bots.webhooks import bodies
 from bots.webhooks.bodies import Outgoing
+from bots.webhooks.events import WebhooksChanged
 from bots.webhooks.models import Delivery, Webhook
 from bots.webhooks.signing import (
     DELIVERY_HEADER,
@@ -52,6 +59,8 @@ POST_TIMEOUT_SECONDS = 10.0
 CONCURRENT_POSTS = 20
 MAX_WAITING = 1000
 USER_AGENT = "linli-webhooks/1"
+HOOKS_TTL_SECONDS = 5.0
+DELETED = "webhook deleted, retries stopped / 回调已删除，停止重试"
 
 
 def retry_delay(attempt: int) -> float:
@@ -66,6 +75,8 @@ class Dispatcher:
         self._session: aiohttp.ClientSession | None = None
         self._slots = asyncio.Semaphore(CONCURRENT_POSTS)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._hooks: dict[str, tuple[datetime, tuple[Webhook, ...]]] = {}
+        self._generation = 0  # bumped by every change: a lookup begun before it is not cached
 
     # ---- events -------------------------------------------------------------------------
     async def on_message(self, event: MessageCreated) -> None:
@@ -79,9 +90,24 @@ class Dispatcher:
     async def on_poll(self, event: PollClosed) -> None:
         await self._fan_out(bodies.poll_closed(self._services, event))
 
+    async def on_webhooks_changed(self, event: WebhooksChanged) -> None:
+        self._hooks.pop(event.community_id, None)
+        self._generation += 1
+
+    async def _active_hooks(self, community_id: str) -> tuple[Webhook, ...]:
+        now = self._services.clock.now()
+        cached = self._hooks.get(community_id)
+        if cached is not None and now - cached[0] < timedelta(seconds=HOOKS_TTL_SECONDS):
+            return cached[1]
+        generation = self._generation
+        hooks = tuple(await self._services.store.list_webhooks(community_id, active_only=True))
+        if generation == self._generation:
+            self._hooks[community_id] = (now, hooks)
+        return hooks
+
     async def _fan_out(self, out: Outgoing) -> None:
         store = self._services.store
-        for hook in await store.list_webhooks(out.community_id, active_only=True):
+        for hook in await self._active_hooks(out.community_id):
             if out.event not in hook.events or \
                     (out.room_id is not None and out.room_id not in hook.room_ids):
                 continue
@@ -108,8 +134,22 @@ class Dispatcher:
                 if await self._record(delivery, attempt, code, error):
                     return
                 await asyncio.sleep(retry_delay(attempt))
+                current = await self._still_active(hook, delivery)
+                if current is None:
+                    return
+                hook = current
         except DomainError as exc:  # the store went away (shutdown) or failed
             log.warning("webhook %s: delivery %s not recorded: %s", hook.id, delivery.id, exc)
+
+    async def _still_active(self, hook: Webhook, delivery: Delivery) -> Webhook | None:
+        """The webhook as stored now; None, with the delivery marked failed, once deleted."""
+        store = self._services.store
+        current = await store.get_webhook(hook.id)
+        if current is not None and current.active:
+            return current
+        await store.update_delivery(delivery.id, {"status": "failed", "last_error": DELETED})
+        log.info("webhook %s: deleted, delivery %s stopped", hook.id, delivery.id)
+        return None
 
     async def _record(self, delivery: Delivery, attempt: int, code: int | None,
                       error: str | None) -> bool:
@@ -183,6 +223,7 @@ def attach(services: Services) -> Callable[[Any], AbstractAsyncContextManager[No
     services.events.subscribe(MessageCreated, "webhooks", dispatcher.on_message)
     services.events.subscribe(TicketChanged, "webhooks", dispatcher.on_ticket)
     services.events.subscribe(PollClosed, "webhooks", dispatcher.on_poll)
+    services.events.subscribe(WebhooksChanged, "webhooks", dispatcher.on_webhooks_changed)
 
     @asynccontextmanager
     async def lifecycle(_app: Any) -> AsyncIterator[None]:

@@ -14,6 +14,8 @@ import pytest
 from aiohttp import web
 
 from bots.polls.events import PollClosed
+from bots.webhooks import dispatch
+from bots.webhooks.models import Webhook
 from bots.webhooks.signing import verify
 from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
@@ -211,6 +213,83 @@ async def test_failing_endpoint_is_retried_with_back_off(app_server: InProcessSe
         await receiver.stop()
 
 
+async def test_deleting_a_webhook_stops_its_retries(app_server: InProcessServer,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    async def fail_after_delete(receiver: Receiver, n: int) -> int:
+        if n == 1:
+            receiver.entered.set()
+            await receiver.release.wait()  # the test deletes the webhook meanwhile
+        return 500
+
+    monkeypatch.setattr(dispatch, "FIRST_RETRY_SECONDS", 0.01)  # retries come at once
+    server = app_server
+    receiver = await Receiver(server.clock, fail_after_delete).start()
+    resident, zhang = await connect(server, "张伟")
+    admin_token, wang = await login(server, "王建国")
+    try:
+        community, grid = wang["community_id"], f"grid:{zhang['grid_ids'][0]}"
+        hook = await subscribe(server, receiver, admin_token, community, ["message.created"],
+                               [grid])
+        await resident.ok("message:send", say(grid, "删除后不再重试"))
+        await asyncio.wait_for(receiver.entered.wait(), 10)
+        status, body = await http("DELETE", f"{server.url}/api/v1/admin/communities/"
+                                  f"{community}/webhooks/{hook['id']}", admin_token)
+        assert status == 200, body
+        receiver.release.set()
+
+        # the delivery ends after the one attempt in flight; before, it went on to six
+        (delivery,) = await settled(server, admin_token, hook["id"], 1)
+        assert (delivery["status"], delivery["attempts"], delivery["last_status_code"]) == \
+            ("failed", 1, 500)
+        assert delivery["last_error"] == dispatch.DELETED
+        assert len(receiver.received) == 1
+    finally:
+        await resident.close()
+        await receiver.stop()
+
+
+async def test_webhooks_are_looked_up_once_per_community_within_the_ttl(
+        app_server: InProcessServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    server = app_server
+    store = server.services.store
+    lookups: list[str] = []
+    original = store.list_webhooks
+
+    async def counted(community_id: str, active_only: bool = False) -> list[Webhook]:
+        if active_only:
+            lookups.append(community_id)
+        return await original(community_id, active_only)
+
+    monkeypatch.setattr(store, "list_webhooks", counted)
+    server.clock.advance(seconds=dispatch.HOOKS_TTL_SECONDS + 1)  # what seeding cached is stale
+    receiver = await Receiver(server.clock).start()
+    resident, zhang = await connect(server, "张伟")
+    admin_token, wang = await login(server, "王建国")
+    try:
+        community, grid = wang["community_id"], f"grid:{zhang['grid_ids'][0]}"
+
+        async def delivered(text: str) -> None:
+            sent = await resident.ok("message:send", say(grid, text))
+            await receiver.wait_for(lambda b: b["data"]["message"]["id"] == sent["id"])
+
+        for n in range(3):  # a community without webhooks: one lookup, not one per message
+            await resident.ok("message:send", say(grid, f"没有回调 {n}"))
+        await server.services.events.drain()
+        assert lookups == [community]
+
+        await subscribe(server, receiver, admin_token, community, ["message.created"], [grid])
+        await delivered("新建回调后立即生效")  # creating cleared the cached empty list
+        await delivered("缓存之内")
+        assert lookups == [community] * 2
+
+        server.clock.advance(seconds=dispatch.HOOKS_TTL_SECONDS + 1)
+        await delivered("缓存过期后重新读取")
+        assert lookups == [community] * 3
+    finally:
+        await resident.close()
+        await receiver.stop()
+
+
 async def test_hanging_endpoint_does_not_delay_chat(app_server: InProcessServer) -> None:
     async def hang(receiver: Receiver, _: int) -> int:
         receiver.entered.set()
@@ -255,10 +334,13 @@ async def test_webhook_administration(app_server: InProcessServer) -> None:
         community = wang["community_id"]
         grid = f"grid:{zhang['grid_ids'][0]}"
         url = f"{server.url}/api/v1/admin/communities/{community}/webhooks"
-        good = {"url": receiver.url, "events": ["message.created"], "room_ids": [grid]}
-        for bad in ({"url": "ftp://example.org/x"}, {"url": "http://user:pw@example.org/"},
-                    {"url": "not a url"}, {"events": ["message.deleted"]}, {"events": []},
-                    {"room_ids": []}, {"room_ids": ["grid:elsewhere"]}, {"extra": 1}):
+        good: dict[str, Any] = {"url": receiver.url, "events": ["message.created"],
+                                "room_ids": [grid]}
+        bads: list[dict[str, Any]] = [
+            {"url": "ftp://example.org/x"}, {"url": "http://user:pw@example.org/"},
+            {"url": "not a url"}, {"events": ["message.deleted"]}, {"events": []},
+            {"room_ids": []}, {"room_ids": ["grid:elsewhere"]}, {"extra": 1}]
+        for bad in bads:
             status, body = await http("POST", url, admin_token, good | bad)
             assert (status, body["error"]["code"]) == (400, "invalid"), (bad, body)
         status, body = await http("POST", url, worker_token, good)
