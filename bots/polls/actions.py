@@ -6,11 +6,12 @@ Logs name polls and rooms, never voters."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from bots.polls.events import PollClosed
-from bots.polls.keys import caster_key, may_vote, require_voter_key, voter_key
-from bots.polls.models import DEADLINE, Ballot, Poll, PollOption, PollResult
+from bots.polls.keys import caster_key, electorate, may_vote, require_voter_key, voter_key
+from bots.polls.models import DEADLINE, Ballot, Poll, PollOption
 from bots.polls.payloads import NewPoll, Vote
 from bots.polls.tally import (
     check_change,
@@ -18,6 +19,7 @@ from bots.polls.tally import (
     check_deadline,
     check_options,
     is_open,
+    live_result,
     max_choices_for,
     results_visible,
     tally,
@@ -66,43 +68,39 @@ def _eligible(services: Services, poll: Poll, voters: list[User]) -> set[str]:
     return {k for k in keys if k is not None}
 
 
-async def _current(services: Services, poll: Poll, voters: list[User]
-                   ) -> tuple[PollResult, list[Ballot]]:
-    ballots = await services.store.list_ballots(poll.id)
-    if poll.result is not None:
-        return poll.result, ballots
-    return tally(poll, ballots, _eligible(services, poll, voters)), ballots
-
-
-async def _names(services: Services, poll: Poll, ballots: list[Ballot]
-                 ) -> dict[str, list[str]] | None:
-    """Option id → display names of those who chose it, for named polls with visible results."""
-    if poll.anonymous or not results_visible(poll):
-        return None
+async def _names(services: Services, polls: Sequence[Poll]) -> dict[str, dict[str, list[str]]]:
+    """Poll id → option id → display names of those who chose it, for the named polls whose
+    results are visible; one ballot read and one user read for all of them."""
+    named = [p.id for p in polls if not p.anonymous and results_visible(p)]
+    if not named:
+        return {}
+    ballots = await services.store.list_ballots(named)
     users = {u.id: u for u in await services.store.get_users(sorted({b.caster for b in ballots}))}
-    names: dict[str, list[str]] = {}
+    names: dict[str, dict[str, list[str]]] = {poll_id: {} for poll_id in named}
     for ballot in ballots:
         user = users.get(ballot.caster)
         for option_id in ballot.option_ids:
-            names.setdefault(option_id, []).append(display_name(user) if user else "（已注销）")
-    return {option_id: sorted(found) for option_id, found in names.items()}
+            names[ballot.poll_id].setdefault(option_id, []).append(
+                display_name(user) if user else "（已注销）")
+    return {poll_id: {option_id: sorted(found) for option_id, found in options.items()}
+            for poll_id, options in names.items()}
 
 
-async def _room_view(services: Services, poll: Poll, room: Room,
-                     voters: list[User] | None = None) -> dict[str, Any]:
-    """`voters` (see _voters) saves a query when viewing several polls of one room."""
-    if voters is None and poll.result is None:
-        voters = await _voters(services, room)
-    result, ballots = await _current(services, poll, voters or [])
-    return poll_view(poll, result, await _names(services, poll, ballots))
+async def _room_views(services: Services, polls: Sequence[Poll]) -> list[dict[str, Any]]:
+    names = await _names(services, polls)
+    return [poll_view(p, p.result or live_result(p), names.get(p.id)) for p in polls]
 
 
-async def _own_view(services: Services, poll: Poll, room: Room, user: User,
-                    voters: list[User] | None = None) -> dict[str, Any]:
-    view = await _room_view(services, poll, room, voters)
-    key = voter_key(services.secrets, poll, user) if may_vote(user) else None
-    ballot = await services.store.get_ballot(poll.id, key) if key is not None else None
-    return own_view(view, ballot, caster_key(services.secrets, poll, user))
+async def _own_views(services: Services, polls: Sequence[Poll], user: User
+                     ) -> list[dict[str, Any]]:
+    """The room views plus the user's own vote, their ballots read at once."""
+    views = await _room_views(services, polls)
+    keys = [(p.id, voter_key(services.secrets, p, user)) for p in polls] \
+        if may_vote(user) else []
+    found = await services.store.get_ballots([(poll_id, k) for poll_id, k in keys if k])
+    ballots = {b.poll_id: b for b in found}
+    return [own_view(view, ballots.get(p.id), caster_key(services.secrets, p, user))
+            for p, view in zip(polls, views, strict=True)]
 
 
 async def _member_poll(services: Services, user: User, poll_id: str) -> tuple[Poll, Room]:
@@ -123,23 +121,25 @@ def _new_poll(services: Services, author_id: str, author_name: str, room: Room,
     check_options(form.options)
     now = services.clock.now()
     check_deadline(form.deadline, now)
+    options = tuple(PollOption(id=f"o{n}", text=t) for n, t in enumerate(form.options, 1))
     return Poll(
         id=new_id("p", 12), room_id=room.id, community_id=room.community_id,
         author_id=author_id, author_name=author_name, question=form.question,
-        options=tuple(PollOption(id=f"o{n}", text=t) for n, t in enumerate(form.options, 1)),
-        multiple=form.multiple,
+        options=options, multiple=form.multiple,
         max_choices=max_choices_for(form.multiple, form.max_choices, len(form.options)),
         anonymous=form.anonymous, per_household=form.per_household, results=form.results,
         allow_change=form.allow_change, quorum_percent=form.quorum_percent,
-        deadline=form.deadline, created_at=now)
+        deadline=form.deadline, created_at=now, counts={o.id: 0 for o in options})
 
 
 async def _open(services: Services, author_id: str, author_name: str, room: Room,
                 form: NewPoll) -> tuple[Poll, dict[str, Any]]:
     await check_can_speak(services, author_id, room, form.question, *form.options)
     poll = _new_poll(services, author_id, author_name, room, form)
+    poll = poll.model_copy(update={
+        "eligible": electorate(poll, await room_members(services, room))})
     await services.store.add_poll(poll)
-    view = await _room_view(services, poll, room)
+    view, = await _room_views(services, [poll])
     await services.fanout.emit("poll:new", view, room.id)
     await post_bot_message(services, room.id, POLLS_BOT_ID, POLLS_BOT_NAME, new_poll_text(poll),
                            client_id=f"poll-new-{poll.id}")
@@ -167,7 +167,7 @@ async def create_poll(services: Services, user: User, form: NewPoll) -> dict[str
 # ---- voting ------------------------------------------------------------------------------------
 
 async def vote(services: Services, user: User, form: Vote) -> dict[str, Any]:
-    poll, room = await _member_poll(services, user, form.poll_id)
+    poll, _ = await _member_poll(services, user, form.poll_id)
     if not may_vote(user):
         raise Forbidden("staff do not vote / 工作人员不参与投票")
     if not is_open(poll, services.clock.now()):
@@ -178,30 +178,44 @@ async def vote(services: Services, user: User, form: Vote) -> dict[str, Any]:
     existing = await services.store.get_ballot(poll.id, voter)
     if existing is not None:
         if existing.caster == caster and existing.option_ids == choice:
-            return await _own_view(services, poll, room, user)  # a retried vote
+            mine, = await _own_views(services, [poll], user)  # a retried vote
+            return mine
         check_change(poll, existing, caster)
-    ballot = Ballot(poll_id=poll.id, voter=voter, caster=caster, option_ids=choice,
-                    cast_at=services.clock.now())
-    await services.store.cast_ballot(ballot, existing)
-    view = await _room_view(services, poll, room)
-    await services.fanout.emit("poll:updated", view, room.id)
+    ballot = Ballot(poll_id=poll.id, voter=voter, caster=caster, option_ids=choice)
+    try:
+        cast = await services.store.cast_ballot(ballot, existing)
+    except Conflict:
+        await _explain_lost_race(services, poll, voter, caster)
+        raise
+    view, = await _room_views(services, [cast])
+    await services.fanout.emit("poll:updated", view, cast.room_id)
     log.info("poll %s: ballot %s", poll.id, "changed" if existing else "cast")
     return own_view(view, ballot, caster)
 
 
-# ---- closing -----------------------------------------------------------------------------------
+async def _explain_lost_race(services: Services, poll: Poll, voter: str, caster: str) -> None:
+    """Another ballot under the same voter key got in first (a member of the same household,
+    or the voter from another device): say so as a vote read afterwards would have."""
+    stored = await services.store.get_ballot(poll.id, voter)
+    if stored is not None:
+        check_change(poll, stored, caster)
+
+
+# ---- closing and announcing --------------------------------------------------------------------
 
 async def _close(services: Services, poll: Poll, room: Room | None, by: str,
                  by_name: str | None) -> Poll | None:
-    """Freeze the tally and mark the poll closed (compare-and-swap on its version); None when
-    someone else closed it first."""
+    """Freeze the exact tally and mark the poll closed (compare-and-swap on its version), then
+    announce it; None when someone else closed it first. An announcement that fails is left to
+    the sweep (see announce_pending)."""
+    eligible = _eligible(services, poll, await _voters(services, room))
     for _ in range(CLOSE_ATTEMPTS):
-        ballots = await services.store.list_ballots(poll.id)
-        eligible = _eligible(services, poll, await _voters(services, room))
+        ballots = await services.store.list_ballots([poll.id])
+        result = tally(poll, ballots, eligible)
         closed = poll.model_copy(update={
             "status": "closed", "closed_at": services.clock.now(), "closed_by": by,
-            "closed_by_name": by_name, "result": tally(poll, ballots, eligible),
-            "version": poll.version + 1})
+            "closed_by_name": by_name, "result": result, "counts": result.counts,
+            "voters": result.voters, "eligible": result.eligible, "version": poll.version + 1})
         try:
             await services.store.save_poll(closed)
         except Conflict:
@@ -210,20 +224,26 @@ async def _close(services: Services, poll: Poll, room: Room | None, by: str,
                 return None
             poll = fresh
             continue
-        await _announce(services, closed, room)
+        try:
+            await _announce(services, closed, room)
+        except Exception:
+            log.exception("poll %s closed; announcing failed, the sweep will retry", poll.id)
         return closed
     raise Conflict("the poll is busy, try again / 表决正忙，请重试")
 
 
 async def _announce(services: Services, poll: Poll, room: Room | None) -> None:
+    """Send a closed poll's result out, then record that it went. Safe to repeat: the result
+    message has a client_id of its own, so a retry does not post it twice."""
     decision = decision_view(poll)
     if room is not None:
-        await services.fanout.emit("poll:updated", await _room_view(services, poll, room),
-                                   room.id)
+        view, = await _room_views(services, [poll])
+        await services.fanout.emit("poll:updated", view, room.id)
         await post_bot_message(services, room.id, POLLS_BOT_ID, POLLS_BOT_NAME,
                                result_text(poll), client_id=f"poll-result-{poll.id}")
     services.events.publish(PollClosed(poll_id=poll.id, room_id=poll.room_id,
                                        community_id=poll.community_id, result=decision))
+    await services.store.mark_announced(poll.id, services.clock.now())
     log.info("poll %s closed by %s: %d of %d voted", poll.id, poll.closed_by,
              decision["voters"], decision["eligible"])
 
@@ -239,7 +259,8 @@ async def close_poll(services: Services, user: User, poll_id: str) -> dict[str, 
     closed = await _close(services, poll, room, user.id, display_name(user))
     if closed is None:
         raise Conflict("the poll is already closed / 表决已结束")
-    return await _own_view(services, closed, room, user)
+    mine, = await _own_views(services, [closed], user)
+    return mine
 
 
 async def close_due(services: Services, poll: Poll) -> bool:
@@ -248,19 +269,23 @@ async def close_due(services: Services, poll: Poll) -> bool:
     return await _close(services, poll, room, DEADLINE, None) is not None
 
 
+async def announce_pending(services: Services, poll: Poll) -> None:
+    """Announce a poll that closed but whose announcement did not go out."""
+    await _announce(services, poll, await services.store.get_room(poll.room_id))
+
+
 # ---- reading -----------------------------------------------------------------------------------
 
 async def poll_detail(services: Services, user: User, poll_id: str) -> dict[str, Any]:
-    poll, room = await _member_poll(services, user, poll_id)
-    return await _own_view(services, poll, room, user)
+    poll, _ = await _member_poll(services, user, poll_id)
+    mine, = await _own_views(services, [poll], user)
+    return mine
 
 
 async def list_polls(services: Services, user: User, room_id: str,
                      limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
     room = await require_member(services, user, room_id)
-    polls = await services.store.list_polls(room.id, limit)
-    voters = await _voters(services, room)
-    return [await _own_view(services, p, room, user, voters) for p in polls]
+    return await _own_views(services, await services.store.list_polls(room.id, limit), user)
 
 
 async def decisions(services: Services, user: User, community_id: str, *,

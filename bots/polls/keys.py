@@ -4,6 +4,8 @@ salted with the poll id, so stored ballots name no one and cannot be linked acro
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bots.polls.models import Poll
 from chat.auth import Secrets
 from chat.errors import Forbidden
@@ -38,3 +40,10 @@ def require_voter_key(secrets: Secrets, poll: Poll, user: User) -> str:
         raise Forbidden("no household on record; this poll counts one vote per household"
                         " / 未登记住户信息，本表决按户投票")
     return key
+
+
+def electorate(poll: Poll, members: Iterable[User]) -> int:
+    """How many voter keys these members make up; counted in the clear, since keying an
+    anonymous poll's keys maps distinct members and households to distinct digests."""
+    keys = {m.household if poll.per_household else m.id for m in members if may_vote(m)}
+    return len(keys - {None})

@@ -2,12 +2,17 @@
 
 Ballots are keyed by `voter` (the member, or the household when one vote per household) and
 remember their `caster` (the member who cast it). In an anonymous poll both are keyed digests
-(see bots.polls.keys), so even the stored ballots do not name anyone."""
+(see bots.polls.keys), so even the stored ballots do not name anyone, and ballots carry no time.
+
+An open poll keeps its running tally (`counts`, `voters`), updated with each ballot in one
+atomic write, and `eligible` as counted when it opened; closing recounts both exactly."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal
+
+from pydantic import Field
 
 from chat.models import Record
 
@@ -55,6 +60,12 @@ class Poll(Record):
     closed_by: str | None = None
     closed_by_name: str | None = None
     result: PollResult | None = None
+    announced_at: datetime | None = None
+    """When the result went out (message, event); a closed poll without it is still owed one."""
+    counts: dict[str, int] = Field(default_factory=dict)
+    """Option id → ballots choosing it, kept by the store with each ballot."""
+    voters: int = 0
+    eligible: int = 0
     version: int = 1
     """Bumped by every ballot and by closing: closing is a compare-and-swap on it."""
 
@@ -64,4 +75,3 @@ class Ballot(Record):
     voter: str
     caster: str
     option_ids: tuple[str, ...]
-    cast_at: datetime

@@ -31,13 +31,24 @@ class PollStore(ABC):
         """Open polls whose deadline is at or before `now`, earliest deadline first."""
 
     @abstractmethod
+    async def unannounced_polls(self, since: datetime, until: datetime,
+                                limit: int) -> list[Poll]:
+        """Closed polls without `announced_at` that closed between `since` and `until`
+        (inclusive), earliest first."""
+
+    @abstractmethod
+    async def mark_announced(self, poll_id: str, at: datetime) -> bool:
+        """Set `announced_at` unless already set; False when it was (or the poll is gone)."""
+
+    @abstractmethod
     async def list_decisions(self, room_ids: Sequence[str], limit: int,
                              offset: int) -> list[Poll]:
         """Closed polls of these rooms, most recently closed first."""
 
     @abstractmethod
-    async def cast_ballot(self, ballot: Ballot, previous: Ballot | None) -> None:
-        """Store a ballot while its poll is open, and bump the poll's version.
+    async def cast_ballot(self, ballot: Ballot, previous: Ballot | None) -> Poll:
+        """Store a ballot while its poll is open and, in the same atomic write, bump the poll's
+        version and move its running tally (`counts`, `voters`); return the poll as stored.
 
         With `previous` None the voter must not have a ballot yet; otherwise the stored ballot
         must still equal `previous` and is replaced. Raise Conflict when the poll is not open,
@@ -48,4 +59,9 @@ class PollStore(ABC):
     async def get_ballot(self, poll_id: str, voter: str) -> Ballot | None: ...
 
     @abstractmethod
-    async def list_ballots(self, poll_id: str) -> list[Ballot]: ...
+    async def get_ballots(self, keys: Sequence[tuple[str, str]]) -> list[Ballot]:
+        """The ballots stored under these (poll id, voter) pairs, in one read."""
+
+    @abstractmethod
+    async def list_ballots(self, poll_ids: Sequence[str]) -> list[Ballot]:
+        """Every ballot of these polls, by poll id then voter."""

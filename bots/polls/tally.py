@@ -3,7 +3,8 @@ how ballots add up, turnout and quorum, and when results may be shown.
 
 Turnout is voters / eligible, where eligible are the keys (members, or households when one vote
 per household) that may vote now plus those that already voted and have since left: turnout
-never exceeds 100 %."""
+never exceeds 100 %. While a poll is open, its record's running tally stands in (live_result);
+closing tallies the ballots exactly."""
 
 from __future__ import annotations
 
@@ -83,13 +84,40 @@ def tally(poll: Poll, ballots: Iterable[Ballot], eligible: Iterable[str]) -> Pol
         for option_id in ballot.option_ids:
             if option_id in counts:
                 counts[option_id] += 1
-    electorate = len(voters | set(eligible))
-    turnout = round(len(voters) / electorate, 4) if electorate else 0.0
+    return _result(poll, counts, len(voters), len(voters | set(eligible)))
+
+
+def live_result(poll: Poll) -> PollResult:
+    """The running tally kept on the poll record. The electorate is the one counted at opening,
+    grown to the number of voters if more have voted (members who joined since)."""
+    counts = {o.id: poll.counts.get(o.id, 0) for o in poll.options}
+    return _result(poll, counts, poll.voters, max(poll.eligible, poll.voters))
+
+
+def count_change(ballot: Ballot, previous: Ballot | None) -> dict[str, int]:
+    """How a ballot replacing `previous` moves each option's count."""
+    change = dict.fromkeys(ballot.option_ids, 1)
+    for option_id in previous.option_ids if previous is not None else ():
+        change[option_id] = change.get(option_id, 0) - 1
+    return change
+
+
+def with_ballot(poll: Poll, ballot: Ballot, previous: Ballot | None) -> Poll:
+    """The poll record after a ballot (how the store moves its running tally)."""
+    counts = dict(poll.counts)
+    for option_id, n in count_change(ballot, previous).items():
+        counts[option_id] = counts.get(option_id, 0) + n
+    return poll.model_copy(update={"counts": counts, "version": poll.version + 1,
+                                   "voters": poll.voters + (1 if previous is None else 0)})
+
+
+def _result(poll: Poll, counts: dict[str, int], voters: int, electorate: int) -> PollResult:
+    turnout = round(voters / electorate, 4) if electorate else 0.0
     quorum_met = None if poll.quorum_percent is None else \
-        len(voters) * 100 >= poll.quorum_percent * electorate and electorate > 0
+        voters * 100 >= poll.quorum_percent * electorate and electorate > 0
     top = max(counts.values(), default=0)
     winners = tuple(i for i, n in counts.items() if n == top) if top else ()
-    return PollResult(counts=counts, voters=len(voters), eligible=electorate, turnout=turnout,
+    return PollResult(counts=counts, voters=voters, eligible=electorate, turnout=turnout,
                       quorum_met=quorum_met, winners=winners)
 
 

@@ -1,5 +1,5 @@
-"""SQLite backend: the polls part. A ballot and its poll's version bump share one
-transaction, so closing (a compare-and-swap on the version) never misses a ballot."""
+"""SQLite backend: the polls part. A ballot, its poll's version bump and running tally share
+one transaction, so closing (a compare-and-swap on the version) never misses a ballot."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bots.polls.models import Ballot, Poll
+from bots.polls.tally import with_ballot
 from chat.errors import Conflict, NotFound
-from chat.store.sqlite_base import SqliteBase, load, ms
+from chat.store.sqlite_base import SqliteBase, changed, load, ms
 
 POLL_COLUMNS = ("id, room_id, community_id, status, deadline_ms, created_ms, closed_ms, version,"
                 " doc")
+
+
+UNANNOUNCED = "status = 'closed' AND json_extract(doc, '$.announced_at') IS NULL"
 
 
 def _poll_row(p: Poll) -> tuple[object, ...]:
@@ -21,7 +25,7 @@ def _poll_row(p: Poll) -> tuple[object, ...]:
 
 
 class SqlitePolls(SqliteBase):
-    SCHEMA = """
+    SCHEMA = f"""
     CREATE TABLE IF NOT EXISTS polls (id TEXT PRIMARY KEY, room_id TEXT NOT NULL,
         community_id TEXT NOT NULL, status TEXT NOT NULL, deadline_ms INTEGER NOT NULL,
         created_ms INTEGER NOT NULL, closed_ms INTEGER, version INTEGER NOT NULL,
@@ -29,6 +33,7 @@ class SqlitePolls(SqliteBase):
     CREATE INDEX IF NOT EXISTS polls_room ON polls (room_id, created_ms);
     CREATE INDEX IF NOT EXISTS polls_due ON polls (status, deadline_ms);
     CREATE INDEX IF NOT EXISTS polls_closed ON polls (room_id, status, closed_ms);
+    CREATE INDEX IF NOT EXISTS polls_unannounced ON polls (closed_ms) WHERE {UNANNOUNCED};
     CREATE TABLE IF NOT EXISTS ballots (poll_id TEXT NOT NULL, voter TEXT NOT NULL,
         doc TEXT NOT NULL, PRIMARY KEY (poll_id, voter));
     """
@@ -62,6 +67,24 @@ class SqlitePolls(SqliteBase):
                " ORDER BY deadline_ms, id LIMIT ?")
         return await self._many(Poll, sql, ms(now), limit)
 
+    async def unannounced_polls(self, since: datetime, until: datetime,
+                                limit: int) -> list[Poll]:
+        sql = (f"SELECT doc FROM polls WHERE {UNANNOUNCED} AND closed_ms BETWEEN ? AND ?"
+               " ORDER BY closed_ms, id LIMIT ?")
+        return await self._many(Poll, sql, ms(since), ms(until), limit)
+
+    async def mark_announced(self, poll_id: str, at: datetime) -> bool:
+        def tx(c: sqlite3.Connection) -> bool:
+            poll = load(Poll, c.execute("SELECT doc FROM polls WHERE id = ?",
+                                        (poll_id,)).fetchone())
+            if poll is None or poll.announced_at is not None:
+                return False
+            c.execute("UPDATE polls SET doc = ? WHERE id = ?",
+                      (changed(poll, {"announced_at": at}).model_dump_json(), poll_id))
+            return True
+
+        return await self._write(tx)
+
     async def list_decisions(self, room_ids: Sequence[str], limit: int,
                              offset: int) -> list[Poll]:
         if not room_ids:
@@ -71,13 +94,13 @@ class SqlitePolls(SqliteBase):
                " ORDER BY closed_ms DESC, id DESC LIMIT ? OFFSET ?")
         return await self._many(Poll, sql, *room_ids, limit, offset)
 
-    async def cast_ballot(self, ballot: Ballot, previous: Ballot | None) -> None:
-        def tx(c: sqlite3.Connection) -> None:
-            poll = c.execute("SELECT status FROM polls WHERE id = ?",
-                             (ballot.poll_id,)).fetchone()
+    async def cast_ballot(self, ballot: Ballot, previous: Ballot | None) -> Poll:
+        def tx(c: sqlite3.Connection) -> Poll:
+            poll = load(Poll, c.execute("SELECT doc FROM polls WHERE id = ?",
+                                        (ballot.poll_id,)).fetchone())
             if poll is None:
                 raise NotFound(f"no poll {ballot.poll_id}")
-            if poll["status"] != "open":
+            if poll.status != "open":
                 raise Conflict("the poll is closed / 表决已结束")
             stored = load(Ballot, c.execute(
                 "SELECT doc FROM ballots WHERE poll_id = ? AND voter = ?",
@@ -86,16 +109,27 @@ class SqlitePolls(SqliteBase):
                 raise Conflict("already voted / 已投票")
             c.execute("REPLACE INTO ballots (poll_id, voter, doc) VALUES (?, ?, ?)",
                       (ballot.poll_id, ballot.voter, ballot.model_dump_json()))
-            c.execute("UPDATE polls SET version = version + 1,"
-                      " doc = json_set(doc, '$.version', version + 1) WHERE id = ?",
-                      (ballot.poll_id,))
+            after = with_ballot(poll, ballot, previous)
+            c.execute("UPDATE polls SET version = ?, doc = ? WHERE id = ?",
+                      (after.version, after.model_dump_json(), after.id))
+            return after
 
-        await self._write(tx)
+        return await self._write(tx)
 
     async def get_ballot(self, poll_id: str, voter: str) -> Ballot | None:
         sql = "SELECT doc FROM ballots WHERE poll_id = ? AND voter = ?"
         return await self._one(Ballot, sql, poll_id, voter)
 
-    async def list_ballots(self, poll_id: str) -> list[Ballot]:
-        sql = "SELECT doc FROM ballots WHERE poll_id = ? ORDER BY voter"
-        return await self._many(Ballot, sql, poll_id)
+    async def get_ballots(self, keys: Sequence[tuple[str, str]]) -> list[Ballot]:
+        if not keys:
+            return []
+        marks = ", ".join("(?, ?)" for _ in keys)
+        sql = f"SELECT doc FROM ballots WHERE (poll_id, voter) IN (VALUES {marks})"
+        return await self._many(Ballot, sql, *(part for key in keys for part in key))
+
+    async def list_ballots(self, poll_ids: Sequence[str]) -> list[Ballot]:
+        if not poll_ids:
+            return []
+        marks = ", ".join("?" * len(poll_ids))
+        sql = f"SELECT doc FROM ballots WHERE poll_id IN ({marks}) ORDER BY poll_id, voter"
+        return await self._many(Ballot, sql, *poll_ids)

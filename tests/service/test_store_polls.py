@@ -3,6 +3,7 @@ is slow)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,10 +40,9 @@ def closed(p: Poll, minute: float, version: int | None = None) -> Poll:
                                 "version": version or p.version + 1})
 
 
-def ballot(voter: str, *options: str, poll_id: str = "p1", caster: str | None = None,
-           minute: float = 1) -> Ballot:
-    return Ballot(poll_id=poll_id, voter=voter, caster=caster or voter, option_ids=options,
-                  cast_at=at(minute))
+def ballot(voter: str, *options: str, poll_id: str = "p1", caster: str | None = None
+           ) -> Ballot:
+    return Ballot(poll_id=poll_id, voter=voter, caster=caster or voter, option_ids=options)
 
 
 async def test_add_get_and_list_newest_first(store: Store) -> None:
@@ -68,11 +68,11 @@ async def test_ballots_bump_the_version_and_are_one_per_voter(store: Store) -> N
     assert await store.get_ballot("p1", "h9") is None
     with pytest.raises(Conflict):
         await store.cast_ballot(ballot("h1", "o2", caster="u2"), None)
-    changed = ballot("h1", "o2", caster="u1", minute=2)
+    changed = ballot("h1", "o2", caster="u1")
     await store.cast_ballot(changed, first)
     with pytest.raises(Conflict):  # the stored ballot is no longer `first`
-        await store.cast_ballot(ballot("h1", "o1", caster="u1", minute=3), first)
-    assert [(b.voter, b.option_ids) for b in await store.list_ballots("p1")] == \
+        await store.cast_ballot(ballot("h1", "o1", caster="u1"), first)
+    assert [(b.voter, b.option_ids) for b in await store.list_ballots(["p1"])] == \
         [("h1", ("o2",)), ("h2", ("o2",))]
     assert (await store.get_poll("p1") or poll("x")).version == 4
     with pytest.raises(NotFound):
@@ -99,7 +99,7 @@ async def test_closing_is_a_compare_and_swap(store: Store, store_target: StoreTa
     assert stored == closed(fresh, 30)
     with pytest.raises(Conflict):  # no ballots after closing
         await store.cast_ballot(ballot("h2", "o2"), None)
-    assert [b.voter for b in await store.list_ballots("p1")] == ["h1"]
+    assert [b.voter for b in await store.list_ballots(["p1"])] == ["h1"]
     with pytest.raises(NotFound):
         await store.save_poll(poll("nope", version=2))
 
@@ -121,3 +121,94 @@ async def test_due_polls_and_decisions(store: Store) -> None:
     assert await store.list_decisions([], 10, 0) == []
     decided = await store.list_decisions(["grid:g2"], 10, 0)
     assert decided[0].result is not None and decided[0].result.counts == {"o1": 1, "o2": 0}
+
+
+async def test_a_ballot_moves_the_running_tally_in_the_same_write(store: Store) -> None:
+    await store.add_poll(poll("p1", multiple=True, max_choices=2,
+                              counts={"o1": 0, "o2": 0}, eligible=3))
+    after = await store.cast_ballot(ballot("h1", "o1", "o2"), None)
+    assert (after.counts, after.voters, after.version, after.eligible) == \
+        ({"o1": 1, "o2": 1}, 1, 2, 3)
+    await store.cast_ballot(ballot("h2", "o1"), None)
+    after = await store.cast_ballot(ballot("h1", "o2"), ballot("h1", "o1", "o2"))
+    assert (after.counts, after.voters, after.version) == ({"o1": 1, "o2": 1}, 2, 4)
+    assert await store.get_poll("p1") == after
+    with pytest.raises(Conflict):  # a refused ballot leaves the tally alone
+        await store.cast_ballot(ballot("h2", "o2", caster="u9"), None)
+    assert await store.get_poll("p1") == after
+
+
+async def test_ballots_read_in_batches(store: Store) -> None:
+    await store.add_poll(poll("p1"))
+    await store.add_poll(poll("p2", 1))
+    odd = "g1/3.2/$701"  # keys may hold dots and dollars
+    for b in (ballot(odd, "o1"), ballot("h2", "o2"), ballot("h1", "o2", poll_id="p2")):
+        await store.cast_ballot(b, None)
+    assert await store.get_ballot("p1", odd) == ballot(odd, "o1")
+    found = await store.get_ballots([("p1", odd), ("p2", "h1"), ("p2", odd), ("p9", "h1")])
+    assert sorted((b.poll_id, b.voter) for b in found) == [("p1", odd), ("p2", "h1")]
+    assert await store.get_ballots([]) == []
+    assert [(b.poll_id, b.voter) for b in await store.list_ballots(["p2", "p1"])] == \
+        [("p1", odd), ("p1", "h2"), ("p2", "h1")]
+    assert await store.list_ballots([]) == []
+    listed = await store.list_polls("grid:g1", 10)
+    assert [p.voters for p in listed] == [1, 2]
+
+
+async def test_closed_polls_owe_an_announcement_until_marked(store: Store) -> None:
+    for p in (poll("p1"), poll("p2", 1), poll("p3", 2), poll("p4", 3)):
+        await store.add_poll(p)
+    for poll_id, minute in (("p1", 30), ("p2", 20), ("p3", 40)):
+        current = await store.get_poll(poll_id)
+        assert current is not None
+        await store.save_poll(closed(current, minute))
+    assert [p.id for p in await store.unannounced_polls(at(0), at(35), 10)] == ["p2", "p1"]
+    assert [p.id for p in await store.unannounced_polls(at(25), at(60), 1)] == ["p1"]
+    assert await store.mark_announced("p1", at(31))
+    assert not await store.mark_announced("p1", at(32))
+    assert not await store.mark_announced("nope", at(32))
+    stored = await store.get_poll("p1")
+    assert stored is not None and stored.announced_at == at(31)
+    assert [p.id for p in await store.unannounced_polls(at(0), at(60), 10)] == ["p2", "p3"]
+
+
+async def test_a_close_counts_exactly_the_ballots_that_were_accepted(
+        store: Store, store_target: StoreTarget) -> None:
+    """Voters race a closer in another process: every ballot the store accepted is in the
+    frozen tally, and none it refused."""
+    closer = store_target.new()
+    await closer.open()
+    try:
+        for n in range(4):
+            poll_id = f"r{n}"
+            await store.add_poll(poll(poll_id, per_household=False))
+            accepted: set[str] = set()
+
+            async def cast(voter: str, poll_id: str = poll_id,
+                           accepted: set[str] = accepted) -> None:
+                try:
+                    await store.cast_ballot(ballot(voter, "o1", poll_id=poll_id), None)
+                except Conflict:
+                    return
+                accepted.add(voter)
+
+            *_, counted = await asyncio.gather(*(cast(f"u{v}") for v in range(4)),
+                                               close_once(closer, poll_id))
+            assert counted == accepted
+            assert {b.voter for b in await store.list_ballots([poll_id])} == accepted
+    finally:
+        await closer.close()
+
+
+async def close_once(store: Store, poll_id: str) -> set[str]:
+    """Read the ballots, then compare-and-swap the poll closed; again while ballots arrive."""
+    for _ in range(50):
+        current = await store.get_poll(poll_id)
+        assert current is not None
+        counted = {b.voter for b in await store.list_ballots([poll_id])}
+        try:
+            await store.save_poll(closed(current, 30))
+        except Conflict:
+            continue
+        return counted
+    raise AssertionError("the poll never closed")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bots.polls.keys import caster_key, may_vote, require_voter_key, voter_key
+from bots.polls.keys import caster_key, electorate, may_vote, require_voter_key, voter_key
 from bots.polls.models import Poll, PollOption
 from chat.auth import Secrets
 from chat.errors import Forbidden
@@ -71,3 +71,14 @@ def test_household_needed_for_household_polls() -> None:
     with pytest.raises(Forbidden):
         require_voter_key(SECRETS, poll(per_household=True), homeless)
     assert require_voter_key(SECRETS, poll(), homeless) == "u3"
+
+
+def test_the_electorate_counts_members_or_households_who_may_vote() -> None:
+    members = [user("u1"), user("u2"), user("u3", room="801"), user("u4", room=""),
+               user("w1", role="worker")]
+    for anonymous in (False, True):
+        assert electorate(poll(anonymous=anonymous), members) == 4
+        household = poll(anonymous=anonymous, per_household=True)
+        assert electorate(household, members) == 2  # 701 and 801; u4 has none on record
+        assert electorate(household, members) == \
+            len({voter_key(SECRETS, household, m) for m in members if may_vote(m)} - {None})

@@ -14,11 +14,14 @@ from bots.polls.tally import (
     check_choice,
     check_deadline,
     check_options,
+    count_change,
     is_open,
     is_valid,
+    live_result,
     max_choices_for,
     results_visible,
     tally,
+    with_ballot,
 )
 from chat.errors import Conflict, Invalid
 
@@ -38,8 +41,7 @@ def poll(**fields: Any) -> Poll:
 
 
 def ballot(voter: str, *options: str, caster: str | None = None) -> Ballot:
-    return Ballot(poll_id="p1", voter=voter, caster=caster or voter, option_ids=options,
-                  cast_at=NOW)
+    return Ballot(poll_id="p1", voter=voter, caster=caster or voter, option_ids=options)
 
 
 def test_max_choices() -> None:
@@ -123,3 +125,25 @@ def test_nobody_voted() -> None:
     assert (result.voters, result.eligible, result.turnout, result.winners) == (0, 0, 0.0, ())
     assert tally(poll(quorum_percent=10), [], set()).quorum_met is False
     assert not is_valid(result)
+
+
+def test_a_ballot_moves_the_running_tally() -> None:
+    p = poll(multiple=True, max_choices=2, counts={"o1": 0, "o2": 0, "o3": 0}, eligible=4)
+    first = ballot("u1", "o1", "o2")
+    assert count_change(first, None) == {"o1": 1, "o2": 1}
+    p = with_ballot(p, first, None)
+    assert (p.counts, p.voters, p.version) == ({"o1": 1, "o2": 1, "o3": 0}, 1, 2)
+    changed = ballot("u1", "o2", "o3")
+    assert count_change(changed, first) == {"o1": -1, "o2": 0, "o3": 1}
+    p = with_ballot(p, changed, first)
+    assert (p.counts, p.voters, p.version) == ({"o1": 0, "o2": 1, "o3": 1}, 1, 3)
+    live = live_result(p)
+    assert (live.counts, live.voters, live.eligible, live.turnout) == \
+        ({"o1": 0, "o2": 1, "o3": 1}, 1, 4, 0.25)
+    assert live == tally(p, [changed], {"u1", "u2", "u3", "u4"})
+
+
+def test_the_live_electorate_grows_with_voters_who_joined_later() -> None:
+    live = live_result(poll(counts={"o1": 3}, voters=3, eligible=2, quorum_percent=50))
+    assert (live.voters, live.eligible, live.turnout, live.quorum_met) == (3, 3, 1.0, True)
+    assert live.counts == {"o1": 3, "o2": 0, "o3": 0}
