@@ -27,6 +27,15 @@ class NewPoll(Payload):
         default=None, description="turnout needed for the result to count")
 
 
+class RoomPollBody(NewPoll):
+    """The body of POST /api/v1/rooms/{room_id}/polls: the room comes from the path."""
+
+    room_id: Id | None = None  # type: ignore[assignment]
+
+    def for_room(self, room_id: str) -> NewPoll:
+        return NewPoll.model_validate(self.model_dump() | {"room_id": room_id})
+
+
 class Vote(Payload):
     poll_id: Id
     option_ids: Annotated[list[Id], Field(min_length=1, max_length=20)]

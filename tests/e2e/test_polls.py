@@ -15,8 +15,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 
+from bots.polls import actions, jobs
 from bots.polls.actions import close_due
 from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
@@ -277,7 +279,10 @@ async def test_anonymous_poll_never_names_a_voter(server: InProcessServer,
     received = {event: items for client in clients for event, items in client.events.items()
                 if event != "presence"}
     assert {"poll:new", "poll:updated", "message:new"} <= set(received)
-    wire = json.dumps([received, responses], ensure_ascii=False)
+    stored = await server.services.store.list_ballots([poll["id"]])
+    assert {tuple(b.model_dump()) for b in stored} == {("poll_id", "voter", "caster", "option_ids")}
+    wire = json.dumps([received, responses, [b.model_dump() for b in stored]],
+                      ensure_ascii=False)
     logs = "\n".join(r.getMessage() for r in caplog.records[logged_in:])
     assert f"poll {poll['id']}: ballot cast" in logs
     for voter in (zhang, zhao):
@@ -485,4 +490,155 @@ async def test_poll_command_in_chat(server: InProcessServer) -> None:
         assert len(zhang_c.events["poll:new"]) == 1
     finally:
         await zhao_c.close()
+        await zhang_c.close()
+
+
+async def test_a_deeply_nested_body_is_invalid(server: InProcessServer) -> None:
+    _, user = await login(server, "张伟")
+    li, _ = await login(server, "李娜")
+    async with aiohttp.ClientSession() as session, session.post(
+            f"{server.url}/api/v1/rooms/{grid_room(user)}/polls", data="[" * 5000,
+            headers={"Authorization": f"Bearer {li}",
+                     "Content-Type": "application/json"}) as resp:
+        assert resp.status == 400
+        assert (await resp.json())["error"]["code"] == "invalid"
+    by_path = await create(server, li, grid_room(user))
+    assert by_path["room_id"] == grid_room(user)
+
+
+async def test_a_household_member_who_loses_the_race_is_told_so(
+        server: InProcessServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    zhang_c, zhang = await connect(server, "张伟")
+    liu_c, _ = await connect(server, "刘芳")
+    li, _ = await login(server, "李娜")
+    store = server.services.store
+    try:
+        poll = await create(server, li, grid_room(zhang), per_household=True)
+        await voted(zhang_c, poll["id"], "o1")
+        real_get_ballot = store.get_ballot
+        reads = 0
+
+        async def stale_first_read(poll_id: str, voter: str) -> Any:
+            nonlocal reads
+            reads += 1  # the first read happened before 张伟's ballot was stored
+            return None if reads == 1 else await real_get_ballot(poll_id, voter)
+
+        monkeypatch.setattr(store, "get_ballot", stale_first_read)
+        ack = await vote_ack(liu_c, poll["id"], "o2")
+        assert ack["error"]["message"] == "your household has already voted / 本户已投票"
+        monkeypatch.undo()
+        view = (await ok(server, "GET", f"/api/v1/polls/{poll['id']}", li))["poll"]
+        assert votes(view) == {"o1": 1, "o2": 0, "o3": 0} and view["voters"] == 1
+    finally:
+        await zhang_c.close()
+        await liu_c.close()
+
+
+async def test_a_lost_announcement_is_sent_by_the_sweep(
+        server: InProcessServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    zhang_c, zhang = await connect(server, "张伟")
+    li, _ = await login(server, "李娜")
+    room = grid_room(zhang)
+    real_post = actions.post_bot_message
+    failures = 0
+
+    async def flaky_post(services: Any, room_id: str, sender_id: str, sender_name: str,
+                         text: str, client_id: str | None = None) -> Any:
+        nonlocal failures
+        if client_id is not None and client_id.startswith("poll-result-") and not failures:
+            failures += 1
+            raise OSError("the message store is down")
+        return await real_post(services, room_id, sender_id, sender_name, text, client_id)
+
+    async def results_so_far(marker: str) -> list[Any]:
+        sent = await zhang_c.ok("message:send", {"room_id": room, "text": marker,
+                                                 "client_id": marker})
+        await zhang_c.wait_for("message:new", lambda m: m["id"] == sent["id"])
+        return [m for m in zhang_c.events["message:new"] if "已结束" in m["text"]]
+
+    monkeypatch.setattr(actions, "post_bot_message", flaky_post)
+    try:
+        poll = await create(server, li, room)
+        await voted(zhang_c, poll["id"], "o1")
+        closed = (await ok(server, "POST", f"/api/v1/polls/{poll['id']}/close", li))["poll"]
+        assert closed["status"] == "closed" and failures == 1
+        assert await results_so_far("m1") == []
+        stored = await server.services.store.get_poll(poll["id"])
+        assert stored is not None and stored.announced_at is None
+
+        server.clock.advance(minutes=2)
+        result = await zhang_c.wait_for("message:new", lambda m: "已结束" in m["text"])
+        assert "结果：装" in result["text"]
+        stored = await server.services.store.get_poll(poll["id"])
+        assert stored is not None and stored.announced_at is not None
+        server.clock.advance(minutes=2)
+        assert len(await results_so_far("m2")) == 1
+    finally:
+        await zhang_c.close()
+
+
+async def test_one_failing_poll_does_not_stop_the_sweep(
+        server: InProcessServer, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    zhang_c, zhang = await connect(server, "张伟")
+    li, _ = await login(server, "李娜")
+    room = grid_room(zhang)
+    try:
+        broken = await create(server, li, room, deadline=in_hours(server, 1))
+        fine = await create(server, li, room, deadline=in_hours(server, 1.5))
+        real_close_due = jobs.close_due
+
+        async def close_or_fail(services: Any, poll: Any) -> bool:
+            if poll.id == broken["id"]:
+                raise KeyError("a bug")
+            return await real_close_due(services, poll)
+
+        monkeypatch.setattr(jobs, "close_due", close_or_fail)
+        server.clock.advance(hours=2)
+        await zhang_c.wait_for(
+            "poll:updated", lambda p: p["id"] == fine["id"] and p["status"] == "closed")
+        assert any(broken["id"] in r.getMessage() for r in caplog.records)
+        monkeypatch.undo()
+        await zhang_c.wait_for(
+            "poll:updated", lambda p: p["id"] == broken["id"] and p["status"] == "closed")
+    finally:
+        await zhang_c.close()
+
+
+async def test_votes_and_lists_read_no_room_and_no_ballots_per_poll(
+        server: InProcessServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    zhang_c, zhang = await connect(server, "张伟")
+    li, _ = await login(server, "李娜")
+    room = grid_room(zhang)
+    store = server.services.store
+    calls: dict[str, int] = {}
+
+    def counted(name: str) -> None:
+        real = getattr(store, name)
+
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            calls[name] = calls.get(name, 0) + 1
+            return await real(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, wrapper)
+
+    try:
+        anonymous = await create(server, li, room, anonymous=True)
+        named = [await create(server, li, room) for _ in range(3)]
+        for name in ("list_users", "list_ballots", "get_ballots", "get_ballot", "get_users"):
+            counted(name)
+        mine = await voted(zhang_c, anonymous["id"], "o2")
+        assert (votes(mine), mine["voters"], mine["eligible"]) == ({"o1": 0, "o2": 1, "o3": 0},
+                                                                   1, 3)
+        assert calls == {"get_ballot": 1}  # no room members, no ballots, no names
+        calls.clear()
+        await voted(zhang_c, named[0]["id"], "o1")
+        assert calls == {"get_ballot": 1, "list_ballots": 1, "get_users": 1}  # the names
+        calls.clear()
+        listed = (await ok(server, "GET", f"/api/v1/rooms/{room}/polls", zhang["token"]))["polls"]
+        by_id = {p["id"]: (p["voters"], p["my_choice"]) for p in listed}
+        assert by_id == {anonymous["id"]: (1, ["o2"]), named[0]["id"]: (1, ["o1"]),
+                         named[1]["id"]: (0, None), named[2]["id"]: (0, None)}
+        assert calls == {"list_ballots": 1, "get_users": 1, "get_ballots": 1}
+    finally:
         await zhang_c.close()

@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from aiohttp import web
 from pydantic import ValidationError
 
 from bots.polls import actions
-from bots.polls.payloads import CastVote, NewPoll, Vote
+from bots.polls.payloads import CastVote, RoomPollBody, Vote
 from chat.errors import Invalid
 from chat.namespace import invalid_from
 from web.http import body, current, query_int, reply, services
@@ -18,26 +15,15 @@ from web.http import body, current, query_int, reply, services
 routes = web.RouteTableDef()
 
 
-async def _new_poll(request: web.Request) -> NewPoll:
-    """The body, with `room_id` taken from the path unless given (then it must match)."""
-    try:
-        data: Any = json.loads(await request.read() or b"{}")
-    except ValueError as exc:
-        raise Invalid("the body is not JSON / 请求体不是JSON") from exc
-    room_id = request.match_info["room_id"]
-    if isinstance(data, dict) and data.setdefault("room_id", room_id) != room_id:
-        raise Invalid("room_id differs from the path / room_id与路径不一致")
-    try:
-        return NewPoll.model_validate_json(json.dumps(data))
-    except ValidationError as exc:
-        raise invalid_from(exc) from exc
-
-
 @routes.post("/api/v1/rooms/{room_id}/polls")
 async def create_poll(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    form = await _new_poll(request)
-    return reply({"poll": await actions.create_poll(services(request), user, form)}, 201)
+    room_id = request.match_info["room_id"]
+    form = await body(request, RoomPollBody)
+    if form.room_id not in (None, room_id):
+        raise Invalid("room_id differs from the path / room_id与路径不一致")
+    poll = await actions.create_poll(services(request), user, form.for_room(room_id))
+    return reply({"poll": poll}, 201)
 
 
 @routes.get("/api/v1/rooms/{room_id}/polls")
