@@ -16,6 +16,7 @@ from typing import ClassVar
 from pydantic import ValidationError
 
 from bots.base import Bot
+from bots.builtin.commands import CommandError, chinese
 from bots.context import MessageContext
 from chat.errors import DomainError, Forbidden
 
@@ -23,10 +24,6 @@ USAGE = ("用法：/公告 标题｜正文 [#需确认]\n"
          "例：/公告 停水通知｜明天9点到12点3栋停水，请提前储水 #需确认")
 ACK_TAG = re.compile(r"#需确认|[\[【]需确认[\]】]")
 SEPARATOR = re.compile(r"[｜|]")
-
-
-class CommandError(ValueError):
-    """The command text does not follow the syntax; the message says what is wrong."""
 
 
 @dataclass(frozen=True)
@@ -45,11 +42,6 @@ def parse_notice_command(args: str) -> NoticeCommand:
     if not title or not body:
         raise CommandError("标题和正文都不能为空")
     return NoticeCommand(title=title, body=body, requires_ack=requires_ack)
-
-
-def chinese(error: DomainError) -> str:
-    """The Chinese half of an "english / 中文" message."""
-    return error.message.rsplit(" / ", 1)[-1]
 
 
 class NoticesBot(Bot):

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from pydantic import ValidationError
 
 from bots.base import Bot
+from bots.builtin.commands import CommandError, chinese
 from bots.context import MessageContext
 from chat.errors import DomainError, Forbidden
 
@@ -33,10 +34,6 @@ FLAGS: dict[str, tuple[str, Any]] = {
     "结束后公布": ("results", "after_close"), "不可改票": ("allow_change", False)}
 QUESTION_END = re.compile(r"[？?]")
 OPTION_SEPARATOR = re.compile(r"\s*[/／]\s*")
-
-
-class CommandError(ValueError):
-    """The command text does not follow the syntax; the message says what is wrong."""
 
 
 @dataclass(frozen=True)
@@ -92,11 +89,6 @@ def parse_poll_command(args: str, now: datetime) -> PollCommand:
         raise CommandError("至少需要两个选项，用 / 分隔")
     return PollCommand(question=question, options=options, deadline=deadline,
                        settings=_tag_settings(tags))
-
-
-def chinese(error: DomainError) -> str:
-    """The Chinese half of an "english / 中文" message."""
-    return error.message.rsplit(" / ", 1)[-1]
 
 
 class PollsBot(Bot):
