@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bots.notices import notify
+from bots.notices.households import in_audience
 from bots.notices.models import PUBLIC, Notice, NoticeAck
 from bots.notices.payloads import AckNotice, NewNotice
 from bots.notices.views import ack_status_view, notice_view, own_ack_view
@@ -121,17 +122,21 @@ async def notice_detail(services: Services, user: User, notice_id: str) -> dict[
 
 
 async def acknowledge(services: Services, user: User, form: AckNotice) -> dict[str, Any]:
-    """Idempotent: acknowledging again returns the first acknowledgement."""
+    """Idempotent: acknowledging again returns the first acknowledgement. Only the audience
+    acknowledges (the room's residents and enterprises, not the author): staff and the author
+    are refused with Forbidden, so they never count in the households' tally."""
     notice, room = await _visible(services, user, form.notice_id)
     if not notice.requires_ack:
         raise Invalid("this notice asks for no acknowledgement / 该公告无需确认")
     if notice.status not in PUBLIC:
         raise Invalid("this notice is not published yet / 公告尚未发布")
+    if not in_audience(user, notice.author_id):
+        raise Forbidden("only residents acknowledge notices / 仅居民需要确认公告")
     ack, created = await services.store.add_ack(NoticeAck(
         notice_id=notice.id, user_id=user.id, household=user.household,
         at=services.clock.now()))
     if created:
-        await notify.acks_changed(services, room, notice)
+        await notify.acks_changed(services, room, notice.id)
     return {"notice_id": notice.id} | own_ack_view(notice, [ack], user)
 
 

@@ -31,8 +31,12 @@ def household_key(user: User) -> str:
     return user.household or f"user:{user.id}"
 
 
+def in_audience(user: User, author_id: str) -> bool:
+    return user.role in RESIDENT_ROLES and user.id != author_id
+
+
 def audience(members: Iterable[User], author_id: str) -> list[User]:
-    return [u for u in members if u.role in RESIDENT_ROLES and u.id != author_id]
+    return [u for u in members if in_audience(u, author_id)]
 
 
 def households(members: Iterable[User], acks: Iterable[NoticeAck]) -> list[Household]:

@@ -39,6 +39,10 @@ class Notice(Record):
     updated_at: datetime
     version: int = 1
     """Each save must carry the stored version + 1 (compare-and-swap between processes)."""
+    acked_members: int = 0
+    acked_households: int = 0
+    """Acknowledgements so far, counted by the store with each new one (`add_ack`); a save
+    leaves them as stored. People who left the room stay counted; GET /acks recounts."""
 
     @property
     def remind_at(self) -> datetime | None:

@@ -3,8 +3,10 @@
 - `notice:new` (the notice) to the room, with a line in the chat by 公告 so history and sync
   show it too;
 - `notice:updated` `{change, notice, acks?}` — a published notice's status change (unpinned,
-  expired) to the room; acknowledgement counts (`change: "acks"`), reminders sent
-  (`change: "reminded"`) and changes to unpublished notices to the author and the room's staff;
+  expired) to the room; acknowledgement counts (`change: "acks"`, the counts kept on the
+  notice, at most one a second per notice: `bots.notices.pacing`), reminders sent
+  (`change: "reminded"`, with the full count) and changes to unpublished notices to the author
+  (unless a bot) and the room's staff;
 - `notice:remind` `{notice, auto}` to each member of a household that has not acknowledged,
   with a line in the chat that counts the households (no names)."""
 
@@ -14,7 +16,8 @@ from typing import Any
 
 from bots.notices.households import Household, audience, households, pending_members, summary
 from bots.notices.models import Notice
-from bots.notices.views import notice_view
+from bots.notices.pacing import pacer_for
+from bots.notices.views import ack_counts_view, notice_view
 from chat.actions.bot_messages import post_bot_message
 from chat.actions.rooms import room_members
 from chat.models import Room
@@ -43,7 +46,7 @@ async def _to_managers(services: Services, room: Room, notice: Notice,
         await services.fanout.emit("notice:updated", data, target)
     author = None if notice.author_id.startswith("bot:") \
         else await services.store.get_user(notice.author_id)
-    if author is not None and not can_moderate(author, room):
+    if author is not None and author.role != "bot" and not can_moderate(author, room):
         await services.fanout.emit("notice:updated", data, user_room_id(author.id))
 
 
@@ -64,10 +67,16 @@ async def status_changed(services: Services, room: Room, notice: Notice, *,
         await _to_managers(services, room, notice, data)
 
 
-async def acks_changed(services: Services, room: Room, notice: Notice) -> None:
-    groups = await ack_state(services, room, notice)
-    await _to_managers(services, room, notice, {
-        "change": "acks", "notice": notice_view(notice), "acks": summary(groups)})
+async def acks_changed(services: Services, room: Room, notice_id: str) -> None:
+    """Someone acknowledged: the counts as stored, paced (no recount of the room)."""
+    async def send() -> None:
+        notice = await services.store.get_notice(notice_id)
+        if notice is not None:
+            await _to_managers(services, room, notice, {
+                "change": "acks", "notice": notice_view(notice),
+                "acks": ack_counts_view(notice)})
+
+    await pacer_for(services.fanout).changed(notice_id, send)
 
 
 async def remind(services: Services, room: Room, notice: Notice, *, auto: bool

@@ -20,7 +20,8 @@ class NoticeStore(ABC):
     @abstractmethod
     async def save_notice(self, notice: Notice) -> None:
         """Replace the notice if the stored version is `notice.version - 1`; otherwise raise
-        Conflict (someone else changed it first), or NotFound if there is none."""
+        Conflict (someone else changed it first), or NotFound if there is none. The
+        acknowledgement counts stay as stored (only `add_ack` changes them)."""
 
     @abstractmethod
     async def room_notices(self, room_id: str, *, pinned_only: bool, limit: int
@@ -34,7 +35,9 @@ class NoticeStore(ABC):
     @abstractmethod
     async def add_ack(self, ack: NoticeAck) -> tuple[NoticeAck, bool]:
         """Store the acknowledgement unless that person already acknowledged; return the
-        stored one and whether it is new."""
+        stored one and whether it is new. A new one is counted on its notice in the same
+        atomic step: `acked_members` + 1, and `acked_households` + 1 when it is the first of
+        its household (someone without a household is a household alone)."""
 
     @abstractmethod
     async def list_acks(self, notice_id: str) -> list[NoticeAck]: ...

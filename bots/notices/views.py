@@ -35,6 +35,12 @@ def notice_view(n: Notice) -> dict[str, Any]:
     }
 
 
+def ack_counts_view(n: Notice) -> dict[str, int]:
+    """The counts kept on the notice (`ack_status_view` recounts the room's households)."""
+    return {"acknowledged_households": n.acked_households,
+            "acknowledged_members": n.acked_members}
+
+
 def own_ack_view(n: Notice, acks: Sequence[NoticeAck], viewer: User) -> dict[str, Any]:
     """The viewer's own state: `acks` are those of the viewer and their household."""
     mine = [a for a in acks if a.notice_id == n.id]

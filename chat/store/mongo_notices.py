@@ -1,5 +1,8 @@
 """MongoDB backend: the notices part. A notice's document carries `due_at` (see
-`Notice.due_at`) so the sweep finds due notices by one index."""
+`Notice.due_at`) so the sweep finds due notices by one index. A new acknowledgement is counted
+on its notice with `$inc`; whether it is its household's first is decided by inserting a marker
+(`notice_ack_households`, keyed by notice and household), so two members acknowledging at once
+count the household once."""
 
 from __future__ import annotations
 
@@ -17,6 +20,17 @@ from chat.store.mongo_base import Doc, MongoBase, from_doc, to_doc, translated_e
 
 def _notice_doc(notice: Notice) -> Doc:
     return to_doc(notice) | {"due_at": notice.due_at}
+
+
+COUNTS = ("acked_members", "acked_households")
+
+
+def _saved_fields(notice: Notice) -> Doc:
+    """What a save sets: everything but the key and the counts `add_ack` keeps."""
+    doc = _notice_doc(notice)
+    for name in ("_id", *COUNTS):
+        doc.pop(name)
+    return doc
 
 
 def _ack_key(notice_id: str, user_id: str) -> str:
@@ -47,8 +61,9 @@ class MongoNotices(MongoBase, NoticeStore):
     async def save_notice(self, notice: Notice) -> None:
         notices = self._col("notices")
         with translated_errors():
-            result = await notices.replace_one(
-                {"_id": notice.id, "version": notice.version - 1}, _notice_doc(notice))
+            result = await notices.update_one(
+                {"_id": notice.id, "version": notice.version - 1},
+                {"$set": _saved_fields(notice)})
             if result.matched_count:
                 return
             if await notices.find_one({"_id": notice.id}, ["_id"]) is None:
@@ -78,7 +93,21 @@ class MongoNotices(MongoBase, NoticeStore):
             if stored is None:
                 raise
             return stored, False
+        await self._count_ack(ack)
         return from_doc(NoticeAck, self._as_stored(ack.model_dump())), True
+
+    async def _count_ack(self, ack: NoticeAck) -> None:
+        first = True
+        if ack.household is not None:
+            try:
+                await self._insert("notice_ack_households",
+                                   {"_id": f"{ack.notice_id}/{ack.household}"})
+            except Conflict:
+                first = False
+        with translated_errors():
+            await self._col("notices").update_one(
+                {"_id": ack.notice_id},
+                {"$inc": {"acked_members": 1, "acked_households": int(first)}})
 
     async def list_acks(self, notice_id: str) -> list[NoticeAck]:
         return await self._many("notice_acks", NoticeAck, {"notice_id": notice_id},

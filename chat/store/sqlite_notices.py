@@ -13,12 +13,25 @@ from chat.errors import Conflict, NotFound
 from chat.store.sqlite_base import SqliteBase, load, ms
 
 NOTICE_COLUMNS = "id, room_id, status, publish_ms, due_ms, version, doc"
+KEPT_COUNTS = ("json_set(?, '$.acked_members', coalesce(json_extract(doc, '$.acked_members'), 0),"
+               " '$.acked_households', coalesce(json_extract(doc, '$.acked_households'), 0))")
+"""The saved document with the acknowledgement counts as stored (`add_ack` keeps them)."""
+COUNT_ACK = ("UPDATE notices SET doc = json_set(doc,"
+             " '$.acked_members', coalesce(json_extract(doc, '$.acked_members'), 0) + 1,"
+             " '$.acked_households', coalesce(json_extract(doc, '$.acked_households'), 0) + ?)"
+             " WHERE id = ?")
 
 
 def _notice_row(n: Notice) -> tuple[Any, ...]:
     due = n.due_at
     return (n.id, n.room_id, n.status, ms(n.publish_at), ms(due) if due else None, n.version,
             n.model_dump_json())
+
+
+def _first_of_household(c: sqlite3.Connection, ack: NoticeAck) -> bool:
+    return ack.household is None or c.execute(
+        "SELECT 1 FROM notice_acks WHERE household = ? AND notice_id = ? AND user_id != ?"
+        " LIMIT 1", (ack.household, ack.notice_id, ack.user_id)).fetchone() is None
 
 
 class SqliteNotices(SqliteBase, NoticeStore):
@@ -44,8 +57,8 @@ class SqliteNotices(SqliteBase, NoticeStore):
     async def save_notice(self, notice: Notice) -> None:
         def tx(c: sqlite3.Connection) -> None:
             updated = c.execute(
-                "UPDATE notices SET status = ?, publish_ms = ?, due_ms = ?, version = ?, doc = ?"
-                " WHERE id = ? AND version = ?",
+                "UPDATE notices SET status = ?, publish_ms = ?, due_ms = ?, version = ?,"
+                f" doc = {KEPT_COUNTS} WHERE id = ? AND version = ?",
                 (*_notice_row(notice)[2:], notice.id, notice.version - 1)).rowcount
             if updated:
                 return
@@ -72,6 +85,8 @@ class SqliteNotices(SqliteBase, NoticeStore):
             created = c.execute(
                 "INSERT OR IGNORE INTO notice_acks VALUES (?, ?, ?, ?)",
                 (ack.notice_id, ack.user_id, ack.household, ack.model_dump_json())).rowcount
+            if created:
+                c.execute(COUNT_ACK, (int(_first_of_household(c, ack)), ack.notice_id))
             row = c.execute("SELECT doc FROM notice_acks WHERE notice_id = ? AND user_id = ?",
                             (ack.notice_id, ack.user_id)).fetchone()
             stored = load(NoticeAck, row)

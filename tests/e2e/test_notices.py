@@ -14,7 +14,11 @@ from typing import Any
 
 import pytest
 
+from bots.accounts.admin import create_bot
+from bots.accounts.payloads import CreateBot
 from bots.notices import jobs
+from bots.notices.actions import publish_notice
+from bots.notices.payloads import NewNotice
 from chat.clock import iso
 from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
@@ -122,8 +126,7 @@ async def test_acknowledgement_by_household(server: InProcessServer) -> None:
         assert first["acknowledged"] and first["household_acknowledged"]
         assert await zhang_c.ok("notice:ack", {"notice_id": nid}) == first  # idempotent
         update = await li_c.wait_for("notice:updated", about(nid, "acks"))
-        assert update["acks"] == {"households": 2, "acknowledged_households": 1,
-                                  "members": 3, "acknowledged_members": 1}
+        assert update["acks"] == {"acknowledged_households": 1, "acknowledged_members": 1}
 
         liu_view = await api(server, "GET", f"/api/v1/notices/{nid}",
                              await login_token(server, "刘芳"))
@@ -146,6 +149,87 @@ async def test_acknowledgement_by_household(server: InProcessServer) -> None:
         mine = await api(server, "GET", f"/api/v1/notices/{own['id']}/acks", zhao["token"])
         assert [(h["label"], [m["name"] for m in h["members"]]) for h in mine["households"]] \
             == [("3栋2单元701", ["张*（3栋）", "刘*（3栋）"])]
+
+
+async def test_staff_and_the_author_do_not_acknowledge(server: InProcessServer) -> None:
+    async with online(server, "李娜", "赵敏", "王建国") as people:
+        (li_c, li), (zhao_c, zhao), (wang_c, _) = people.values()
+        by_worker = await post(server, li, grid_room(zhao), requires_ack=True)
+        by_resident = await post(server, zhao, grid_room(zhao), requires_ack=True, title="义诊")
+        for client, notice in ((li_c, by_worker), (wang_c, by_worker), (li_c, by_resident),
+                               (zhao_c, by_resident)):
+            refused = await client.call("notice:ack", {"notice_id": notice["id"]})
+            assert refused["error"]["code"] == "forbidden"
+            assert "仅居民需要确认公告" in refused["error"]["message"]
+        await zhao_c.ok("notice:ack", {"notice_id": by_worker["id"]})
+        update = await li_c.wait_for("notice:updated", about(by_worker["id"], "acks"))
+        assert update["acks"] == {"acknowledged_households": 1, "acknowledged_members": 1}
+        status = await api(server, "GET", f"/api/v1/notices/{by_resident['id']}/acks",
+                           li["token"])
+        assert status["summary"]["acknowledged_members"] == 0
+
+
+async def test_acknowledgement_counts_are_coalesced(server: InProcessServer,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    recounts: list[str] = []
+    list_acks = server.services.store.list_acks
+
+    async def recounted(notice_id: str) -> Any:
+        recounts.append(notice_id)
+        return await list_acks(notice_id)
+
+    monkeypatch.setattr(server.services.store, "list_acks", recounted)
+    async with online(server, "李娜", "张伟", "刘芳", "赵敏") as people:
+        (li_c, li), *residents = people.values()
+        notice = await post(server, li, grid_room(li), requires_ack=True)
+        nid = notice["id"]
+        for client, _ in residents:
+            await client.ok("notice:ack", {"notice_id": nid})
+        last = await li_c.wait_for("notice:updated", lambda e: about(nid, "acks")(e)
+                                   and e["acks"]["acknowledged_members"] == 3)
+        assert last["acks"] == {"acknowledged_households": 2, "acknowledged_members": 3}
+        sent = [e["acks"] for e in li_c.events["notice:updated"] if about(nid, "acks")(e)]
+        assert sent == [{"acknowledged_households": 1, "acknowledged_members": 1},
+                        last["acks"]]  # the first at once, the next two as one
+
+        await residents[0][0].ok("notice:ack", {"notice_id": nid})  # again: nothing changes
+        marker = await post(server, li, grid_room(li), requires_ack=True, title="标记")
+        await residents[0][0].ok("notice:ack", {"notice_id": marker["id"]})
+        await li_c.wait_for("notice:updated", about(marker["id"], "acks"))
+        assert len([e for e in li_c.events["notice:updated"] if about(nid, "acks")(e)]) == 2
+        assert recounts == []  # the counts kept on the notice, not a recount of the room
+        status = await api(server, "GET", f"/api/v1/notices/{nid}/acks", li["token"])
+        assert status["summary"]["acknowledged_members"] == 3 and recounts == [nid]
+
+
+async def test_a_bot_author_is_not_sent_updates(server: InProcessServer,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    async with online(server, "李娜", "张伟", "王建国", "赵敏") as people:
+        (li_c, _), (zhang_c, zhang), (_, wang), (_, zhao) = people.values()
+        services = server.services
+        room = await services.store.get_room(grid_room(zhang))
+        admin = await services.store.get_user(wang["id"])
+        assert room is not None and admin is not None
+        bot, _ = await create_bot(services, admin, room.community_id,
+                                  CreateBot(name="停水提醒", rooms=[room.id]))
+        targets: list[str] = []
+        emit = services.fanout.emit
+
+        async def recording(event: str, data: Any, target: str, **options: Any) -> None:
+            targets.append(target)
+            await emit(event, data, target, **options)
+
+        monkeypatch.setattr(services.fanout, "emit", recording)
+        notice = await publish_notice(services, author_id=bot.id, author_name=bot.name,
+                                      room=room, form=NewNotice(room_id=room.id, title="停水",
+                                                                body="明天停水",
+                                                                requires_ack=True))
+        await zhang_c.ok("notice:ack", {"notice_id": notice["id"]})
+        await li_c.wait_for("notice:updated", about(notice["id"], "acks"))
+        await api(server, "POST", f"/api/v1/notices/{notice['id']}/remind", wang["token"])
+        await li_c.wait_for("notice:updated", about(notice["id"], "reminded"))
+        assert f"user:{bot.id}" not in targets
+        assert f"user:{zhao['id']}" in targets  # reminded, by the same recording
 
 
 async def test_automatic_reminder_once_to_households_not_acknowledged(

@@ -109,3 +109,36 @@ async def test_acks_are_once_per_person(store: Store) -> None:
     assert await store.acks_for(["n1"], "w1", None) == [staff]
     assert await store.acks_for(["n3"], "u2", "g1/3/2/701") == []
     assert await store.acks_for([], "u2", None) == []
+
+
+async def test_acks_are_counted_on_the_notice(store: Store) -> None:
+    n = notice("n1", requires_ack=True)
+    await store.add_notice(n)
+    home = "g1/3/2/701"
+    acks = [NoticeAck(notice_id="n1", user_id="u2", household=home, at=at(1)),
+            NoticeAck(notice_id="n1", user_id="u3", household=home, at=at(2)),
+            NoticeAck(notice_id="n1", user_id="u4", household=None, at=at(3)),
+            NoticeAck(notice_id="n1", user_id="u2", household=home, at=at(4))]  # again
+    for ack in acks:
+        await store.add_ack(ack)
+    stored = await store.get_notice("n1")
+    assert stored is not None
+    assert (stored.acked_members, stored.acked_households) == (3, 2)
+    assert stored.version == n.version  # counting is no save: the notice's CAS is untouched
+
+    await store.save_notice(bumped(n, status="unpinned", closed_at=at(5)))  # a stale copy
+    saved = await store.get_notice("n1")
+    assert saved is not None and saved.status == "unpinned"
+    assert (saved.acked_members, saved.acked_households) == (3, 2)
+
+
+async def test_a_household_acknowledging_at_once_counts_once(store: Store) -> None:
+    await store.add_notice(notice("n1", requires_ack=True))
+    home = "g1/3/2/701"
+    results = await asyncio.gather(*(
+        store.add_ack(NoticeAck(notice_id="n1", user_id=f"u{k}", household=home, at=at(k)))
+        for k in range(4)))
+    assert all(created for _, created in results)
+    stored = await store.get_notice("n1")
+    assert stored is not None
+    assert (stored.acked_members, stored.acked_households) == (4, 1)
