@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bots.directory.tokens import SegmenterLoader
+from bots.notices.pacing import AckPacer
 from chat.auth import Secrets
 from chat.blocked import BlockedWords
 from chat.clock import Clock
@@ -28,3 +29,4 @@ class Services:
     events: Events = field(default_factory=Events)
     blocked: BlockedWords = field(default_factory=BlockedWords)
     directory_terms: SegmenterLoader | None = None
+    ack_pacer: AckPacer = field(default_factory=AckPacer)

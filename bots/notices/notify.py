@@ -16,7 +16,6 @@ from typing import Any
 
 from bots.notices.households import Household, audience, households, pending_members, summary
 from bots.notices.models import Notice
-from bots.notices.pacing import pacer_for
 from bots.notices.views import ack_counts_view, notice_view
 from chat.actions.bot_messages import post_bot_message
 from chat.actions.rooms import room_members
@@ -76,7 +75,7 @@ async def acks_changed(services: Services, room: Room, notice_id: str) -> None:
                 "change": "acks", "notice": notice_view(notice),
                 "acks": ack_counts_view(notice)})
 
-    await pacer_for(services.fanout).changed(notice_id, send)
+    await services.ack_pacer.changed(notice_id, send)
 
 
 async def remind(services: Services, room: Room, notice: Notice, *, auto: bool

@@ -4,16 +4,13 @@
 sent when it ends with the counts stored by then. Pacing is in real (event loop) time, per
 process, like the presence interval; it is not a domain time.
 
-One `AckPacer` per app, looked up by the app's fan-out (`pacer_for`)."""
+One `AckPacer` per app, in its Services (`services.ack_pacer`)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections.abc import Awaitable, Callable
-
-from chat.realtime.fanout import Fanout
 
 log = logging.getLogger(__name__)
 ACKS_INTERVAL = 1.0  # seconds
@@ -63,13 +60,3 @@ class AckPacer:
         if len(self._sent) > KEEP_SENT:
             self._sent = {k: t for k, t in self._sent.items() if now - t < self._interval}
 
-
-_PACERS: weakref.WeakKeyDictionary[Fanout, AckPacer] = weakref.WeakKeyDictionary()
-
-
-def pacer_for(fanout: Fanout) -> AckPacer:
-    """The app's pacer. It lives with the app's fan-out until Services can carry it."""
-    pacer = _PACERS.get(fanout)
-    if pacer is None:
-        pacer = _PACERS[fanout] = AckPacer()
-    return pacer
