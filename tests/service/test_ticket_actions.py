@@ -106,7 +106,7 @@ async def test_filing_checks_the_grid_and_leaves_grading_to_staff(world: World) 
         await filing.file_ticket(s, world.people["worker"], FileTicket(
             description="二网格的事", grid_id=world.units["g2"]))
     resident = await filing.file_ticket(s, world.people["reporter"], FileTicket(
-        description="楼道灯不亮", category="供电照明", urgency="urgent"))
+        description="垃圾桶满了", category="环境卫生", urgency="urgent"))
     assert resident["urgency"] == "low"  # the category's default, not the resident's choice
     staff = await filing.file_ticket(s, world.people["worker"], FileTicket(
         description="楼道灯不亮还冒火花", category="供电照明", urgency="urgent"))
