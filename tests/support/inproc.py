@@ -3,11 +3,12 @@ test moves. Clients still talk to it over real HTTP and Socket.IO; only time is 
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
+from aiohttp import web, web_app
 
 from chat.services import Services
 from config.settings import load_settings
@@ -50,6 +51,13 @@ class InProcessServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        # aiohttp caches built middleware chains per (handler, apps) for up to 1,024 entries,
+        # which keeps every stopped app alive — with its two jieba dictionaries, over 100 MB
+        # each. One app per process never notices; a test session starting dozens does.
+        cached = getattr(web_app, "_cached_build_middleware", None)
+        if cached is not None:
+            cached.cache_clear()
+        gc.collect()
 
     def accounts(self) -> list[dict[str, Any]]:
         return list(json.loads((self.data_dir / "demo-accounts.json").read_text()))
