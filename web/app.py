@@ -99,6 +99,23 @@ async def index(request: web.Request) -> web.FileResponse:
         "Content-Security-Policy": CSP, "Content-Type": "text/html; charset=utf-8"})
 
 
+def _follow_events(services: Services, detection: DetectionService
+                   ) -> tuple[Scheduler, BotRegistry]:
+    """Work that follows what happens, never on its path: periodic jobs, bots, detection."""
+    settings = services.settings
+    scheduler = Scheduler()
+    scheduler.add("tickets", settings.sweep_seconds, partial(tickets_actions.sweep, services))
+    scheduler.add("polls", settings.sweep_seconds, partial(polls_jobs.run_due, services))
+    scheduler.add("notices", settings.sweep_seconds, partial(notices_jobs.run_due, services))
+    bot_registry = BotRegistry(builtin_bots(), third_party_bots(), settings.bots)
+    bot_registry.attach(services, scheduler)
+    if settings.detection_enabled:
+        services.events.subscribe(MessageCreated, "detection", detection.hook(services))
+    services.events.subscribe(MessageDeleted, "ticket redaction",
+                              partial(tickets_actions.redact_deleted_source, services))
+    return scheduler, bot_registry
+
+
 def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
     app = web.Application(client_max_size=settings.max_payload_bytes,
                           middlewares=[security_headers, errors_middleware])
@@ -119,18 +136,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         "poll:vote": (Vote, lambda s, u, p, sid: polls_actions.vote(s, u, p)),
         "notice:ack": (AckNotice, lambda s, u, p, sid: notices_actions.acknowledge(s, u, p)),
     })
-    scheduler = Scheduler()
-    scheduler.add("tickets", settings.sweep_seconds, partial(tickets_actions.sweep, services))
-    scheduler.add("polls", settings.sweep_seconds, partial(polls_jobs.run_due, services))
-    scheduler.add("notices", settings.sweep_seconds, partial(notices_jobs.run_due, services))
-    bot_registry = BotRegistry(builtin_bots(), third_party_bots(), settings.bots)
-    bot_registry.attach(services, scheduler)
-    app.cleanup_ctx.append(webhook_dispatch.attach(services))
     detection = DetectionService(settings.lexicon_path)
-    if settings.detection_enabled:
-        services.events.subscribe(MessageCreated, "detection", detection.hook(services))
-    services.events.subscribe(MessageDeleted, "ticket redaction",
-                              partial(tickets_actions.redact_deleted_source, services))
+    scheduler, bot_registry = _follow_events(services, detection)
+    app.cleanup_ctx.append(webhook_dispatch.attach(services))
     app[SERVICES] = services
     app[SIO] = sio
     app[DETECTION] = detection
