@@ -88,7 +88,7 @@ class Rate:
 
 @dataclass(frozen=True)
 class AutoClose:
-    pass
+    """The reporter did not rate in time (the sweep's step)."""
 
 
 @dataclass(frozen=True)

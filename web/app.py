@@ -130,7 +130,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
                         secrets=Secrets(settings.secret()), clock=clock or SystemClock(),
                         fanout=fanout, limiter=limiter, registry=registry,
                         events=Events(settings.hook_timeout_seconds),
-                        directory_terms=SegmenterLoader())  # jieba loads now, in a thread
+                        directory_terms=SegmenterLoader())
     presence = PresenceBatcher(fanout, settings.presence_flush_seconds)
     ChatNamespace(sio, services, presence, extra_events={
         "poll:vote": (Vote, lambda s, u, p, sid: polls_actions.vote(s, u, p)),
@@ -153,6 +153,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         await services.store.open()
+        if services.directory_terms is not None:
+            services.directory_terms.start()  # its jieba dictionary, in a thread
         await detection.load()  # jieba's dictionary, before the first message
         await registry.start()
         await presence.start()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
@@ -20,6 +20,7 @@ from web.keys import SERVICES
 log = logging.getLogger(__name__)
 STAFF_AND_OFFICERS = STAFF_ROLES | OFFICER_ROLES
 P = TypeVar("P", bound=BaseModel)
+R = TypeVar("R", covariant=True)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -42,6 +43,23 @@ async def body(request: web.Request, model: type[P]) -> P:
         return model.model_validate_json(raw or b"{}")
     except ValidationError as exc:
         raise invalid_from(exc) from exc
+
+
+class RoomScoped(Protocol[R]):
+    """A body for a route under /rooms/{room_id}: its own `room_id` may be left out."""
+
+    room_id: str | None
+
+    def for_room(self, room_id: str) -> R: ...
+
+
+async def room_body(request: web.Request, model: type[RoomScoped[R]]) -> R:
+    """The body with the path's room; a different `room_id` in the body is `invalid`."""
+    room_id = request.match_info["room_id"]
+    form = await body(request, model)  # type: ignore[type-var]
+    if form.room_id not in (None, room_id):
+        raise Invalid("room_id differs from the path / 群聊与路径不一致")
+    return form.for_room(room_id)
 
 
 def query_int(request: web.Request, name: str, default: int | None, lo: int, hi: int) -> int | None:

@@ -105,12 +105,18 @@ def _kept(tokens: Iterable[str]) -> tuple[str, ...]:
 
 
 class SegmenterLoader:
-    """Starts building a Segmenter in a thread when created; `get()` waits for it without
-    blocking the event loop (after start-up it is ready at once)."""
+    """`start()` (at the app's start-up) builds a Segmenter in a thread; `get()` waits for it
+    without blocking the event loop (after start-up it is ready at once)."""
 
     def __init__(self) -> None:
         self._future: Future[Segmenter] = Future()
-        threading.Thread(target=self._load, name="linli-directory-jieba", daemon=True).start()
+        self._started = False
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            threading.Thread(target=self._load, name="linli-directory-jieba",
+                             daemon=True).start()
 
     def _load(self) -> None:
         try:
@@ -119,5 +125,6 @@ class SegmenterLoader:
             self._future.set_exception(exc)
 
     async def get(self) -> Segmenter:
+        self.start()
         return await asyncio.wrap_future(self._future)
 

@@ -19,7 +19,7 @@ IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated ::a.b.c.d
 
 
 class PrivateTarget(OSError):
-    pass
+    """The webhook's address leads into our own network."""
 
 
 def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -335,11 +336,9 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoBase,
         claims = self._col("message_claims")
         with translated_errors():
             for message_id in ticket.message_ids:
-                try:
+                with suppress(DuplicateKeyError):
                     await claims.insert_one({"_id": message_id, "ticket_id": ticket.id})
                     continue
-                except DuplicateKeyError:
-                    pass
                 held = await claims.find_one({"_id": message_id}) or {}
                 holder = await self.get_ticket(str(held.get("ticket_id")))
                 taken = holder is not None and holder.status == "dismissed" and (

@@ -16,7 +16,8 @@ from bots.directory.payloads import EntryForm
 from chat.actions import hierarchy
 from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
-from tests.support.server import Client, connect, http, login
+from tests.support.server import Client, connect, login
+from tests.support.server import ok as api
 
 BOT = "bot:directory"
 ENTRY = {"category": "生活服务", "name": "便民维修点", "description": "修家电、配钥匙、修鞋",
@@ -29,13 +30,6 @@ async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
     running = await InProcessServer(tmp_path / "data", FakeClock()).start()
     yield running
     await running.stop()
-
-
-async def api(server: InProcessServer, method: str, path: str, token: str | None,
-              body: Any = None, status: int = 200) -> Any:
-    got, data = await http(method, server.url + path, token, body)
-    assert got == status, data
-    return data
 
 
 async def post_csv(server: InProcessServer, community: str, token: str, data: bytes,

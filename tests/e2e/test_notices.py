@@ -23,6 +23,7 @@ from chat.clock import iso
 from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
 from tests.support.server import Client, connect, http
+from tests.support.server import ok as api
 
 People = dict[str, tuple[Client, dict[str, Any]]]
 
@@ -44,13 +45,6 @@ async def online(server: InProcessServer, *names: str) -> AsyncIterator[People]:
     finally:
         for client, _ in people.values():
             await client.close()
-
-
-async def api(server: InProcessServer, method: str, path: str, token: str,
-              body: Any = None, status: int = 200) -> Any:
-    got, data = await http(method, server.url + path, token, body)
-    assert got == status, data
-    return data
 
 
 async def login_token(server: InProcessServer, name: str) -> str:

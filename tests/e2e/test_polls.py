@@ -22,7 +22,7 @@ from bots.polls import actions, jobs
 from bots.polls.actions import close_due
 from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
-from tests.support.server import Client, connect, http, login
+from tests.support.server import Client, call, connect, login, ok
 
 
 @pytest.fixture
@@ -30,18 +30,6 @@ async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
     running = await InProcessServer(tmp_path / "data", FakeClock()).start()
     yield running
     await running.stop()
-
-
-async def call(server: InProcessServer, method: str, path: str, token: str,
-               body: Any = None) -> tuple[int, Any]:
-    return await http(method, server.url + path, token, body)
-
-
-async def ok(server: InProcessServer, method: str, path: str, token: str,
-             body: Any = None, status: int = 200) -> Any:
-    got, data = await call(server, method, path, token, body)
-    assert got == status, data
-    return data
 
 
 async def refused(server: InProcessServer, method: str, path: str, token: str,

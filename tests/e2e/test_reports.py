@@ -14,7 +14,7 @@ import pytest
 from moderation.lexicon import load_lexicon
 from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
-from tests.support.server import Client, connect, http, login
+from tests.support.server import Client, call, connect, login, ok
 
 LIFT = "3栋电梯又拐哒，卡在7楼不动"
 
@@ -28,18 +28,6 @@ async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
                                     lexicon_path=lexicon).start()
     yield running
     await running.stop()
-
-
-async def call(server: InProcessServer, method: str, path: str, token: str,
-               body: Any = None) -> tuple[int, Any]:
-    return await http(method, server.url + path, token, body)
-
-
-async def ok(server: InProcessServer, method: str, path: str, token: str,
-             body: Any = None, status: int = 200) -> Any:
-    got, data = await call(server, method, path, token, body)
-    assert got == status, data
-    return data
 
 
 async def send(client: Client, room_id: str, text: str, client_id: str) -> dict[str, Any]:

@@ -99,6 +99,20 @@ async def http(method: str, url: str, token: str | None = None,
         return resp.status, await resp.json(content_type=None)
 
 
+async def call(server: Server, method: str, path: str, token: str | None,
+               body: Any = None) -> tuple[int, Any]:
+    """A REST call to `server` by path."""
+    return await http(method, server.url + path, token, body)
+
+
+async def ok(server: Server, method: str, path: str, token: str | None, body: Any = None,
+             status: int = 200) -> Any:
+    """A REST call that must answer `status`; its body."""
+    got, data = await call(server, method, path, token, body)
+    assert got == status, data
+    return data
+
+
 async def login(server: Server, name: str) -> tuple[str, dict[str, Any]]:
     account = server.account(name)
     status, data = await http("POST", server.url + "/api/v1/auth/login",

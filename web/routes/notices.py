@@ -7,8 +7,7 @@ from aiohttp import web
 
 from bots.notices import actions
 from bots.notices.payloads import AckNotice, RoomNoticeBody
-from chat.errors import Invalid
-from web.http import body, current, query_int, reply, services
+from web.http import current, query_int, reply, room_body, services
 
 routes = web.RouteTableDef()
 
@@ -16,11 +15,8 @@ routes = web.RouteTableDef()
 @routes.post("/api/v1/rooms/{room_id}/notices")
 async def post_notice(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    room_id = request.match_info["room_id"]
-    form = await body(request, RoomNoticeBody)
-    if form.room_id not in (None, room_id):
-        raise Invalid("room_id differs from the path / 群聊不一致")
-    notice = await actions.post_notice(services(request), user, form.for_room(room_id))
+    form = await room_body(request, RoomNoticeBody)
+    notice = await actions.post_notice(services(request), user, form)
     return reply({"notice": notice}, 201)
 
 

@@ -8,9 +8,8 @@ from pydantic import ValidationError
 
 from bots.polls import actions
 from bots.polls.payloads import CastVote, RoomPollBody, Vote
-from chat.errors import Invalid
 from chat.namespace import invalid_from
-from web.http import body, current, query_int, reply, services
+from web.http import body, current, query_int, reply, room_body, services
 
 routes = web.RouteTableDef()
 
@@ -18,11 +17,8 @@ routes = web.RouteTableDef()
 @routes.post("/api/v1/rooms/{room_id}/polls")
 async def create_poll(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    room_id = request.match_info["room_id"]
-    form = await body(request, RoomPollBody)
-    if form.room_id not in (None, room_id):
-        raise Invalid("room_id differs from the path / room_id与路径不一致")
-    poll = await actions.create_poll(services(request), user, form.for_room(room_id))
+    form = await room_body(request, RoomPollBody)
+    poll = await actions.create_poll(services(request), user, form)
     return reply({"poll": poll}, 201)
 
 
