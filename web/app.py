@@ -51,6 +51,7 @@ from web.routes import (
     open311,
     polls,
     rooms,
+    stats,
     tickets,
 )
 
@@ -146,7 +147,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     if redis is not None:
         app[REDIS] = redis
     for module in (auth, rooms, admin, health, tickets, moderation, open311, polls, notices,
-                   directory, bots):
+                   directory, bots, stats):
         app.add_routes(module.routes)
     app.router.add_get("/", index)
     app.router.add_static("/static/", STATIC)
