@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import cast
+import io
+from typing import Any, cast
+from urllib.parse import quote
 
+import segno
 from aiohttp import web
 
 from chat.actions import accounts, hierarchy
-from chat.errors import Forbidden, Invalid
+from chat.errors import Forbidden, Invalid, NotFound
 from chat.models import UnitKind
 from chat.payloads import CreateStaff, CreateUnit, RemoveResident, SetPartyMember, Verify
 from chat.views import join_code_view, unit_view, user_view
@@ -15,6 +18,10 @@ from web.http import body, current, reply, services, staff
 
 routes = web.RouteTableDef()
 UNIT_KINDS = ("district", "street", "community", "grid")
+# How a join code's QR code is drawn: never a Micro QR, error level M at least (segno raises
+# it when the size allows), 8 px modules and the standard 4-module quiet zone.
+QR_MAKE: dict[str, Any] = {"error": "m", "micro": False}
+QR_SVG: dict[str, Any] = {"kind": "svg", "scale": 8, "border": 4, "title": "邻里注册二维码"}
 
 
 @routes.post("/api/v1/admin/units")
@@ -66,6 +73,36 @@ async def revoke_join_code(request: web.Request) -> web.Response:
     actor = await staff(request)
     code = await hierarchy.revoke_join_code(services(request), actor, request.match_info["code"])
     return reply({"join_code": join_code_view(code)})
+
+
+def registration_link(request: web.Request, code: str) -> str:
+    """Where the web client registers with this code: under the public address when one is
+    configured (behind a proxy), else under the address this request came to."""
+    public = services(request).settings.public_url
+    base = public.rstrip("/") if public else f"{request.scheme}://{request.host}"
+    return f"{base}/#/register?code={quote(code, safe='')}"
+
+
+def qr_svg(text: str) -> bytes:
+    out = io.BytesIO()
+    segno.make(text, **QR_MAKE).save(out, **QR_SVG)
+    return out.getvalue()
+
+
+@routes.get("/api/v1/admin/join-codes/{code}/qr.svg")
+async def join_code_qr(request: web.Request) -> web.Response:
+    """A QR code of the registration link, for staff who may list the grid's codes."""
+    actor = await staff(request)
+    s = services(request)
+    code = await s.store.get_join_code(request.match_info["code"])
+    if code is None:
+        raise NotFound("no such join code / 邀请码不存在")
+    await hierarchy.list_join_codes(s, actor, code.grid_id)  # refuses who may not list them
+    if code.revoked_at is not None:
+        raise NotFound("this join code was revoked / 邀请码已作废")
+    return web.Response(body=qr_svg(registration_link(request, code.code)),
+                        content_type="image/svg+xml", charset="utf-8",
+                        headers={"Cache-Control": "no-store"})
 
 
 @routes.get("/api/v1/admin/residents")
