@@ -1,0 +1,185 @@
+// Writing: send (with a client_id so retries never duplicate), reply, edit, @mentions, typing.
+import { errorMessage, h, replace } from "../dom.js";
+import { emit, on, send } from "../socket.js";
+import { session } from "../session.js";
+import { addMessages, loadMembers, room as roomOf } from "./state.js";
+
+const TYPING_EVERY_MS = 2500;
+const MAX_ATTEMPTS = 5;
+
+function newClientId() {  // crypto.randomUUID needs a secure context; plain-HTTP LANs lack one
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Sends wait here across disconnects and are retried with the same client_id. */
+const outbox = [];
+let flushing = false;
+
+async function flush() {
+  if (flushing) return;
+  flushing = true;
+  try {
+    while (outbox.length) {
+      const item = outbox[0];
+      try {
+        const m = await emit("message:send", item.payload);
+        outbox.shift();
+        addMessages(m.room_id, [m]);
+        item.done(null);
+      } catch (err) {
+        item.attempts += 1;
+        if (err.code !== "timeout" && err.code !== "unavailable" || item.attempts >= MAX_ATTEMPTS) {
+          outbox.shift();
+          item.done(err);
+        } else {
+          return;  // still offline: the next connect flushes again
+        }
+      }
+    }
+  } finally { flushing = false; }
+}
+
+on("connect", () => { flush(); });
+
+export function pendingFor(roomId) {
+  return outbox.filter((item) => item.payload.room_id === roomId);
+}
+
+export function createComposer(roomId, onPendingChange) {
+  const status = h("p", { class: "send-error", role: "alert" });
+  const bar = h("div", { class: "compose-bar", hidden: true });
+  const suggestions = h("ul", { class: "mentions", role: "listbox", id: "mention-list-" + roomId,
+                                "aria-label": "可以@的成员", hidden: true });
+  const input = h("textarea", { id: "compose-" + roomId, rows: 1, maxlength: 2000,
+    placeholder: "说点什么…（@ 可以提到邻居）", autocomplete: "off", "aria-controls": suggestions.id,
+    enterkeyhint: "send" });
+  const button = h("button", { type: "submit", class: "send" }, "发送");
+  const form = h("form", { class: "composer", "aria-label": "发送消息" },
+    bar, suggestions,
+    h("div", { class: "compose-row" },
+      h("label", { class: "sr-only", for: input.id }, "消息"), input, button),
+    status);
+  let replyTo = null;
+  let editing = null;
+  let lastTyping = 0;
+
+  function setBar(text) {
+    if (!text) { bar.hidden = true; replace(bar); return; }
+    bar.hidden = false;
+    replace(bar, h("span", {}, text),
+      h("button", { type: "button", class: "link", onclick: cancel }, "取消"));
+  }
+
+  function cancel() {
+    replyTo = null;
+    if (editing) input.value = "";
+    editing = null;
+    button.textContent = "发送";
+    setBar(null);
+    input.focus();
+  }
+
+  const api = {
+    element: form,
+    focus: () => input.focus(),
+    replyTo(m) {
+      editing = null;
+      replyTo = m;
+      button.textContent = "发送";
+      setBar("回复 " + m.sender.name + "：" + (m.text || "").slice(0, 30));
+      input.focus();
+    },
+    edit(m) {
+      replyTo = null;
+      editing = m;
+      input.value = m.text;
+      button.textContent = "保存";
+      setBar("编辑消息");
+      input.focus();
+    },
+  };
+
+  async function submit() {
+    const text = input.value;
+    if (!text.trim()) return;
+    status.textContent = "";
+    if (editing) {
+      try {
+        await emit("message:edit", { message_id: editing.id, text });
+        input.value = "";
+        cancel();
+      } catch (err) { status.textContent = errorMessage(err); }
+      return;
+    }
+    const payload = { room_id: roomId, text, client_id: newClientId() };
+    if (replyTo) payload.reply_to = replyTo.id;
+    input.value = "";
+    setBar(null);
+    replyTo = null;
+    const done = (err) => {
+      onPendingChange();
+      if (!err) return;
+      status.textContent = errorMessage(err);
+      if (!input.value) input.value = text;
+    };
+    outbox.push({ payload, attempts: 0, done });
+    onPendingChange();
+    flush();
+  }
+
+  form.addEventListener("submit", (event) => { event.preventDefault(); submit(); });
+  input.addEventListener("keydown", (event) => {
+    if (!suggestions.hidden && (event.key === "Enter" || event.key === "Tab")) {
+      const first = suggestions.querySelector("[aria-selected=true]") || suggestions.firstChild;
+      if (first) { event.preventDefault(); first.click(); return; }
+    }
+    if (!suggestions.hidden && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      event.preventDefault();
+      moveSelection(event.key === "ArrowDown" ? 1 : -1);
+      return;
+    }
+    if (event.key === "Escape") { suggestions.hidden = true; if (replyTo || editing) cancel(); return; }
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  input.addEventListener("input", () => {
+    const now = Date.now();
+    if (now - lastTyping > TYPING_EVERY_MS) { lastTyping = now; send("typing", { room_id: roomId }); }
+    suggest();
+  });
+
+  function moveSelection(step) {
+    const items = [...suggestions.children];
+    const i = items.findIndex((li) => li.getAttribute("aria-selected") === "true");
+    const next = items[(i + step + items.length) % items.length];
+    for (const li of items) li.setAttribute("aria-selected", String(li === next));
+    input.setAttribute("aria-activedescendant", next.id);
+  }
+
+  async function suggest() {
+    const before = input.value.slice(0, input.selectionStart);
+    const match = /@([^\s@，,。:：]{0,30})$/.exec(before);
+    if (!match) { suggestions.hidden = true; return; }
+    const r = roomOf(roomId);
+    const members = r.members || await loadMembers(roomId).catch(() => []);
+    const names = members.filter((m) => m.id !== session.user.id)
+      .map((m) => (m.role === "resident" || m.role === "enterprise") ? m.display_name : m.name);
+    if (session.moderatesRooms) names.unshift("所有人");
+    const found = names.filter((n) => n.includes(match[1])).slice(0, 6);
+    if (!found.length) { suggestions.hidden = true; return; }
+    replace(suggestions, found.map((name, i) => h("li", {
+      role: "option", id: suggestions.id + "-" + i, "aria-selected": String(i === 0),
+      onclick: () => {
+        const start = before.length - match[0].length;
+        input.value = input.value.slice(0, start) + "@" + name + " " + input.value.slice(before.length);
+        suggestions.hidden = true;
+        input.focus();
+      } }, "@" + name)));
+    suggestions.hidden = false;
+  }
+
+  return api;
+}

@@ -1,0 +1,114 @@
+// Boot: restore the session, build the menu for the user's role, start the router.
+import { api } from "./api.js";
+import { h, replace } from "./dom.js";
+import { session } from "./session.js";
+import { connect, disconnect, onStatus } from "./socket.js";
+import { navigate, onRoute, render, route, setFallback } from "./router.js";
+import { ROLE } from "./labels.js";
+import * as auth from "./auth.js";
+import * as chat from "./chat/index.js";
+import * as reports from "./reports/index.js";
+import * as staff from "./staff/index.js";
+import * as community from "./community/index.js";
+
+const MENU = [
+  { hash: "#/rooms", label: "聊天", show: () => session.rooms.length > 0 },
+  { hash: "#/report", label: "我要报事", show: () => session.isVerified && !session.isStaff },
+  { hash: "#/tickets/mine", label: "我的报事", show: () => !session.isStaff },
+  { hash: "#/directory", label: "办事指南", show: () => !!session.user.community_id },
+  { hash: "#/staff/verify", label: "居民审核", show: () => session.moderatesRooms },
+  { hash: "#/staff/drafts", label: "待确认报事", show: () => session.moderatesRooms },
+  { hash: "#/staff/tickets", label: "工单", show: () => session.isStaff },
+  { hash: "#/staff/flags", label: "举报处理", show: () => session.moderatesRooms },
+  { hash: "#/staff/stats", label: "统计", show: () => session.isStaff },
+  { hash: "#/staff/audit", label: "操作日志", show: () => session.isAdmin },
+  { hash: "#/publish/notice", label: "发布公告", show: () => session.mayPublish },
+  { hash: "#/publish/poll", label: "发起表决", show: () => session.mayPublish },
+  { hash: "#/admin/directory", label: "办事指南管理", show: () => session.isAdmin },
+  { hash: "#/admin/join-codes", label: "入户码", show: () => session.moderatesRooms },
+  { hash: "#/account", label: "我的账号", show: () => true },
+];
+
+function buildMenu() {
+  const nav = document.getElementById("nav");
+  const items = MENU.filter((item) => item.show());
+  replace(nav, h("ul", {}, items.map((item) =>
+    h("li", {}, h("a", { href: item.hash, dataset: { hash: item.hash } }, item.label)))));
+  nav.hidden = false;
+  document.getElementById("topbar").hidden = false;
+  const role = ROLE[session.user.role] || "";
+  const party = session.user.party_member ? " · 党员" : "";
+  const pending = session.user.status === "pending" ? "（待审核）" : "";
+  document.getElementById("me").textContent = session.user.name + pending + " · " + role + party;
+}
+
+function markCurrent() {
+  const hash = location.hash.split("?")[0];
+  for (const a of document.querySelectorAll("#nav a")) {
+    const here = hash === a.dataset.hash || hash.startsWith(a.dataset.hash + "/");
+    if (here) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+  }
+  setMenu(false);
+}
+
+function setMenu(open) {
+  document.body.classList.toggle("menu-open", open);
+  document.getElementById("menu-toggle").setAttribute("aria-expanded", String(open));
+}
+
+/** After log-in or on reload: who am I, which rooms, then the live connection. */
+export async function startSession() {
+  const me = await api("GET", "/api/v1/me");
+  session.user = me.user;
+  const { rooms } = await api("GET", "/api/v1/me/rooms");
+  session.rooms = rooms;
+  chat.init(rooms);
+  buildMenu();
+  connect();
+}
+
+function home() {
+  if (!session.user) return "#/login";
+  if (session.rooms.length) return "#/rooms";
+  return session.isStaff ? "#/staff/tickets" : "#/tickets/mine";
+}
+
+export function endSession() {
+  disconnect();
+  chat.reset();
+  session.clear();
+  document.getElementById("topbar").hidden = true;
+  document.getElementById("nav").hidden = true;
+  navigate("#/login");
+}
+
+function registerRoutes() {
+  const signedIn = () => !!session.user;
+  auth.register({ route, onLoggedIn: async () => { await startSession(); navigate(home()); },
+                  onLogout: endSession });
+  for (const area of [chat, reports, staff, community]) area.register({ route, guard: signedIn });
+  route("/", () => { navigate(home()); return null; });
+  setFallback("#/");
+}
+
+function showConnection(status) {
+  const text = status === "connected" ? "" : "连接中断，正在重连…";
+  document.getElementById("conn").textContent = text;
+  document.body.classList.toggle("offline", status !== "connected");
+}
+
+async function boot() {
+  registerRoutes();
+  onStatus(showConnection);
+  onRoute(markCurrent);
+  session.onExpire(endSession);
+  document.getElementById("menu-toggle").addEventListener("click", () =>
+    setMenu(!document.body.classList.contains("menu-open")));
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") setMenu(false); });
+  if (session.token) {
+    try { await startSession(); } catch (e) { session.clear(); }
+  }
+  if (!location.hash || location.hash === "#/") navigate(home()); else render();
+}
+
+boot();
