@@ -1,0 +1,82 @@
+// #/staff/drafts 待确认报事: what the detector drafted, with its reasons; confirm or dismiss.
+import { api, query } from "../api.js";
+import { confirmDialog, h, showError, statusLine, toast } from "../dom.js";
+import { label, URGENCY } from "../labels.js";
+import { onLeave } from "../router.js";
+import { session } from "../session.js";
+import { on } from "../socket.js";
+import { fullTime, gridNames, ticketTitle } from "../reports/tickets.js";
+
+async function act(t, action, body, card, line) {
+  try {
+    await api("POST", "/api/v1/tickets/" + encodeURIComponent(t.id) + "/" + action, body);
+    toast(action === "confirm" ? ticketTitle(t) + " 已确认上报" : ticketTitle(t) + " 已忽略");
+    card.remove();
+  } catch (err) {
+    showError(line, err);
+  }
+}
+
+function draftCard(t, grids) {
+  const d = t.detection || { matches: [], score: 0, category: null, urgency: t.urgency };
+  const room = t.room_id ? session.rooms.find((r) => r.id === t.room_id) : null;
+  const line = statusLine();
+  const headId = "draft-" + t.id;
+  const card = h("li", { class: "draft", dataset: { ticketId: t.id }, "aria-labelledby": headId },
+    h("div", { class: "draft-head" },
+      h("a", { id: headId, href: "#/tickets/" + encodeURIComponent(t.id) }, ticketTitle(t)),
+      h("span", { class: "tag blue" }, d.category || "未能判断类别"),
+      h("span", { class: "tag" + (d.urgency === "urgent" ? " red" : "") },
+        label(URGENCY, d.urgency)),
+      h("time", { datetime: t.created_at }, fullTime(t.created_at))),
+    h("blockquote", { class: "quoted" }, t.description),
+    h("dl", { class: "facts" },
+      h("dt", {}, "发言人"), h("dd", {}, t.reporter ? t.reporter.name : "—"),
+      h("dt", {}, "群聊"), h("dd", {}, room ? room.name : (t.room_id || "—")),
+      h("dt", {}, "网格"), h("dd", {}, (t.grid_id && grids.get(t.grid_id)) || "—"),
+      h("dt", {}, "命中词"), h("dd", { class: "terms" },
+        d.matches.length ? d.matches.map((m) => h("span", { class: "tag blue term" }, m)) : "—"),
+      h("dt", {}, "得分"), h("dd", {}, d.score.toFixed(2))),
+    h("div", { class: "actions" },
+      h("button", { type: "button", class: "secondary", onclick: async () => {
+        const reason = await confirmDialog("忽略这条自动识别的报事？", "忽略原因（用于改进识别）");
+        if (reason === null) return;
+        if (!reason) { showError(line, { message: "请填写忽略原因" }); return; }
+        await act(t, "dismiss", { reason }, card, line);
+      } }, "忽略"),
+      h("button", { type: "button", onclick: () => act(t, "confirm", { note: "" }, card, line) },
+        "确认上报")),
+    line);
+  return card;
+}
+
+export async function renderDrafts() {
+  const grids = await gridNames(session.user.community_id).catch(() => new Map());
+  const list = h("ul", { class: "list drafts", "aria-label": "待确认报事", "aria-live": "polite" });
+  const empty = h("p", { class: "empty" }, "暂无待确认的报事");
+  const line = statusLine();
+  const sync = () => { empty.hidden = list.children.length > 0; };
+  const cardOf = (id) => [...list.children].find((li) => li.dataset.ticketId === id);
+
+  onLeave(on("draft:new", (t) => {
+    if (!t || t.status !== "draft" || cardOf(t.id)) return;
+    list.prepend(draftCard(t, grids));
+    sync();
+  }));
+  onLeave(on("ticket:updated", (t) => {
+    const card = t && cardOf(t.id);
+    if (card && t.status !== "draft") { card.remove(); sync(); }
+  }));
+  try {
+    const { tickets } = await api("GET", "/api/v1/tickets" + query({ status: "draft", limit: 100 }));
+    for (const t of tickets) list.append(draftCard(t, grids));
+  } catch (err) {
+    showError(line, err);
+  }
+  sync();
+  return h("section", { class: "drafts-page" },
+    h("div", { class: "page-head" }, h("h1", {}, "待确认报事"),
+      h("a", { href: "#/staff/tickets?status=dismissed" }, "已忽略的")),
+    h("p", { class: "sub" }, "群聊中自动识别出的问题，确认后成为正式工单。"),
+    line, empty, list);
+}
