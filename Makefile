@@ -7,7 +7,7 @@ MONGOECO_VERSION := 4.11.0
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint venv mongo-venv redis clean help
+.PHONY: run test bench lint venv mongo-venv redis browser clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -43,10 +43,21 @@ redis:  ## make sure redis-server is installed (tests start their own instances)
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
 	  else echo "!! redis-server missing: install it (apt-get install redis-server)"; exit 1; fi; }
 
+# Browser tests drive Debian's chromium through Playwright (never `playwright install`); the
+# CJK fonts make Chinese text render in screenshots instead of boxes.
+browser:  ## make sure /usr/bin/chromium and fonts-noto-cjk are installed (browser tests)
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk 2>/dev/null \
+	    | grep -q '^Status: install ok installed'; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "!! browser tests need /usr/bin/chromium and fonts-noto-cjk:" \
+	    "run as root, or: sudo apt-get install chromium fonts-noto-cjk"; exit 1; fi; fi
+
 run: venv  ## start linli on SQLite with demo data (prints the address and log-ins)
 	$(BIN)/linli serve --demo
 
-test: venv mongo-venv redis  ## run the whole test suite
+test: venv mongo-venv redis browser  ## run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: venv  ## fan-out benchmark: linli vs a bare python-socketio server
