@@ -64,7 +64,8 @@ function timeline(t) {
       h("span", { class: "step-status" },
         e.from ? label(STATUS, e.from) + " → " + label(STATUS, e.to) : label(STATUS, e.to)),
       e.level ? h("span", { class: "tag" }, label(LEVEL, e.level) + "级") : null,
-      e.by ? h("span", { class: "step-by" }, " · " + e.by.name) : null,
+      e.by ? h("span", { class: "step-by" },
+        " · " + (e.by.id === session.user.id ? "我" : e.by.name)) : null,
       e.note ? h("p", { class: "step-note" }, noteOf(e)) : null)));
   return h("section", { class: "card", "aria-labelledby": "timeline-h" },
     h("h2", { id: "timeline-h" }, "办理进度"),
