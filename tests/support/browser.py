@@ -92,3 +92,14 @@ async def shot(page: Page, name: str, *, full_page: bool = False) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     await page.screenshot(path=path, full_page=full_page)
     return path
+
+
+async def sign_in(page: Page, account: dict[str, str]) -> Page:
+    """Log in through the form as a demo account (`server.account(name)`) and wait for the
+    first screen after it."""
+    await page.goto("/#/login")
+    await page.get_by_label("手机号").fill(account["phone"])
+    await page.get_by_label("密码").fill(account["password"])
+    await page.get_by_role("button", name="登录").click()
+    await page.locator("#nav a").first.wait_for()
+    return page

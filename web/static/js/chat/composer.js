@@ -58,7 +58,7 @@ export function createComposer(roomId, onPendingChange) {
   const form = h("form", { class: "composer", "aria-label": "发送消息" },
     bar, suggestions,
     h("div", { class: "compose-row" },
-      h("label", { class: "sr-only", for: input.id }, "消息"), input, button),
+      h("label", { class: "sr-only", for: input.id }, "输入消息"), input, button),
     status);
   let replyTo = null;
   let editing = null;

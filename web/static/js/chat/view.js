@@ -16,7 +16,7 @@ export async function roomView(params) {
   const r = roomOf(params.id);
   if (!r) return h("p", { class: "empty" }, "找不到这个群，或您已不在群中。");
   setOpenRoom(r.id);
-  const list = h("ol", { class: "messages", "aria-label": "消息" });
+  const list = h("ol", { class: "messages", "aria-label": "消息列表" });
   const older = h("button", { type: "button", class: "secondary small older" }, "加载更早的消息");
   const scroller = h("div", { class: "scroller", role: "log", "aria-live": "polite",
                               "aria-relevant": "additions", tabindex: "0" }, older, list);
@@ -102,7 +102,11 @@ export async function roomView(params) {
     if (roomId !== r.id) return;
     if (change === "messages") {
       const stick = nearBottom();
-      if (detail && detail.changed) upsert(r.messages.get(detail.changed));
+      if (detail && detail.changed) {
+        const changed = r.messages.get(detail.changed);
+        upsert(changed);
+        for (const m of r.messages.values()) if (m.reply_to === changed.id) upsert(m);
+      }
       else for (const m of r.messages.values()) if (!rendered.has(m.seq)) upsert(m);
       older.hidden = !r.hasMore;
       if (r.last && typers.delete(r.last.sender.id)) renderTyping();
