@@ -45,14 +45,18 @@ redis:  ## make sure redis-server is installed (tests start their own instances)
 
 # Browser tests drive Debian's chromium through Playwright (never `playwright install`); the
 # CJK fonts make Chinese text render in screenshots instead of boxes.
-browser:  ## make sure /usr/bin/chromium and fonts-noto-cjk are installed (browser tests)
-	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk 2>/dev/null \
-	    | grep -q '^Status: install ok installed'; then \
+browser:  ## make sure /usr/bin/chromium and CJK and emoji fonts are installed (browser tests)
+	@missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; \
+	for pkg in fonts-noto-cjk fonts-noto-color-emoji; do \
+	  dpkg -s $$pkg 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing$$missing for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	      apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else echo "!! browser tests need /usr/bin/chromium and fonts-noto-cjk:" \
-	    "run as root, or: sudo apt-get install chromium fonts-noto-cjk"; exit 1; fi; fi
+	      apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "!! browser tests need$$missing: run as root, or: sudo apt-get install$$missing"; \
+	    exit 1; fi; fi
 
 run: venv  ## start linli on SQLite with demo data (prints the address and log-ins)
 	$(BIN)/linli serve --demo
