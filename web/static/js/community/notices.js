@@ -39,7 +39,7 @@ export function noticeItem(initial, { expanded, onGone }) {
   const titleText = h("span", { class: "cm-notice-title" });
   const toggle = h("button", { type: "button", class: "cm-notice-toggle",
     "aria-controls": bodyId, onclick: () => { open = !open; render(); } },
-  h("span", { class: "cm-pin", "aria-hidden": "true" }, "📌"), titleText);
+  h("span", { class: "cm-pin" }, "公告"), titleText);
   const tagSlot = h("span", { class: "cm-tags" });
   const ackSlot = h("span", { class: "cm-ack-slot" });
   head.append(toggle, tagSlot, ackSlot);

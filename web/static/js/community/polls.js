@@ -1,7 +1,7 @@
 // A poll (议事表决) as a card: the choice form, live results as bars, turnout and the deadline;
 // 结束表决 for its author and the room's staff.
 import { api } from "../api.js";
-import { confirmDialog, errorMessage, h, replace, s, when } from "../dom.js";
+import { confirmDialog, errorMessage, h, replace, s } from "../dom.js";
 import { session } from "../session.js";
 import { emit } from "../socket.js";
 import { dateText, isResident, percent } from "./common.js";
@@ -188,8 +188,7 @@ export function pollCard(initial, { collapsed }) {
     card.classList.toggle("cm-closed", poll.status === "closed");
     replace(tagLine, tags(poll));
     body.hidden = !open;
-    meta.textContent = poll.author.name + " 发起 · 截止 " + dateText(poll.deadline) +
-      (poll.status === "open" ? "（" + when(poll.deadline) + "）" : "");
+    meta.textContent = poll.author.name + " 发起 · 截止 " + dateText(poll.deadline);
     const key = [poll.status, poll.voted, mayVote(), (poll.my_choice || []).join(",")].join("|");
     if (key !== formKey) {
       formKey = key;
