@@ -105,6 +105,13 @@ async function boot() {
   document.getElementById("menu-toggle").addEventListener("click", () =>
     setMenu(!document.body.classList.contains("menu-open")));
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") setMenu(false); });
+  document.getElementById("skip").addEventListener("click", (e) => {
+    e.preventDefault();  // "#view" is not a route
+    document.getElementById("view").focus();
+  });
+  document.getElementById("nav").addEventListener("click", (e) => {
+    if (e.target.closest("a")) setMenu(false);  // also when the link is the current page
+  });
   if (session.token) {
     try { await startSession(); } catch (e) { session.clear(); }
   }
