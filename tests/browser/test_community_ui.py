@@ -93,6 +93,25 @@ async def test_poll_voted_from_two_browsers_shows_live_results(
     await expect(zhang_card.locator(".cm-outcome")).to_contain_text("同意、不同意（并列）")
     await expect(zhang_card.get_by_role("button", name="投票")).to_have_count(0)
 
+    # one vote per household: 刘芳 shares 张伟's household and is told so
+    token, _ = await login(server, "赵敏")
+    deadline = await zhang.evaluate("new Date(Date.now() + 86400000).toISOString()")
+    await ok(server, "POST", f"/api/v1/rooms/{quote(room, safe='')}/polls", token, {
+        "question": "楼道是否统一粉刷？", "options": ["是", "否"], "per_household": True,
+        "deadline": deadline}, status=201)
+    zhang_card, liu_card = (page.locator("article.cm-poll", has_text="楼道是否统一粉刷？")
+                            for page in (zhang, liu))
+    await expect(liu_card).to_contain_text("每户一票")  # arrived live
+    await zhang_card.get_by_label("是", exact=True).check()
+    await zhang_card.get_by_role("button", name="投票").click()
+    await expect(zhang_card.locator(".cm-own")).to_have_text("你已投票：是")
+    await expect(result(liu_card, 1)).to_have_text("1 票 · 100%")
+    await liu_card.get_by_label("否", exact=True).check()
+    await liu_card.get_by_role("button", name="投票").click()
+    await expect(liu_card.locator(".form-status")).to_have_text("本户已投票")
+    await expect(liu_card.locator(".cm-own")).to_have_text("本户已投票")
+    await expect(result(zhang_card, 2)).to_have_text("0 票 · 0%")
+
 
 async def test_notice_acknowledged_updates_the_authors_count_live(
         page_for: PageFor, server: ServerProcess) -> None:

@@ -18,9 +18,9 @@ function registerLink(code) {
 async function managedGrids() {
   const { units } = await api("GET", "/api/v1/units?kind=grid&parent_id=" +
     encodeURIComponent(session.user.community_id));
-  if (session.isAdmin) return units;
   const mine = new Set(session.user.grid_ids || []);
-  return units.filter((u) => mine.has(u.id));
+  const grids = session.isAdmin ? [...units] : units.filter((u) => mine.has(u.id));
+  return grids.sort((a, b) => new Date(a.created_at) - new Date(b.created_at));
 }
 
 export async function joinCodesView(params, query) {

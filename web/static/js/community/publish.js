@@ -1,10 +1,10 @@
 // 发布公告 and 发起表决: forms that post into one of the user's rooms, then open that room.
 import { api } from "../api.js";
-import { field, h, select, showError, statusLine } from "../dom.js";
+import { field, h, select, showError, statusLine, toast } from "../dom.js";
 import { navigate } from "../router.js";
 import { session } from "../session.js";
 import { ROOM_KIND, label } from "../labels.js";
-import { checkbox, isoToLocal, localToIso, notAllowed, radios, roomHash } from "./common.js";
+import { checkbox, dateText, isoToLocal, localToIso, notAllowed, radios, roomHash } from "./common.js";
 
 const MIN_OPTIONS = 2;
 const MAX_OPTIONS = 10;
@@ -72,7 +72,9 @@ export function noticeForm(params, query) {
       if (publishAt) body.publish_at = publishAt;
       if (expiresAt) body.expires_at = expiresAt;
       if (ack.checked && remind.value) body.remind_after_hours = Number(remind.value);
-      await api("POST", "/api/v1/rooms/" + encodeURIComponent(roomId) + "/notices", body);
+      const { notice } = await api("POST", "/api/v1/rooms/" + encodeURIComponent(roomId) +
+        "/notices", body);
+      if (notice.status === "scheduled") toast("公告将于 " + dateText(notice.publish_at) + " 发布");
       navigate(roomHash(roomId));
     });
   });
