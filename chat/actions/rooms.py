@@ -8,7 +8,7 @@ from chat.errors import Forbidden, NotFound
 from chat.models import Room, User
 from chat.permissions import can_join, can_moderate
 from chat.services import Services
-from chat.views import room_view, user_view
+from chat.views import message_view, room_view, user_view
 
 
 async def member_rooms(services: Services, user: User) -> list[Room]:
@@ -32,17 +32,20 @@ async def require_member(services: Services, user: User, room_id: str) -> Room:
 
 
 async def my_rooms(services: Services, user: User) -> list[dict[str, Any]]:
+    """The room list: counters, and each room's newest message for its preview line."""
     rooms = await member_rooms(services, user)
     last = await services.store.last_seqs([r.id for r in rooms])
     read = await services.store.read_markers(user.id)
+    newest = [await services.store.history(r.id, None, 1) for r in rooms]
     return [
         room_view(r) | {
             "last_seq": last[r.id],
             "read_seq": min(read.get(r.id, 0), last[r.id]),
             "unread": max(last[r.id] - read.get(r.id, 0), 0),
             "can_moderate": can_moderate(user, r),
+            "last_message": message_view(page[-1]) if page else None,
         }
-        for r in rooms
+        for r, page in zip(rooms, newest, strict=True)
     ]
 
 

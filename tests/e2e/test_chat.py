@@ -158,7 +158,9 @@ async def test_room_list_has_unread_counts(server: ServerProcess) -> None:
             await zhang.ok("message:send", {"room_id": room, "text": f"未读{i}",
                                             "client_id": cid()})
         _, data = await http("GET", server.url + "/api/v1/me/rooms", zhao_user["token"])
-        assert {r["id"]: r["unread"] for r in data["rooms"]}[room] == 3
+        mine = {r["id"]: r for r in data["rooms"]}
+        assert mine[room]["unread"] == 3
+        assert mine[room]["last_message"]["text"] == "未读2"  # the room list's preview line
     finally:
         await zhang.close()
         await zhao.close()

@@ -8,18 +8,9 @@ import { isMine, mayEdit, senderIsStaff } from "./message.js";
 
 const MUTE_OPTIONS = [["3600", "1 小时"], ["86400", "1 天"], ["604800", "7 天"]];
 
-function moderates(room) {
-  if (session.isAdmin) return room.community_id === session.user.community_id;
-  if (session.isWorker) {
-    return room.community_id === session.user.community_id &&
-      (room.kind !== "grid" || session.user.grid_ids.includes(room.grid_id));
-  }
-  return false;
-}
-
 function choices(m, room, composer) {
   const mine = isMine(m);
-  const mod = moderates(room);
+  const mod = room.can_moderate;
   const human = m.kind === "text";
   const list = [];
   if (human) list.push(["回复", () => composer.replyTo(m)]);

@@ -35,7 +35,8 @@ export function reset() {
 
 function fresh(r) {
   return { ...r, messages: new Map(), loaded: false, hasMore: true, seen: r.read_seq,
-           readSeq: r.read_seq, lastSeq: r.last_seq, unread: r.unread || 0, last: null,
+           readSeq: r.read_seq, lastSeq: r.last_seq, unread: r.unread || 0,
+           last: r.last_message || null,
            mentioned: false, online: new Set(), members: null };
 }
 
