@@ -187,6 +187,7 @@ export function pollCard(initial, { collapsed }) {
     toggle.setAttribute("aria-expanded", String(open));
     card.classList.toggle("cm-closed", poll.status === "closed");
     replace(tagLine, tags(poll));
+    tagLine.hidden = !open;  // a collapsed card is one line on a phone
     body.hidden = !open;
     meta.textContent = poll.author.name + " 发起 · 截止 " + dateText(poll.deadline);
     const key = [poll.status, poll.voted, mayVote(), (poll.my_choice || []).join(",")].join("|");
