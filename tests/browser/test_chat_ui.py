@@ -4,6 +4,7 @@ and a server restart in the middle of a conversation."""
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from playwright.async_api import Page, expect
@@ -158,3 +159,31 @@ async def test_server_restart_mid_conversation_shows_every_message_once(
         shown = [t for t in await texts(page).all_text_contents() if t in expected]
         assert sorted(shown, key=expected.index) == expected and len(shown) == len(expected)
     await shot(liu, "after-restart")
+
+
+async def test_worker_turns_a_message_into_a_ticket_and_the_resident_sees_it_move(
+        page_for: PageFor, server: ServerProcess) -> None:
+    room = await grid_room(server)
+    zhang = await sign_in(await page_for(), server.account("张伟"))
+    await open_room(zhang, room)
+    await send(zhang, "5栋后面的路灯不亮了，晚上走路看不见")
+    worker = await sign_in(await page_for(desktop=True), server.account("李娜"))
+    await open_room(worker, room)
+    message = worker.locator(".msg", has=worker.get_by_text("5栋后面的路灯不亮了，晚上走路看不见"))
+    await message.get_by_role("button", name="对 张*（3栋） 的消息操作").click()
+    await worker.get_by_role("button", name="转为工单").click()
+    await worker.get_by_role("button", name="确定").click()
+    await worker.wait_for_url(re.compile(r"#/tickets/t\w+$"))
+    ticket_id = worker.url.rsplit("/", 1)[1]
+
+    await zhang.goto("/#/tickets/mine")  # the message's author is the reporter
+    row = zhang.locator(f"li[data-ticket-id={ticket_id}]")
+    await expect(row).to_contain_text("5栋后面的路灯不亮了")
+    await expect(row).to_contain_text("已提交")
+    panel = worker.locator("details[data-action=accept]")
+    await panel.locator("summary").click()
+    await panel.locator("button[type=submit]").click()
+    await expect(row).to_contain_text("已受理")  # live, no reload
+    await open_room(zhang, room)  # and 报事助手 says so in the room
+    await expect(zhang.locator(".msg.bot").last).to_contain_text("已受理")
+    await shot(zhang, "ticket-progress-in-room")

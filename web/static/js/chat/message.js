@@ -54,7 +54,7 @@ export function renderMessage(m, roomMessages) {
     ? h("p", { class: "text" }, m.deleted_by && m.deleted_by !== m.sender.id
       ? "该消息已被管理员删除" : "该消息已撤回")
     : h("p", { class: "text" }, textWithMentions(m.text));
-  const more = m.deleted ? null : h("button", {
+  const more = m.deleted || m.kind !== "text" ? null : h("button", {
     type: "button", class: "more", "aria-haspopup": "true",
     "aria-label": "对 " + m.sender.name + " 的消息操作", dataset: { seq: String(m.seq) } }, "⋯");
   return h("li", { class: classes.join(" "), id: "m-" + m.room_id + "-" + m.seq,
