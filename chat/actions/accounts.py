@@ -12,8 +12,9 @@ from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Una
 from chat.ids import new_id
 from chat.models import Address, Role, Session, User
 from chat.payloads import CreateStaff, Register
-from chat.permissions import can_manage_unit, can_verify
+from chat.permissions import can_manage_unit, can_verify, user_room_id
 from chat.services import Services
+from chat.views import user_view
 from moderation import audit
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,8 @@ async def verify_resident(
         "status": status, "verified_by": actor.id, "verified_at": services.clock.now()})
     if approve:
         await services.fanout.enter_rooms(user.id, await member_room_ids(services, user))
+        await services.fanout.emit("account:updated", {"user": user_view(user, full=True)},
+                                   user_room_id(user.id))
     else:
         revoked = await services.store.revoke_sessions(user.id, services.clock.now())
         await services.fanout.end_sessions(user.id, revoked, "rejected")

@@ -48,6 +48,8 @@ async def test_register_verify_and_join_the_rooms(server: ServerProcess) -> None
     status, verified = await http("POST", f"{server.url}/api/v1/admin/residents/{user['id']}"
                                   "/verify", worker_token, {"approve": True})
     assert status == 200 and verified["user"]["status"] == "verified"
+    update = await newcomer.wait_for("account:updated")  # so the page can show its rooms
+    assert update["user"]["status"] == "verified" and update["user"]["id"] == user["id"]
 
     room = f"grid:{grid_id}"
     zhang, _ = await connect(server, "张伟")

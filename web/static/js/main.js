@@ -1,9 +1,9 @@
 // Boot: restore the session, build the menu for the user's role, start the router.
 import { api } from "./api.js";
-import { h, replace } from "./dom.js";
+import { h, replace, toast } from "./dom.js";
 import { session } from "./session.js";
-import { connect, disconnect, onStatus } from "./socket.js";
-import { navigate, onRoute, render, route, setFallback } from "./router.js";
+import { connect, disconnect, on, onStatus } from "./socket.js";
+import { current, navigate, onRoute, render, route, setFallback } from "./router.js";
 import { ROLE } from "./labels.js";
 import * as auth from "./auth.js";
 import * as chat from "./chat/index.js";
@@ -67,6 +67,21 @@ export async function startSession() {
   connect();
 }
 
+/** A worker verified this account: its rooms and menu appear without a reload. */
+async function accountUpdated(event) {
+  const wasVerified = session.isVerified;
+  session.user = event.user;
+  const { rooms } = await api("GET", "/api/v1/me/rooms");
+  session.rooms = rooms;
+  chat.addRooms(rooms);
+  buildMenu();
+  markCurrent();
+  if (!wasVerified && session.isVerified) {
+    toast("审核已通过，欢迎加入" + rooms.map((r) => "「" + r.name + "」").join(""));
+    if (current().path === "/rooms" || current().path === "/") render();
+  }
+}
+
 function home() {
   if (!session.user) return "#/login";
   if (session.rooms.length) return "#/rooms";
@@ -100,6 +115,7 @@ function showConnection(status) {
 async function boot() {
   registerRoutes();
   onStatus(showConnection);
+  on("account:updated", (e) => { accountUpdated(e).catch((err) => console.warn(err)); });
   onRoute(markCurrent);
   session.onExpire(endSession);
   document.getElementById("menu-toggle").addEventListener("click", () =>

@@ -17,6 +17,9 @@ export function init(list) {
 
 export function reset() { resetState(); }
 
+/** Rooms the user has just been let into (verification, restoration). */
+export function addRooms(list) { for (const r of list) addRoom(r); }
+
 export function register({ route, guard }) {
   route("/rooms", roomsView, { guard, redirect: "#/login" });
   route("/rooms/:id", roomView, { guard, redirect: "#/login" });
