@@ -29,7 +29,7 @@ function facts(t, grids) {
     fact("来源", label(SOURCE, t.source)),
     fact("位置", t.location || "未填写"),
     fact("网格", (t.grid_id && grids.get(t.grid_id)) || (t.grid_id ? t.grid_id : "—")),
-    fact("提交时间", h("time", { datetime: t.submitted_at || t.created_at },
+    fact(t.submitted_at ? "提交时间" : "创建时间", h("time", { datetime: t.submitted_at || t.created_at },
       fullTime(t.submitted_at || t.created_at))),
     dueFact(t),
     fact("我也遇到", String(t.also_affected) + " 人"),

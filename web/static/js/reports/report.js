@@ -99,10 +99,13 @@ export async function renderReport(params, q) {
     h("div", { class: "actions" }, h("button", { type: "submit" }, "提交报事")),
     line);
   form.addEventListener("submit", (e) => submit(e, form, line, messageId));
+  const staff = session.isStaff;
   return h("section", { class: "report-page" },
-    h("div", { class: "page-head" }, h("h1", {}, "我要报事"),
-      h("a", { href: "#/tickets/mine" }, "我的报事")),
-    h("p", { class: "sub" }, "提交后由网格员受理，办理进度会实时通知您。"),
+    h("div", { class: "page-head" }, h("h1", {}, staff ? "基层报事" : "我要报事"),
+      staff ? h("a", { href: "#/staff/tickets" }, "工单看板")
+        : h("a", { href: "#/tickets/mine" }, "我的报事")),
+    h("p", { class: "sub" }, staff ? "由工作人员直接登记的工单，提交后进入工单看板。"
+      : "提交后由网格员受理，办理进度会实时通知您。"),
     messageId ? fromMessageBox(room, message) : null,
     form);
 }
