@@ -42,6 +42,9 @@ async function flush() {
 
 on("connect", () => { flush(); });
 
+/** On log-out: nothing written by one account may be sent by the next. */
+export function clearOutbox() { outbox.length = 0; }
+
 export function pendingFor(roomId) {
   return outbox.filter((item) => item.payload.room_id === roomId);
 }

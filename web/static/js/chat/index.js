@@ -3,6 +3,7 @@ import { session } from "../session.js";
 import { on } from "../socket.js";
 import { toast } from "../dom.js";
 import { navigate, current } from "../router.js";
+import { clearOutbox } from "./composer.js";
 import { roomsView } from "./list.js";
 import { api } from "../api.js";
 import { addRoom, init as initState, removeRoom, reset as resetState } from "./state.js";
@@ -15,7 +16,10 @@ export function init(list) {
   if (!wired) { wire(); wired = true; }
 }
 
-export function reset() { resetState(); }
+export function reset() {
+  clearOutbox();
+  resetState();
+}
 
 /** Rooms the user has just been let into (verification, restoration). */
 export function addRooms(list) { for (const r of list) addRoom(r); }
