@@ -31,9 +31,11 @@ def in_scope(user: User, t: Ticket) -> bool:
     if user.role == "admin":
         return t.community_id == user.community_id
     if user.role == "street_officer":
-        return t.street_id == user.unit_id and RANK[t.level] >= RANK["street"]
+        return (t.street_id is not None and t.street_id == user.unit_id
+                and RANK[t.level] >= RANK["street"])
     if user.role == "district_officer":
-        return t.district_id == user.unit_id and t.level == "district"
+        return (t.district_id is not None and t.district_id == user.unit_id
+                and t.level == "district")
     return False
 
 
@@ -53,6 +55,8 @@ def can_act(user: User, t: Ticket, action: str) -> bool:
 
 
 def can_be_assigned(user: User, t: Ticket) -> bool:
+    """The one rule for assignees: POST …/assign accepts exactly these people and
+    GET …/assignees lists exactly them (moderation.assignees)."""
     return user.role in HANDLER_ROLES and in_scope(user, t)
 
 

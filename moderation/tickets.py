@@ -11,8 +11,8 @@ from chat.errors import Conflict, Forbidden, Invalid, NotFound
 from chat.events import MessageDeleted
 from chat.models import User
 from chat.services import Services
-from moderation import audit, notify
-from moderation.access import RANK, can_act, can_be_assigned, can_view, in_scope, scope_filter
+from moderation import assignees, audit, notify
+from moderation.access import RANK, can_act, can_view, in_scope, scope_filter
 from moderation.machine import (
     ACTION_OF,
     Accept,
@@ -60,15 +60,8 @@ async def transition(services: Services, user: User, ticket_id: str, command: Co
                      *, as_reporter: bool = False) -> dict[str, Any]:
     """One state-machine step by a person. `as_reporter` lets a resident confirm the draft
     made from their own message (我要报事 on a detected message)."""
-    ticket = await services.store.get_ticket(ticket_id)
     action = ACTION_OF[type(command)]
-    allowed = ticket is not None and (
-        can_act(user, ticket, action)
-        or (as_reporter and action == "confirm" and ticket.reporter_id == user.id))
-    if ticket is None or not allowed:
-        if ticket is None or not can_view(user, ticket):
-            raise NotFound("no such ticket / 工单不存在")
-        raise Forbidden("you may not do this to this ticket / 无权进行该操作")
+    ticket = await _acting(services, user, ticket_id, action, as_reporter=as_reporter)
     await _check(services, ticket, command)
     changed = apply(ticket, command, user.id, services.clock.now(), policy(services))
     kept = await _absorb(services, user, ticket, command.into) \
@@ -86,12 +79,24 @@ async def transition(services: Services, user: User, ticket_id: str, command: Co
     return await view(services, changed, user)
 
 
+async def _acting(services: Services, user: User, ticket_id: str, action: str,
+                  *, as_reporter: bool = False) -> Ticket:
+    """The ticket `user` may do `action` to: `not_found` unless they may see it, else
+    `forbidden` unless they may act."""
+    ticket = await services.store.get_ticket(ticket_id)
+    allowed = ticket is not None and (
+        can_act(user, ticket, action)
+        or (as_reporter and action == "confirm" and ticket.reporter_id == user.id))
+    if ticket is None or not allowed:
+        if ticket is None or not can_view(user, ticket):
+            raise NotFound("no such ticket / 工单不存在")
+        raise Forbidden("you may not do this to this ticket / 无权进行该操作")
+    return ticket
+
+
 async def _check(services: Services, ticket: Ticket, command: Command) -> None:
     if isinstance(command, Assign):
-        assignee = await services.store.get_user(command.assignee_id)
-        if assignee is None or not can_be_assigned(assignee, ticket):
-            raise Invalid("the assignee must be staff who see this ticket / "
-                          "只能指派给负责该工单的工作人员")
+        await assignees.assignee(services, ticket, command.assignee_id)
     if isinstance(command, Accept) and command.level is not None:
         step = RANK[command.level] - RANK[ticket.level]
         if step not in (0, 1):
@@ -153,6 +158,14 @@ async def my_tickets(services: Services, user: User, offset: int, limit: int
 
 async def ticket_detail(services: Services, user: User, ticket_id: str) -> dict[str, Any]:
     return await view(services, await load(services, user, ticket_id), user)
+
+
+async def list_assignees(services: Services, user: User, ticket_id: str) -> dict[str, Any]:
+    """Whom `user` may assign the ticket to: exactly the people POST …/assign would accept.
+    Only for those who may assign it; the ticket's status is the state machine's business."""
+    ticket = await _acting(services, user, ticket_id, "assign")
+    people = await assignees.assignees(services, ticket)
+    return {"assignees": [assignees.assignee_view(u) for u in people]}
 
 
 # ---- the sweep -----------------------------------------------------------------------------

@@ -78,8 +78,11 @@ class Store(PollStore, NoticeStore, DirectoryStore, BotStore, ABC):
         grid_id: str | None = None,
         status: str | None = None,
         role: str | None = None,
+        unit_id: str | None = None,
         limit: int = 500,
-    ) -> list[User]: ...
+    ) -> list[User]:
+        """Ordered by id; each given filter must match (`grid_id`: one of the user's grids,
+        `unit_id`: the unit a staff member belongs to)."""
 
     @abstractmethod
     async def add_session(self, session: Session) -> None: ...

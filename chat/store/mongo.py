@@ -152,6 +152,7 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoBase,
         grid_id: str | None = None,
         status: str | None = None,
         role: str | None = None,
+        unit_id: str | None = None,
         limit: int = 500,
     ) -> list[User]:
         filters = {
@@ -159,6 +160,7 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoBase,
             "grid_ids": grid_id,
             "status": status,
             "role": role,
+            "unit_id": unit_id,
         }
         query = {field: value for field, value in filters.items() if value is not None}
         return await self._many("users", User, query, sort=[("_id", ASCENDING)], limit=limit)

@@ -150,6 +150,7 @@ class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, Sqlit
         grid_id: str | None = None,
         status: str | None = None,
         role: str | None = None,
+        unit_id: str | None = None,
         limit: int = 500,
     ) -> list[User]:
         where, args = ["1=1"], []
@@ -160,6 +161,9 @@ class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, Sqlit
         if grid_id is not None:
             where.append("EXISTS (SELECT 1 FROM json_each(doc, '$.grid_ids') WHERE value = ?)")
             args.append(grid_id)
+        if unit_id is not None:
+            where.append("json_extract(doc, '$.unit_id') = ?")
+            args.append(unit_id)
         sql = f"SELECT doc FROM users WHERE {' AND '.join(where)} ORDER BY id LIMIT ?"
         return await self._many(User, sql, *args, limit)
 

@@ -215,17 +215,20 @@ async def test_list_users_filters(store: Store) -> None:
         user("u2", "2", community_id="c1", grid_ids=("g2",), status="pending"),
         user("u3", "3", community_id="c1", grid_ids=("g1", "g2"), role="worker", status="verified"),
         user("u4", "4", community_id="c2", grid_ids=("g9",), status="verified"),
+        user("u5", "5", role="street_officer", unit_id="s1", status="verified"),
     ]
     for person in people:
         await store.add_user(person)
 
-    assert ids(await store.list_users()) == ["u1", "u2", "u3", "u4"]
+    assert ids(await store.list_users()) == ["u1", "u2", "u3", "u4", "u5"]
     assert ids(await store.list_users(community_id="c1")) == ["u1", "u2", "u3"]
     assert ids(await store.list_users(grid_id="g1")) == ["u1", "u3"]
     assert ids(await store.list_users(grid_id="g2", status="verified")) == ["u3"]
     assert ids(await store.list_users(community_id="c1", role="resident")) == ["u1", "u2"]
     assert ids(await store.list_users(status="pending")) == ["u2"]
     assert len(await store.list_users(community_id="c1", limit=2)) == 2
+    assert ids(await store.list_users(role="street_officer", unit_id="s1")) == ["u5"]
+    assert await store.list_users(unit_id="s2") == []
 
 
 # ---- sessions ---------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Tickets over REST: file, list with filters, my tickets, detail, one route per transition."""
+"""Tickets over REST: file, list with filters, my tickets, detail, who may be assigned, one
+route per transition."""
 
 from __future__ import annotations
 
@@ -100,6 +101,13 @@ async def ticket_detail(request: web.Request) -> web.Response:
     ticket = await tickets.ticket_detail(services(request), user,
                                          request.match_info["ticket_id"])
     return reply({"ticket": ticket})
+
+
+@routes.get("/api/v1/tickets/{ticket_id}/assignees")
+async def ticket_assignees(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    return reply(await tickets.list_assignees(services(request), user,
+                                              request.match_info["ticket_id"]))
 
 
 TRANSITIONS: dict[str, tuple[type[Payload], Callable[[Any], Command]]] = {

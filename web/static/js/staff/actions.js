@@ -1,7 +1,7 @@
 // Staff actions on one ticket (shown on #/tickets/:id): what the status allows and the role may do.
 import { api, query } from "../api.js";
 import { field, h, select, showError, statusLine } from "../dom.js";
-import { CATEGORIES, label, LEVEL, URGENCY } from "../labels.js";
+import { CATEGORIES, label, LEVEL, ROLE, URGENCY } from "../labels.js";
 import { session } from "../session.js";
 
 const OPEN = ["submitted", "accepted", "in_progress", "reopened"];
@@ -91,19 +91,14 @@ function actionForm(t, action, title, controls, toBody, done, button) {
 
 function trimmed(value) { return (value || "").trim(); }
 
+/** Everyone the server would accept as this ticket's assignee (moderation.access.can_be_assigned). */
 async function assignees(t) {
-  // No endpoint lists assignable staff: the community's workers room holds its workers and
-  // admins; keep those who see this ticket (moderation.access.can_be_assigned).
-  const room = session.rooms.find((r) => r.kind === "workers" && r.community_id === t.community_id);
-  let members = [];
-  if (room) {
-    members = (await api("GET", "/api/v1/rooms/" + encodeURIComponent(room.id) + "/members"))
-      .members;
-  }
-  if (!members.some((m) => m.id === session.user.id)) members.push(session.user);
-  return members.filter((m) => m.status !== "removed" && m.community_id === t.community_id && (
-    m.role === "admin" || (m.role === "worker" && m.grid_ids.includes(t.grid_id))
-    || (m.id === session.user.id && (HANDLES[m.role] || []).length > 0)));
+  return (await api("GET", "/api/v1/tickets/" + encodeURIComponent(t.id) + "/assignees")).assignees;
+}
+
+/** "李娜（我） · 网格员": the name, marked when it is the current user, and the role. */
+function assigneeLabel(p) {
+  return p.name + (p.id === session.user.id ? "（我）" : "") + " · " + label(ROLE, p.role);
 }
 
 function assignForm(t, done) {
@@ -118,10 +113,9 @@ function assignForm(t, done) {
     loaded = true;
     try {
       const people = await assignees(t);
-      choose.replaceChildren(h("option", { value: "" }, "请选择"),
+      choose.replaceChildren(h("option", { value: "" }, people.length ? "请选择" : "没有可指派的人员"),
         ...people.map((p) => h("option", { value: p.id, selected: t.assignee && t.assignee.id === p.id },
-          p.name + (p.id === session.user.id ? "（我）" : "") + " · "
-          + (p.role === "admin" ? "社区管理员" : "网格员"))));
+          assigneeLabel(p))));
     } catch (err) {
       loaded = false;
       showError(details.querySelector(".form-status"), err);
