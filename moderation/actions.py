@@ -186,10 +186,16 @@ async def set_blocked_words(services: Services, actor: User, community_id: str,
 
 async def audit_log(services: Services, actor: User, *, action: str | None,
                     actor_id: str | None, target_id: str | None, before: datetime | None,
-                    limit: int) -> list[dict[str, Any]]:
+                    before_id: str | None, limit: int) -> dict[str, Any]:
+    """A page of the community's audit log, newest first, with the cursor of the next page
+    (None once a page comes back short)."""
     if actor.role != "admin" or actor.community_id is None or not is_active(actor):
         raise Forbidden("community admins only / 仅限社区管理员")
     entries = await services.store.list_audit(
         community_id=actor.community_id, action=action, actor_id=actor_id,
-        target_id=target_id, before=before, limit=limit)
-    return [audit_view(e) for e in entries]
+        target_id=target_id, before=before, before_id=before_id, limit=limit)
+    people = await services.store.get_users(sorted({e.actor_id for e in entries}))
+    actors = {u.id: u for u in people}
+    last = entries[-1] if len(entries) == limit else None
+    return {"entries": [audit_view(e, actors) for e in entries],
+            "next": None if last is None else {"before": iso(last.at), "before_id": last.id}}

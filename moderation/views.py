@@ -98,7 +98,10 @@ def flag_view(f: Flag) -> dict[str, Any]:
             "handled_at": _when(f.handled_at), "outcome": f.outcome}
 
 
-def audit_view(e: AuditEntry) -> dict[str, Any]:
+def audit_view(e: AuditEntry, actors: Mapping[str, User]) -> dict[str, Any]:
+    """One entry for a community admin: the actor by real name (None for the system)."""
+    actor = actors.get(e.actor_id)
     return {"id": e.id, "community_id": e.community_id, "actor_id": e.actor_id,
+            "actor_name": actor.name if actor else None,
             "action": e.action, "target_type": e.target_type, "target_id": e.target_id,
             "reason": e.reason, "details": e.details, "at": iso(e.at)}

@@ -204,9 +204,13 @@ class Store(PollStore, NoticeStore, DirectoryStore, BotStore, ABC):
         actor_id: str | None = None,
         target_id: str | None = None,
         before: datetime | None = None,
+        before_id: str | None = None,
         limit: int = 100,
     ) -> list[AuditEntry]:
-        """Newest first; `community_id` None means every community."""
+        """Newest first, in (at, id) descending order, times to the millisecond;
+        `community_id` None means every community. `before` alone keeps entries strictly older
+        than that millisecond; with `before_id` it is a keyset cursor: entries after
+        (before, before_id) in that order, so entries of one millisecond page without gaps."""
 
     @abstractmethod
     async def get_community_config(self, community_id: str) -> CommunityConfig | None: ...

@@ -432,6 +432,7 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoBase,
         actor_id: str | None = None,
         target_id: str | None = None,
         before: datetime | None = None,
+        before_id: str | None = None,
         limit: int = 100,
     ) -> list[AuditEntry]:
         filters = {
@@ -439,9 +440,14 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoBase,
             "action": action,
             "actor_id": actor_id,
             "target_id": target_id,
-            "at": None if before is None else {"$lt": before},
         }
-        query = {field: value for field, value in filters.items() if value is not None}
+        query: Doc = {field: value for field, value in filters.items() if value is not None}
+        if before is not None:
+            cut = _to_millisecond(before)  # as stored: BSON dates keep milliseconds
+            if before_id is None:
+                query["at"] = {"$lt": cut}
+            else:
+                query["$or"] = [{"at": {"$lt": cut}}, {"at": cut, "_id": {"$lt": before_id}}]
         sort = [("at", DESCENDING), ("_id", DESCENDING)]
         return await self._many("audit", AuditEntry, query, sort=sort, limit=limit)
 
@@ -453,6 +459,11 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoBase,
         doc = to_doc(config, key="community_id")
         with translated_errors():
             await self._col("community_config").replace_one({"_id": doc["_id"]}, doc, upsert=True)
+
+
+def _to_millisecond(moment: datetime) -> datetime:
+    """The moment as BSON stores it (dropping sub-millisecond digits, as SQLite's at_ms does)."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def _ticket_where(q: TicketQuery) -> Doc:

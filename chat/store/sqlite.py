@@ -407,6 +407,7 @@ class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, Sqlit
         actor_id: str | None = None,
         target_id: str | None = None,
         before: datetime | None = None,
+        before_id: str | None = None,
         limit: int = 100,
     ) -> list[AuditEntry]:
         clauses: list[str] = ["1 = 1"]
@@ -416,7 +417,10 @@ class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, Sqlit
             if value is not None:
                 clauses.append(f"{column} = ?")
                 args.append(value)
-        if before is not None:
+        if before is not None and before_id is not None:
+            clauses.append("(at_ms < ? OR (at_ms = ? AND id < ?))")
+            args += [ms(before), ms(before), before_id]
+        elif before is not None:
             clauses.append("at_ms < ?")
             args.append(ms(before))
         sql = (f"SELECT doc FROM audit WHERE {' AND '.join(clauses)}"

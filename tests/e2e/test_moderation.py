@@ -44,10 +44,31 @@ def http_error(status: int, body: Any, expected_status: int, code: str) -> None:
 
 
 async def audit(server: Server, token: str, **query: str) -> list[dict[str, Any]]:
+    return list((await audit_page(server, token, **query))["entries"])
+
+
+async def audit_page(server: Server, token: str, **query: str) -> dict[str, Any]:
     status, body = await http("GET", f"{server.url}/api/v1/admin/audit?{urlencode(query)}",
                               token)
     assert status == 200, body
-    return list(body["entries"])
+    return dict(body)
+
+
+async def audit_pages(server: Server, token: str, limit: int,
+                      **query: str) -> list[list[dict[str, Any]]]:
+    """Every page of the log, following the `next` cursor the server returns."""
+    pages: list[list[dict[str, Any]]] = []
+    cursor: dict[str, str] = {}
+    while True:
+        page = await audit_page(server, token, **query, **cursor, limit=str(limit))
+        pages.append(page["entries"])
+        if page["next"] is None:
+            assert len(page["entries"]) < limit
+            return pages
+        assert len(page["entries"]) == limit and len(pages) < 50
+        last = page["entries"][-1]
+        assert page["next"] == {"before": last["at"], "before_id": last["id"]}
+        cursor = page["next"]
 
 
 def new_in(client: Client, room_id: str) -> list[dict[str, Any]]:
@@ -443,5 +464,76 @@ async def test_audit_log_is_for_admins_and_filters(server: ServerProcess) -> Non
     later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
     newer = await audit(server, admin_token, action="message.flag", before=later)
     assert sent["id"] in [e["target_id"] for e in newer]
-    limited = await audit(server, admin_token, limit="1")
-    assert len(limited) == 1
+    # before_id is a cursor together with before only
+    status, body = await http("GET", f"{audit_url}?before_id=a1", admin_token)
+    http_error(status, body, 400, "invalid")
+
+    # an admin reads real names; a short page has no next
+    page = await audit_page(server, admin_token, actor_id=zhao["id"], action="message.flag")
+    assert page["next"] is None
+    flagged = [e for e in page["entries"] if e["target_id"] == sent["id"]]
+    assert [(e["actor_id"], e["actor_name"]) for e in flagged] == [(zhao["id"], "赵敏")]
+    # a full page has the cursor of its last entry, and it leads to the entries after it
+    first = await audit_page(server, admin_token, limit="1")
+    assert len(first["entries"]) == 1
+    newest = first["entries"][0]
+    assert first["next"] == {"before": newest["at"], "before_id": newest["id"]}
+    second = await audit_page(server, admin_token, limit="1", **first["next"])
+    assert second["entries"] and second["entries"][0]["id"] != newest["id"]
+    assert (second["entries"][0]["at"], second["entries"][0]["id"]) < (newest["at"],
+                                                                       newest["id"])
+    whole = await audit(server, admin_token, limit="500")
+    assert [e["id"] for e in whole[:2]] == [newest["id"], second["entries"][0]["id"]]
+
+
+async def test_audit_log_pages_entries_of_one_moment_without_gaps(
+        app_server: InProcessServer) -> None:
+    """The clock stands still, as in one SLA sweep: every entry has the same `at`; paging by
+    the returned `next` cursor still yields each entry exactly once, in order."""
+    server = app_server
+    zhang, zhang_user = await connect(server, "张伟")
+    liu, _ = await connect(server, "刘芳")
+    worker, _ = await connect(server, "李娜")
+    clients = [zhang, liu, worker]
+    zhao_token, _ = await login(server, "赵敏")
+    admin_token, _ = await login(server, "王建国")
+    room = grid_room(server, "张伟")
+    try:
+        lift = await zhang.ok("message:send", {"room_id": room, "client_id": cid(),
+                                               "text": "3栋电梯又坏了，卡在7楼不动"})
+        await worker.wait_for("draft:new", lambda t: lift["id"] in t["message_ids"])
+        for sender, flagger, count in ((zhang, zhao_token, 4), (liu, zhang_user["token"], 3)):
+            for n in range(count):
+                sent = await sender.ok("message:send", {"room_id": room, "client_id": cid(),
+                                                        "text": f"待举报的消息 {n}"})
+                status, body = await http(
+                    "POST", f"{server.url}/api/v1/messages/{sent['id']}/flag", flagger,
+                    {"reason": "同一时刻"})
+                assert status == 201, body
+    finally:
+        await close_all(clients)
+
+    whole = await audit_page(server, admin_token, limit="500")
+    entries = whole["entries"]  # ours and the demo's, most of them of this one moment
+    assert whole["next"] is None
+    assert [e["id"] for e in entries] == sorted((e["id"] for e in entries), reverse=True)
+    ours = [e for e in entries if e["reason"] == "同一时刻"
+            or e["details"].get("message_id") == lift["id"]]
+    assert len(ours) == 8 and {e["at"] for e in ours} == {iso_z(server.clock.now())}
+    names = {(e["action"], e["actor_name"]) for e in ours}
+    assert names == {("ticket.draft", None), ("message.flag", "赵敏"), ("message.flag", "张伟")}
+    assert [e["actor_id"] for e in ours if e["actor_name"] is None] == ["system"]
+
+    pages = await audit_pages(server, admin_token, 3)
+    assert [len(p) for p in pages] == [3] * (len(entries) // 3) + [len(entries) % 3]
+    assert [e["id"] for p in pages for e in p] == [e["id"] for e in entries]
+    # a page that ends exactly at the last entry still offers next; it leads to nothing
+    flags = [e["id"] for e in entries if e["action"] == "message.flag"]
+    pages = await audit_pages(server, admin_token, len(flags), action="message.flag")
+    assert [[e["id"] for e in p] for p in pages] == [flags, []]
+    pages = await audit_pages(server, admin_token, 2, action="message.flag")
+    assert [e["id"] for p in pages for e in p] == flags
+
+
+def iso_z(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -95,11 +95,15 @@ async def audit_log(request: web.Request) -> web.Response:
         raise Invalid("before must be an ISO 8601 time / before 须为时间") from exc
     if before_at is not None and before_at.tzinfo is None:
         raise Invalid("before needs a time zone / 时间须带时区")
-    entries = await actions.audit_log(
+    before_id = request.query.get("before_id") or None
+    if before_id is not None and before_at is None:
+        raise Invalid("before_id needs before / before_id 须与 before 一同使用")
+    page = await actions.audit_log(
         services(request), user, action=request.query.get("action"),
         actor_id=request.query.get("actor_id"), target_id=request.query.get("target_id"),
-        before=before_at, limit=query_int(request, "limit", 100, 1, 500) or 100)
-    return reply({"entries": entries})
+        before=before_at, before_id=before_id,
+        limit=query_int(request, "limit", 100, 1, 500) or 100)
+    return reply(page)
 
 
 @routes.post("/api/v1/admin/lexicon/reload")

@@ -5,7 +5,6 @@ import { ACTION } from "../labels.js";
 import { navigate } from "../router.js";
 import { session } from "../session.js";
 import { fullTime } from "../reports/tickets.js";
-import { userName } from "./people.js";
 
 const PAGE = 50;
 const ACTIONS = {
@@ -41,14 +40,20 @@ function details(e) {
   return parts.join("；");
 }
 
+// The server names the actor (real names: only admins read the log); null is the system.
+function actorName(e) {
+  if (e.actor_name) return e.actor_name;
+  return e.actor_id === "system" ? "系统" : e.actor_id;
+}
+
 function cell(name, ...content) {
   return h("td", { dataset: { label: name } }, ...content);
 }
 
-async function row(e) {
+function row(e) {
   return h("tr", {},
     cell("时间", h("time", { datetime: e.at }, fullTime(e.at))),
-    cell("操作人", await userName(e.actor_id)),
+    cell("操作人", actorName(e)),
     cell("操作", actionText(e.action)),
     cell("对象", target(e)),
     cell("原因", e.reason || "—"),
@@ -86,16 +91,18 @@ export async function renderAudit(params, q) {
   const body = h("tbody");
   const line = statusLine();
   const more = h("button", { type: "button", class: "secondary", hidden: true }, "更早的记录");
-  let before = null;
+  // The server's keyset cursor {before, before_id}: entries of one moment are never skipped.
+  let cursor = {};
 
   async function load() {
     more.disabled = true;
     try {
-      const { entries } = await api("GET", "/api/v1/admin/audit" + query({
-        action: q.action, actor_id: q.actor_id, target_id: q.target_id, before, limit: PAGE }));
-      for (const e of entries) body.append(await row(e));
-      if (entries.length) before = entries[entries.length - 1].at;
-      more.hidden = entries.length < PAGE;
+      const { entries, next } = await api("GET", "/api/v1/admin/audit" + query({
+        action: q.action, actor_id: q.actor_id, target_id: q.target_id, ...cursor,
+        limit: PAGE }));
+      body.append(...entries.map(row));
+      cursor = next || {};
+      more.hidden = !next;
       if (!body.children.length) {
         body.append(h("tr", {}, h("td", { colspan: 6, class: "empty" }, "没有记录")));
       }
