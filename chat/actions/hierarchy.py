@@ -101,11 +101,17 @@ async def list_join_codes(services: Services, actor: User | None, grid_id: str) 
     return await services.store.list_join_codes(grid_id)
 
 
-async def revoke_join_code(services: Services, actor: User | None, code: str) -> JoinCode:
+async def managed_join_code(services: Services, actor: User | None, code: str) -> JoinCode:
+    """A join code, for those who manage its grid's codes."""
     found = await services.store.get_join_code(code)
     if found is None:
         raise NotFound("no such join code / 邀请码不存在")
     await _require_grid_manager(services, actor, found.grid_id)
+    return found
+
+
+async def revoke_join_code(services: Services, actor: User | None, code: str) -> JoinCode:
+    await managed_join_code(services, actor, code)
     revoked = await services.store.revoke_join_code(code, services.clock.now())
     assert revoked is not None
     log.info("join code %s revoked", code)

@@ -93,11 +93,8 @@ def qr_svg(text: str) -> bytes:
 async def join_code_qr(request: web.Request) -> web.Response:
     """A QR code of the registration link, for staff who may list the grid's codes."""
     actor = await staff(request)
-    s = services(request)
-    code = await s.store.get_join_code(request.match_info["code"])
-    if code is None:
-        raise NotFound("no such join code / 邀请码不存在")
-    await hierarchy.list_join_codes(s, actor, code.grid_id)  # refuses who may not list them
+    code = await hierarchy.managed_join_code(services(request), actor,
+                                             request.match_info["code"])
     if code.revoked_at is not None:
         raise NotFound("this join code was revoked / 邀请码已作废")
     return web.Response(body=qr_svg(registration_link(request, code.code)),

@@ -71,9 +71,7 @@ export async function startSession() {
 async function accountUpdated(event) {
   const wasVerified = session.isVerified;
   session.user = event.user;
-  const { rooms } = await api("GET", "/api/v1/me/rooms");
-  session.rooms = rooms;
-  chat.addRooms(rooms);
+  const rooms = await chat.refreshRooms();
   buildMenu();
   markCurrent();
   if (!wasVerified && session.isVerified) {

@@ -21,8 +21,14 @@ export function reset() {
   resetState();
 }
 
-/** Rooms the user has just been let into (verification, restoration). */
-export function addRooms(list) { for (const r of list) addRoom(r); }
+/** After being let into rooms (verification, restoration): the server's list, new rooms
+ * joined and synced. */
+export async function refreshRooms() {
+  const { rooms } = await api("GET", "/api/v1/me/rooms");
+  session.rooms = rooms;
+  for (const r of rooms) addRoom(r);
+  return rooms;
+}
 
 export function register({ route, guard }) {
   route("/rooms", roomsView, { guard, redirect: "#/login" });
@@ -42,10 +48,7 @@ function wire() {
       if (current().path === "/rooms/" + e.room_id) navigate("#/rooms");
     } else if (e.action === "restored") {
       toast("您已恢复群成员身份");
-      const { rooms } = await api("GET", "/api/v1/me/rooms");
-      session.rooms = rooms;
-      const back = rooms.find((r) => r.id === e.room_id);
-      if (back) addRoom(back);
+      await refreshRooms();
     }
   });
   on("session:revoked", () => session.expire());
