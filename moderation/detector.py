@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from itertools import islice
 
 import jieba
 from pydantic import BaseModel, ConfigDict
 
 from moderation.categories import Urgency
 from moderation.lexicon import CategoryLexicon, Lexicon
+from moderation.segment import Segmenter
 
 _RANK: dict[Urgency, int] = {"low": 0, "normal": 1, "urgent": 2}
 _CLAUSE_BREAKS = frozenset("。!?;~…\n\r,、")
@@ -37,12 +37,24 @@ class Detection(BaseModel):
     matches: tuple[str, ...]
 
 
+_NOTHING = Detection(is_report=False, category=None, urgency="low", score=0.0, matches=())
+
+
+@dataclass(frozen=True)
+class Analysis:
+    normal: str                # the text as matched: NFKC, lower case, rewrites applied
+    words: tuple[str, ...]     # its tokens, synonyms made canonical
+    signals: tuple[str, ...]   # categories hit, urgent signals, markers that fired
+    detection: Detection
+
+
 @dataclass(frozen=True)
 class _Marker:
     factor: float
     terms: frozenset[str]
     cancelled_by: frozenset[str]
     unless: frozenset[str]
+    spares_urgent: bool
 
 
 @dataclass
@@ -56,6 +68,7 @@ class _Candidate:
 
 @dataclass(frozen=True)
 class _Tokens:
+    normal: str
     words: tuple[str, ...]    # canonical (synonyms applied)
     surface: tuple[str, ...]  # as typed, for the explanation
     clause: tuple[int, ...]
@@ -95,7 +108,7 @@ class Detector:
         self._roles = {t: tuple(r) for t, r in roles.items()}
         self._blockers = frozenset(lexicon.negations) | frozenset(lexicon.hedges)
         self._markers = {name: _Marker(m.factor, frozenset(m.terms), frozenset(m.cancelled_by),
-                                       frozenset(m.unless))
+                                       frozenset(m.unless), m.spares_urgent)
                          for name, m in lexicon.markers.items()}
         self._similes = frozenset(lexicon.similes)
         self._urgent_any = frozenset(lexicon.urgent_any)
@@ -121,6 +134,7 @@ class Detector:
             self._tokenizer.add_word(word, freq)
         for word in lexicon.split_words:
             self._tokenizer.del_word(word)
+        self._segmenter = Segmenter(self._tokenizer)
 
     def _vocabulary(self) -> set[str]:
         lex = self.lexicon
@@ -137,23 +151,47 @@ class Detector:
         return {w for w in words if len(w) > 1}
 
     def detect(self, text: str) -> Detection:
+        return self.analyse(text).detection
+
+    def analyse(self, text: str) -> Analysis:
+        """The detection and what led to it, as features for the trained model."""
         tokens = self._tokenize(text)
         live = self._live(tokens)
         candidates = self._candidates(tokens, live)
+        fired = self._fired(tokens)
+        signals = [f"marker:{name}" for name in fired]
+        for index, cand in candidates.items():
+            name = self._categories[index].name
+            signals.append(f"cat:{name}")
+            if cand.urgent_anywhere:
+                signals.append(f"urgent:{name}")
+        injury = bool(candidates) and self._injury(tokens, live)
+        if injury:
+            signals.append("injury")
+        detection = self._decide(tokens, candidates, fired, injury)
+        if detection.is_report:
+            signals += ["report", f"report:{detection.urgency}"]
+        return Analysis(tokens.normal, tokens.words, tuple(signals), detection)
+
+    def _decide(self, tokens: _Tokens, candidates: dict[int, _Candidate],
+                fired: tuple[str, ...], injury: bool) -> Detection:
         if not candidates:
-            return Detection(is_report=False, category=None, urgency="low", score=0.0,
-                             matches=())
+            return _NOTHING
         # Danger first: a category with an urgent signal wins over a busier one.
         index, cand = max(candidates.items(), key=lambda item: (
             item[1].urgent_anywhere, len(item[1].hits), -item[0]))
         raw = min(2.0, 1.0 + 0.25 * (len(cand.hits) - 1))
-        score = round(raw * self._modifier(tokens), 3)
+        factor = 1.0
+        for name in fired:
+            marker = self._markers[name]
+            if not (marker.spares_urgent and (cand.urgent_anywhere or injury)):
+                factor *= marker.factor
+        score = round(raw * factor, 3)
         matches = tuple(dict.fromkeys(tokens.surface[i] for hit in cand.hits for i in hit))
         if score < self.lexicon.threshold:
             return Detection(is_report=False, category=None, urgency="low", score=score,
                              matches=matches)
-        urgent = cand.urgent_anywhere or self._injury(tokens, live)
-        urgency: Urgency = "urgent" if urgent else cand.urgency
+        urgency: Urgency = "urgent" if cand.urgent_anywhere or injury else cand.urgency
         return Detection(is_report=True, category=self._categories[index].name,
                          urgency=urgency, score=score, matches=matches)
 
@@ -163,14 +201,15 @@ class Detector:
             normal = _ATTACHMENT.sub("", normal).strip()
         if self._rewrite is not None and _LATIN.search(normal):
             normal = self._rewrite.sub(lambda m: self._rewrites[m.group(0)], normal)
-        surface = tuple(islice(self._tokenizer.cut(normal, HMM=False), self.lexicon.max_tokens))
+        surface = tuple(self._segmenter.cut(normal)[:self.lexicon.max_tokens])
         clause, clauses = 0, []
         for word in surface:
             if word in _CLAUSE_BREAKS:
                 clause += 1
             clauses.append(clause)
         canon = self._canon
-        return _Tokens(tuple(canon.get(w, w) for w in surface), surface, tuple(clauses))
+        return _Tokens(normal, tuple(canon.get(w, w) for w in surface), surface,
+                       tuple(clauses))
 
     def _injury(self, tokens: _Tokens, live: list[bool]) -> bool:
         """Someone hurt (流血, 受伤), not negated and not a near miss: urgent in any category."""
@@ -302,16 +341,15 @@ class Detector:
         """An `urgent_near` pair within `window` tokens of one clause, neither negated."""
         return bool(near) and bool(self._pair_hits(tokens, live, near))
 
-    def _modifier(self, tokens: _Tokens) -> float:
-        """Product of the markers' factors, counting only words after the last topic shift."""
+    def _fired(self, tokens: _Tokens) -> tuple[str, ...]:
+        """Markers present after the last topic shift and not cancelled where they appear."""
         start = max((i for i, w in enumerate(tokens.words) if w in self._shifts), default=0)
         present = set(tokens.words[start:])
-        factor = 1.0
-        for marker in self._markers.values():
+        fired: list[str] = []
+        for name, marker in self._markers.items():
             if marker.unless & present or not marker.terms & present:
                 continue
             if any(w in marker.terms and not self._blocked(tokens, i, marker.cancelled_by)
                    for i, w in enumerate(tokens.words) if i >= start):
-                factor *= marker.factor
-        return factor
-
+                fired.append(name)
+        return tuple(fired)

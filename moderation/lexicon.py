@@ -90,6 +90,8 @@ class Marker(_Strict):
     terms: Terms
     cancelled_by: Terms = ()
     unless: Terms = ()
+    # The marker does not weigh on a danger (a gas smell in one's own home is still a report).
+    spares_urgent: bool = False
 
 
 class Lexicon(_Strict):
