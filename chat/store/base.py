@@ -13,10 +13,11 @@ from bots.directory.store import DirectoryStore
 from bots.notices.store import NoticeStore
 from bots.polls.store import PollStore
 from chat.models import JoinCode, Message, Mute, NewMessage, Room, Session, Unit, UnitKind, User
+from moderation.learning_store import LearningStore
 from moderation.models import AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
 
 
-class Store(PollStore, NoticeStore, DirectoryStore, BotStore, ABC):
+class Store(PollStore, NoticeStore, DirectoryStore, BotStore, LearningStore, ABC):
     # ---- lifecycle --------------------------------------------------------------------
     @abstractmethod
     async def open(self) -> None:

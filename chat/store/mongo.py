@@ -31,6 +31,7 @@ from chat.store.mongo_base import (
 )
 from chat.store.mongo_bots import MongoBots
 from chat.store.mongo_directory import MongoDirectory
+from chat.store.mongo_learning import MongoLearning
 from chat.store.mongo_notices import MongoNotices
 from chat.store.mongo_polls import MongoPolls
 from moderation.models import LEVELS, OPEN, AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
@@ -43,7 +44,8 @@ NUMBER_INDEX = "community_number"
 NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]
 
 
-class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoBase, Store):
+class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoLearning, MongoBase,
+                 Store):
     INDEXES: ClassVar[dict[str, list[IndexModel]]] = {
         "units": [IndexModel([("kind", ASCENDING), ("parent_id", ASCENDING)])],
         "rooms": [IndexModel([("community_id", ASCENDING)])],

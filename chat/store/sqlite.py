@@ -13,13 +13,14 @@ from chat.store.base import Store
 from chat.store.sqlite_base import SqliteBase, changed, load, ms
 from chat.store.sqlite_bots import SqliteBots
 from chat.store.sqlite_directory import SqliteDirectory
+from chat.store.sqlite_learning import SqliteLearning
 from chat.store.sqlite_notices import SqliteNotices
 from chat.store.sqlite_polls import SqlitePolls
 from moderation.models import LEVELS, OPEN, AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
 
 
-class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, SqliteBase,
-                  Store):
+class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, SqliteLearning,
+                  SqliteBase, Store):
     SCHEMA = """
     CREATE TABLE IF NOT EXISTS units (id TEXT PRIMARY KEY, kind TEXT NOT NULL, parent_id TEXT,
         doc TEXT NOT NULL);
