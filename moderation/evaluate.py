@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
 
-from moderation.categories import Urgency
+from moderation.categories import CATEGORY_NAMES, Urgency
 from moderation.detector import Detection
 
 
@@ -41,6 +41,9 @@ class Evaluation:
     urgent: int
     urgent_found: int
     misses: tuple[Miss, ...]
+    urgent_flagged: int = 0
+    # (labelled category, detected category) → messages; None is "not a report"
+    confusion: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
 
     @property
     def precision(self) -> float:
@@ -64,6 +67,11 @@ class Evaluation:
     def urgent_recall(self) -> float:
         return self.urgent_found / self.urgent if self.urgent else 1.0
 
+    @property
+    def urgent_precision(self) -> float:
+        """Of the messages flagged urgent, how many are urgent reports."""
+        return self.urgent_found / self.urgent_flagged if self.urgent_flagged else 1.0
+
 
 def _describe(is_report: bool, category: str | None, urgency: str) -> str:
     return f"report {category} {urgency}" if is_report else "not a report"
@@ -71,11 +79,14 @@ def _describe(is_report: bool, category: str | None, urgency: str) -> str:
 
 def evaluate(items: Iterable[Labelled], detect: Callable[[str], Detection]) -> Evaluation:
     """Run `detect` on every labelled message and count agreements."""
-    tp = fp = fn = reports = correct = urgent = urgent_found = total = 0
+    tp = fp = fn = reports = correct = urgent = urgent_found = flagged = total = 0
     misses: list[Miss] = []
+    confusion: dict[tuple[str | None, str | None], int] = {}
     for line, item in enumerate(items, start=1):
         total += 1
         got = detect(item.text)
+        cell = (item.category if item.is_report else None, got.category if got.is_report else None)
+        confusion[cell] = confusion.get(cell, 0) + 1
         tp += item.is_report and got.is_report
         fp += got.is_report and not item.is_report
         fn += item.is_report and not got.is_report
@@ -84,7 +95,9 @@ def evaluate(items: Iterable[Labelled], detect: Callable[[str], Detection]) -> E
         correct += hit_category
         is_urgent = item.is_report and item.urgency == "urgent"
         urgent += is_urgent
-        urgent_found += is_urgent and got.is_report and got.urgency == "urgent"
+        flagged_urgent = got.is_report and got.urgency == "urgent"
+        flagged += flagged_urgent
+        urgent_found += is_urgent and flagged_urgent
         wrong_urgency = item.is_report and got.is_report and got.urgency != item.urgency
         if item.is_report != got.is_report or (item.is_report and not hit_category) \
                 or wrong_urgency:
@@ -92,7 +105,8 @@ def evaluate(items: Iterable[Labelled], detect: Callable[[str], Detection]) -> E
                                _describe(item.is_report, item.category, item.urgency),
                                _describe(got.is_report, got.category, got.urgency)
                                + f" score={got.score} [{' '.join(got.matches)}]"))
-    return Evaluation(total, tp, fp, fn, reports, correct, urgent, urgent_found, tuple(misses))
+    return Evaluation(total, tp, fp, fn, reports, correct, urgent, urgent_found, tuple(misses),
+                      flagged, confusion)
 
 
 def format_evaluation(result: Evaluation, limit: int = 20) -> str:
@@ -106,10 +120,38 @@ def format_evaluation(result: Evaluation, limit: int = 20) -> str:
         f"category accuracy {result.category_accuracy:.3f}  "
         f"({result.category_correct}/{result.reports} labelled reports)",
         f"urgent recall     {result.urgent_recall:.3f}  ({result.urgent_found}/{result.urgent})",
+        f"urgent precision  {result.urgent_precision:.3f}  ({result.urgent_found}/"
+        f"{result.urgent_flagged} flagged urgent)",
     ]
     if result.misses:
         shown = result.misses[:limit]
         lines.append(f"misclassified: {len(result.misses)} (showing {len(shown)})")
         lines += [f"  line {m.line}: {m.text}\n    expected {m.expected}; got {m.got}"
                   for m in shown]
+    return "\n".join(lines)
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else 0.0
+
+
+def format_categories(result: Evaluation) -> str:
+    """Precision, recall and F1 per category, then the confusion matrix (rows: labelled,
+    columns: detected; — is "not a report")."""
+    names: list[str | None] = [*CATEGORY_NAMES, None]
+    cell = result.confusion
+    lines = ["category        precision  recall  F1     messages"]
+    for name in CATEGORY_NAMES:
+        right = cell.get((name, name), 0)
+        found = sum(cell.get((other, name), 0) for other in names)
+        labelled = sum(cell.get((name, other), 0) for other in names)
+        p, r = _ratio(right, found), _ratio(right, labelled)
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        lines.append(f"{name}        {p:.3f}      {r:.3f}   {f1:.3f}  {labelled}")
+    short = [n[:2] if n else "—" for n in names]
+    lines.append("confusion (rows labelled, columns detected): " + " ".join(
+        f"{s:>3}" for s in short))
+    for name, label in zip(names, short, strict=True):
+        row = " ".join(f"{cell.get((name, other), 0):>4}" for other in names)
+        lines.append(f"  {label:>2} {row}")
     return "\n".join(lines)
