@@ -1,6 +1,7 @@
-"""Keyword detection in the running server: the current detector, its reload, and the message
-hook that turns a detected report into a draft ticket. Scoring runs in a worker thread after
-the message was delivered, so chat never waits for it."""
+"""Detection in the running server: the current classifier (lexicon + trained model), its reload
+in every process, and the message hook that turns a detected report into a draft ticket.
+Scoring runs in a worker thread after the message was delivered, so chat never waits for it.
+The model is the store's active one (trained from workers' decisions) or the packaged one."""
 
 from __future__ import annotations
 
@@ -20,35 +21,72 @@ from chat.models import RESIDENT_ROLES, User
 from chat.permissions import is_active
 from chat.services import Services
 from moderation import audit, filing
+from moderation.classifier import Classifier, Model
 from moderation.detector import Detection, Detector
+from moderation.learning_store import LearningStore
 from moderation.lexicon import LexiconError, load_lexicon
+from moderation.model import PACKAGED
+from moderation.model.weights import ModelFile, ModelFileError
 from moderation.models import DetectionInfo
 
 log = logging.getLogger(__name__)
 RELOAD_CHANNEL = "linli:lexicon-reload"
 
 
+def packaged_model() -> ModelFile:
+    return ModelFile.from_bytes(PACKAGED.read_bytes())
+
+
 class DetectionService:
-    def __init__(self, lexicon_path: Path | None) -> None:
+    def __init__(self, lexicon_path: Path | None, store: LearningStore | None = None) -> None:
         self._path = lexicon_path
-        self._detector: Detector | None = None
+        self._store = store
+        self._classifier: Classifier | None = None
+        self.model_id: str | None = None  # the store's model in use; None: the packaged one
         self._origin = f"{os.getpid()}-{id(self)}"
         logging.getLogger("jieba").setLevel(logging.WARNING)
 
     @property
-    def detector(self) -> Detector:
-        if self._detector is None:
+    def classifier(self) -> Classifier:
+        if self._classifier is None:
             raise RuntimeError("the detector is not loaded; call load() at start-up")
-        return self._detector
+        return self._classifier
+
+    @property
+    def detector(self) -> Detector:
+        return self.classifier.detector
 
     async def load(self) -> dict[str, Any]:
-        """Build a detector from the lexicon file (loading jieba's dictionary) off the event
-        loop, then swap it in. A broken file raises LexiconError and the old one stays."""
-        detector = await asyncio.to_thread(lambda: Detector(load_lexicon(self._path)))
-        self._detector = detector
+        """Build the lexicon's detector (loading jieba's dictionary) and the model off the
+        event loop, then swap them in. A broken lexicon raises LexiconError and the old
+        classifier stays; a stored model that fails its checksum falls back to the packaged
+        one, loudly."""
+        model_id, blob = await self._stored_model()
+        classifier, stored = await asyncio.to_thread(self._build, blob)
+        self._classifier, self.model_id = classifier, model_id if stored else None
         source = str(self._path) if self._path else "packaged default"
-        log.info("detection lexicon loaded from %s", source)
-        return {"lexicon": source}
+        log.info("detection loaded: lexicon from %s, model %s (%s)", source,
+                 classifier.model.version, f"stored {model_id}" if model_id else "packaged")
+        return {"lexicon": source, "model": classifier.model.version}
+
+    async def _stored_model(self) -> tuple[str | None, bytes | None]:
+        if self._store is None:
+            return None, None
+        record = await self._store.active_detection_model()
+        if record is None:
+            return None, None
+        return record.id, await self._store.get_detection_model_blob(record.id)
+
+    def _build(self, blob: bytes | None) -> tuple[Classifier, bool]:
+        """The classifier, and whether it runs the stored model."""
+        detector = Detector(load_lexicon(self._path))
+        if blob is not None:
+            try:
+                return Classifier(detector, Model(ModelFile.from_bytes(blob))), True
+            except ModelFileError as exc:
+                log.error("the active stored model is unusable (%s); using the packaged one",
+                          exc)
+        return Classifier(detector, Model(packaged_model())), False
 
     async def reload_everywhere(self, redis: Redis | None) -> dict[str, Any]:
         """Reload here (errors reach the caller), then tell the other processes."""
@@ -75,10 +113,10 @@ class DetectionService:
                 try:
                     await self.load()
                 except LexiconError as exc:
-                    log.error("lexicon reload announced but failed here: %s", exc)
+                    log.error("reload announced but the lexicon failed here: %s", exc)
 
     async def detect(self, text: str) -> Detection:
-        return await asyncio.to_thread(self.detector.detect, text)
+        return await asyncio.to_thread(self.classifier.detect, text)
 
     def hook(self, services: Services) -> Callable[[MessageCreated], Awaitable[None]]:
         async def on_message(event: MessageCreated) -> None:
@@ -90,7 +128,8 @@ class DetectionService:
             if not found.is_report:
                 return
             info = DetectionInfo(score=found.score, category=found.category,
-                                 urgency=found.urgency, matches=found.matches)
+                                 urgency=found.urgency, matches=found.matches,
+                                 model=self.classifier.model.version)
             # Once the draft is being written it is finished and announced even if this
             # handler's time runs out: a half-made draft nobody hears of helps nobody.
             await asyncio.shield(filing.create_draft(services, message, room, sender, info))

@@ -110,6 +110,11 @@ class Detector:
         self._markers = {name: _Marker(m.factor, frozenset(m.terms), frozenset(m.cancelled_by),
                                        frozenset(m.unless), m.spares_urgent)
                          for name, m in lexicon.markers.items()}
+        marker_of: dict[str, list[str]] = {}
+        for name, m in lexicon.markers.items():
+            for term in m.terms:
+                marker_of.setdefault(term, []).append(name)
+        self._marker_of = {t: tuple(names) for t, names in marker_of.items()}
         self._similes = frozenset(lexicon.similes)
         self._urgent_any = frozenset(lexicon.urgent_any)
         self._near_miss = self._blockers | frozenset(lexicon.near_miss)
@@ -343,13 +348,20 @@ class Detector:
 
     def _fired(self, tokens: _Tokens) -> tuple[str, ...]:
         """Markers present after the last topic shift and not cancelled where they appear."""
-        start = max((i for i, w in enumerate(tokens.words) if w in self._shifts), default=0)
-        present = set(tokens.words[start:])
-        fired: list[str] = []
+        words = tokens.words
+        start = max((i for i, w in enumerate(words) if w in self._shifts), default=0)
+        seen: dict[str, list[int]] = {}
+        for i in range(start, len(words)):
+            for name in self._marker_of.get(words[i], ()):
+                seen.setdefault(name, []).append(i)
+        if not seen:
+            return ()
+        present = set(words[start:])
+        fired = []
         for name, marker in self._markers.items():
-            if marker.unless & present or not marker.terms & present:
+            where = seen.get(name)
+            if where is None or marker.unless & present:
                 continue
-            if any(w in marker.terms and not self._blocked(tokens, i, marker.cancelled_by)
-                   for i, w in enumerate(tokens.words) if i >= start):
+            if any(not self._blocked(tokens, i, marker.cancelled_by) for i in where):
                 fired.append(name)
         return tuple(fired)

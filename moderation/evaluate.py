@@ -151,7 +151,7 @@ def format_categories(result: Evaluation) -> str:
     short = [n[:2] if n else "—" for n in names]
     lines.append("confusion (rows labelled, columns detected): " + " ".join(
         f"{s:>3}" for s in short))
-    for name, label in zip(names, short, strict=True):
-        row = " ".join(f"{cell.get((name, other), 0):>4}" for other in names)
+    for labelled_as, label in zip(names, short, strict=True):
+        row = " ".join(f"{cell.get((labelled_as, other), 0):>4}" for other in names)
         lines.append(f"  {label:>2} {row}")
     return "\n".join(lines)

@@ -85,3 +85,9 @@ class RemoveMember(Payload):
 
 class BlockedWordsList(Payload):
     words: Annotated[list[Word], Field(max_length=500)]
+
+
+class RestoreModel(Payload):
+    """Which detection model to use again: a stored model's id, or null for the packaged one."""
+
+    model_id: Id | None = None

@@ -137,7 +137,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         "poll:vote": (Vote, lambda s, u, p, sid: polls_actions.vote(s, u, p)),
         "notice:ack": (AckNotice, lambda s, u, p, sid: notices_actions.acknowledge(s, u, p)),
     })
-    detection = DetectionService(settings.lexicon_path)
+    detection = DetectionService(settings.lexicon_path, services.store)
     scheduler, bot_registry = _follow_events(services, detection)
     app.cleanup_ctx.append(webhook_dispatch.attach(services))
     app[SERVICES] = services

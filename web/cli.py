@@ -27,6 +27,7 @@ from chat.realtime.registry import MemoryRegistry
 from chat.services import Services
 from chat.views import join_code_view, unit_view, user_view
 from config.settings import Settings, load_settings
+from web import train_cli
 from web.app import create_app, make_store
 from web.demo import format_accounts, seed_demo
 from web.detect_cli import add_detect_parser
@@ -233,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["detect", "train"]:  # `detect` takes a FILE, so `train` is routed here
+        return train_cli.main(argv[2:])
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 

@@ -1,4 +1,5 @@
-"""`linli detect`: run the keyword detector over JSON Lines, or measure it on a labelled set."""
+"""`linli detect`: run the detector over JSON Lines, measure it on a labelled set, or train its
+model (`linli detect train`)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,26 @@ import io
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import ValidationError
 
 from config.settings import load_settings
-from moderation.detector import Detector
-from moderation.evaluate import Labelled, evaluate, format_evaluation
+from moderation.classifier import Classifier, Model
+from moderation.detection import packaged_model
+from moderation.detector import Detection, Detector
+from moderation.evaluate import Labelled, evaluate, format_categories, format_evaluation
 from moderation.lexicon import LexiconError, load_lexicon
+from moderation.model.weights import ModelFile, ModelFileError
 
 # `detect` needs no server secret; a placeholder stops load_settings writing one to disk.
 _NO_SECRET = "linli-detect-needs-no-secret"
 
 DESCRIPTION = """\
-Run the keyword detector (DESIGN.md §7) over chat messages.
+Run the detector (the lexicon's analysis, then the trained model's decision) over chat
+messages. `linli detect train --help` tells how to rebuild the model.
 
 Input is JSON Lines: one object with a "text" string per line, from FILE or stdin. For each
 line one JSON object is written to stdout with text, is_report, category (one of the ten
@@ -33,16 +38,21 @@ whole input was processed.
 
 With --evaluate, FILE holds labelled lines {"text", "is_report", "category", "urgency"} and
 the command prints precision, recall and F1 (on is_report), category accuracy over labelled
-reports, urgent recall, and the misclassified lines.
+reports, urgent recall and precision, per-category figures with the confusion matrix, and the
+misclassified lines.
 """
 
 
 def add_detect_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("detect", help="detect reports in messages (JSON Lines)",
+    p = sub.add_parser("detect", help="detect reports in messages (JSON Lines); train the model",
                        description=DESCRIPTION,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", nargs="?", type=Path, metavar="FILE",
                    help="JSON Lines input (default: stdin)")
+    p.add_argument("--model", type=Path, metavar="NPZ",
+                   help="model file (default: the packaged moderation/model/detection.npz)")
+    p.add_argument("--lexicon-only", action="store_true",
+                   help="decide with the lexicon alone, without the model (the old detector)")
     p.add_argument("--evaluate", action="store_true",
                    help="FILE is a labelled set: print quality figures instead of detections")
     p.add_argument("--lexicon", type=Path, metavar="PATH",
@@ -57,10 +67,18 @@ def add_detect_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def cmd_detect(args: argparse.Namespace) -> int:
     logging.getLogger("jieba").setLevel(logging.WARNING)
     try:
-        detector = Detector(load_lexicon(_lexicon_path(args)))
-    except (LexiconError, ValueError) as exc:
+        lexicon_detector = Detector(load_lexicon(_lexicon_path(args)))
+        model = ModelFile.from_bytes(args.model.read_bytes()) if args.model \
+            else packaged_model()
+    except (LexiconError, ModelFileError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"error: cannot read the model file / 无法读取模型文件: {exc.strerror}",
+              file=sys.stderr)
+        return 2
+    detector: Detector | Classifier = lexicon_detector if args.lexicon_only \
+        else Classifier(lexicon_detector, Model(model))
     if args.evaluate:
         if args.file is None:
             print("error: --evaluate needs a FILE", file=sys.stderr)
@@ -93,7 +111,7 @@ def _lines(stream: IO[str]) -> Iterator[tuple[int, Any]]:
             yield number, None
 
 
-def _detect(detector: Detector, stream: IO[str]) -> int:
+def _detect(detector: Detector | Classifier, stream: IO[str]) -> int:
     status = 0
     out = sys.stdout
     for number, data in _lines(stream):
@@ -110,7 +128,7 @@ def _detect(detector: Detector, stream: IO[str]) -> int:
     return status
 
 
-def _evaluate(detector: Detector, path: Path, show: int) -> int:
+def _evaluate(detector: Detector | Classifier, path: Path, show: int) -> int:
     items: list[Labelled] = []
     status = 0
     with path.open(encoding="utf-8") as fh:
@@ -122,5 +140,8 @@ def _evaluate(detector: Detector, path: Path, show: int) -> int:
                     print(f"line {number}: not a labelled message: "
                           f"{exc.errors()[0]['msg']}", file=sys.stderr)
                 status = 1
-    print(format_evaluation(evaluate(items, detector.detect), limit=show))
+    detect: Callable[[str], Detection] = detector.detect
+    result = evaluate(items, detect)
+    print(format_evaluation(result, limit=show))
+    print(format_categories(result))
     return status

@@ -61,9 +61,10 @@ class ModelFile:
     def to_bytes(self) -> bytes:
         header = json.dumps(self._header(with_checksum=True), ensure_ascii=False,
                             sort_keys=True).encode()
-        arrays = {"header": np.frombuffer(header, dtype=np.uint8),
-                  "weights": self.weights.astype(np.float32),
-                  "bias": self.bias.astype(np.float32)}
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "header": np.frombuffer(header, dtype=np.uint8),
+            "weights": self.weights.astype(np.float32),
+            "bias": self.bias.astype(np.float32)}
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, array in arrays.items():
@@ -96,7 +97,8 @@ class ModelFile:
                     Thresholds(float(limits["report"]), float(limits["urgent"])),
                     header.get("info", {}))
         if model.checksum != header.get("sha256"):
-            raise ModelFileError("checksum mismatch: the file was altered / 校验和不符，文件已被改动")
+            raise ModelFileError("checksum mismatch: the file was altered / "
+                                 "校验和不符，文件已被改动")
         return model
 
 

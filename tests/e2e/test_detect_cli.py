@@ -37,7 +37,8 @@ def test_bad_lines_are_reported_and_skipped() -> None:
 
 
 def test_evaluate_dev_set() -> None:
-    result = linli("--evaluate", str(ROOT / "tests" / "data" / "detect-dev.jsonl"))
+    dev = ROOT / "moderation" / "corpus" / "train" / "project.dev.jsonl"
+    result = linli("--evaluate", str(dev))
     assert result.returncode == 0, result.stderr
     figures = dict(line.split(maxsplit=1) for line in result.stdout.splitlines()[1:4])
     assert float(figures["precision"].split()[0]) >= 0.9

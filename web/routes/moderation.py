@@ -1,5 +1,5 @@
-"""Moderation over REST: mutes, removals, flags (举报), blocked words, the audit log and the
-detection lexicon."""
+"""Moderation over REST: mutes, removals, flags (举报), blocked words, the audit log, the
+detection lexicon and the detection model (status, retraining, restoring)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ from aiohttp import web
 
 from chat.errors import Invalid
 from chat.payloads import MuteMember
-from moderation import actions, detection
-from moderation.payloads import BlockedWordsList, FlagMessage, HandleFlag, RemoveMember
+from moderation import actions, detection, learning
+from moderation.payloads import (
+    BlockedWordsList,
+    FlagMessage,
+    HandleFlag,
+    RemoveMember,
+    RestoreModel,
+)
 from web.http import body, current, query_int, reply, services
 from web.keys import DETECTION, REDIS
 
@@ -111,3 +117,24 @@ async def reload_lexicon(request: web.Request) -> web.Response:
     user, _ = await current(request)
     return reply(await detection.reload_lexicon(services(request), request.app[DETECTION],
                                                 request.app.get(REDIS), user))
+
+
+@routes.get("/api/v1/admin/detection")
+async def detection_status(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    return reply(await learning.status(services(request), request.app[DETECTION], user))
+
+
+@routes.post("/api/v1/admin/detection/retrain")
+async def detection_retrain(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    return reply(await learning.retrain(services(request), request.app[DETECTION], user,
+                                        request.app.get(REDIS)))
+
+
+@routes.post("/api/v1/admin/detection/restore")
+async def detection_restore(request: web.Request) -> web.Response:
+    user, _ = await current(request)
+    form = await body(request, RestoreModel)
+    return reply(await learning.restore(services(request), request.app[DETECTION], user,
+                                        request.app.get(REDIS), form.model_id))

@@ -1,0 +1,130 @@
+"""Learning from the workers' decisions (kept by moderation.examples): an admin retrains from
+them, the candidate replaces the model in use only when it is not worse, every switch is
+audited, and the previous model can be restored."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from redis.asyncio import Redis
+
+from chat.errors import Conflict, Forbidden, NotFound
+from chat.ids import new_id
+from chat.models import User
+from chat.permissions import is_active
+from chat.services import Services
+from moderation import audit, retraining
+from moderation.detection import DetectionService
+from moderation.evaluate import Labelled
+from moderation.learning_models import DetectionModelRecord
+from moderation.model.weights import ModelFile
+
+log = logging.getLogger(__name__)
+_running = asyncio.Lock()
+
+
+Actor = User | str  # a person over REST, or "operator" at the command line
+
+
+def _admin(actor: Actor) -> None:
+    if isinstance(actor, User) and (actor.role != "admin" or not is_active(actor)):
+        raise Forbidden("community admins only / 仅限社区管理员")
+
+
+def _ids(actor: Actor) -> tuple[str, str | None]:
+    """(who, their community) for records and the audit log."""
+    return (actor.id, actor.community_id) if isinstance(actor, User) else (actor, None)
+
+
+def _record_view(record: DetectionModelRecord) -> dict[str, Any]:
+    return record.model_dump(mode="json")
+
+
+async def status(services: Services, detection: DetectionService, actor: Actor) -> dict[str, Any]:
+    _admin(actor)
+    model = detection.classifier.model.file
+    return {"model": {"version": model.version, "stored_id": detection.model_id,
+                      "source": "store" if detection.model_id else "packaged",
+                      "sha256": model.checksum,
+                      "thresholds": {"report": model.thresholds.report,
+                                     "urgent": model.thresholds.urgent},
+                      "info": model.info},
+            "examples": await services.store.count_detection_examples(),
+            "models": [_record_view(r) for r in await services.store.list_detection_models()]}
+
+
+def _in_process(request: retraining.Request) -> retraining.Outcome:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(retraining.run, request).result()
+
+
+async def retrain(services: Services, detection: DetectionService, actor: Actor,
+                  redis: Redis | None) -> dict[str, Any]:
+    """Train a candidate with the store's examples; switch to it when it is not worse."""
+    _admin(actor)
+    if _running.locked():
+        raise Conflict("a retraining is already running / 正在重新训练，请稍候")
+    async with _running:
+        examples = await services.store.list_detection_examples()
+        version = await services.store.next_detection_model_version()
+        request = retraining.Request(
+            [(e.id, Labelled(text=e.text, is_report=e.is_report, category=e.category,
+                             urgency=e.urgency)) for e in examples],
+            detection.classifier.model.file.to_bytes(), f"v{version}",
+            services.settings.lexicon_path)
+        outcome = await asyncio.to_thread(_in_process, request)
+        record = await _keep(services, actor, version, len(examples), outcome)
+    if outcome.not_worse:
+        await _switch(services, detection, actor, redis, record.id, "detection.switch")
+    else:
+        await audit.record(services, actor, "detection.reject", "detection", record.id,
+                           _ids(actor)[1], figures=outcome.figures)
+    log.info("retrained detection model %s on %d examples: %s", record.id, len(examples),
+             "switched" if outcome.not_worse else "kept the current model")
+    return {"switched": outcome.not_worse, "model": _record_view(
+        await _get(services, record.id)), "figures": outcome.figures}
+
+
+async def _keep(services: Services, actor: Actor, version: int, examples: int,
+                outcome: retraining.Outcome) -> DetectionModelRecord:
+    file = ModelFile.from_bytes(outcome.candidate)
+    record = DetectionModelRecord(
+        id=new_id("dm", 12), version=version, sha256=file.checksum, size=len(outcome.candidate),
+        created_at=services.clock.now(), created_by=_ids(actor)[0], examples=examples,
+        figures=outcome.figures, status="candidate" if outcome.not_worse else "rejected",
+        note="" if outcome.not_worse else "worse than the model in use / 不优于当前模型")
+    await services.store.add_detection_model(record, outcome.candidate)
+    return record
+
+
+async def _get(services: Services, model_id: str) -> DetectionModelRecord:
+    record = await services.store.get_detection_model(model_id)
+    if record is None:
+        raise NotFound("no such detection model / 检测模型不存在")
+    return record
+
+
+async def _switch(services: Services, detection: DetectionService, actor: Actor,
+                  redis: Redis | None, model_id: str | None, action: str) -> None:
+    previous = detection.model_id
+    await services.store.activate_detection_model(model_id, services.clock.now())
+    loaded = await detection.reload_everywhere(redis)
+    await audit.record(services, actor, action, "detection", model_id or "packaged",
+                       _ids(actor)[1], previous=previous or "packaged", model=loaded["model"])
+
+
+async def restore(services: Services, detection: DetectionService, actor: Actor,
+                  redis: Redis | None, model_id: str | None) -> dict[str, Any]:
+    """Go back to an earlier stored model, or to the packaged one (model_id None)."""
+    _admin(actor)
+    if model_id is not None:
+        record = await _get(services, model_id)
+        if record.status == "rejected":
+            raise Conflict("a rejected model cannot be restored / 未通过评估的模型不能启用")
+    await _switch(services, detection, actor, redis, model_id, "detection.restore")
+    return await status(services, detection, actor)
