@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     detection_enabled: bool = True
     sla_hours: dict[Urgency, float] = Field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
     auto_close_days: float = Field(default=7.0, gt=0)
+    duplicate_window_hours: float = Field(default=72.0, ge=0, description="a detected draft is "
+                                          "marked a likely duplicate of a ticket this recent "
+                                          "(same grid, category and place); 0 turns it off")
     sweep_seconds: float = Field(default=30.0, gt=0)
     bots: dict[str, list[str]] = Field(default_factory=dict, description="community id (or "
                                        "'*') → third-party bots enabled there")

@@ -15,6 +15,8 @@ from chat.permissions import can_moderate, is_active
 from chat.services import Services
 from moderation import audit, notify
 from moderation.categories import BY_NAME, Urgency
+from moderation.duplicates import likely_duplicate
+from moderation.location import extract_place
 from moderation.machine import Confirm, new_ticket
 from moderation.models import DetectionInfo, Source, Ticket
 from moderation.payloads import FileTicket
@@ -55,19 +57,26 @@ async def _create(services: Services, *, by: str, status: Any, **fields: Any) ->
 async def create_draft(services: Services, message: Message, room: Room, sender: User,
                        detection: DetectionInfo) -> Ticket | None:
     """A detected report becomes a draft linked to its message, unless the message is a
-    ticket already."""
+    ticket already; with the place the message names, and the ticket it likely repeats."""
     category = detection.category if detection.category in BY_NAME else None
+    grid_id = room.grid_id or home_grid(sender)
+    location = extract_place(message.text)
+    same = await likely_duplicate(services, community_id=room.community_id, grid_id=grid_id,
+                                  category=category, location=location,
+                                  now=services.clock.now())
     try:
         ticket = await _create(
             services, by=SYSTEM, status="draft", source="detected", description=message.text,
-            category=category, urgency=detection.urgency, community_id=room.community_id,
-            grid_id=room.grid_id or home_grid(sender), room_id=room.id,
-            message_ids=(message.id,), reporter_id=sender.id, detection=detection)
+            category=category, urgency=detection.urgency, location=location,
+            community_id=room.community_id, grid_id=grid_id, room_id=room.id,
+            message_ids=(message.id,), reporter_id=sender.id, detection=detection,
+            duplicate_of=same.id if same else None)
     except Conflict:
         return None
     await audit.record(services, SYSTEM, "ticket.draft", "ticket", ticket.id,
                        ticket.community_id, message_id=message.id, score=detection.score,
-                       matches=list(detection.matches))
+                       matches=list(detection.matches), location=location,
+                       duplicate_of=ticket.duplicate_of)
     await notify.draft_created(services, ticket)
     log.info("draft %s from message %s (%s, score %.2f)", ticket.id, message.id,
              category, detection.score)

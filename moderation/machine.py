@@ -107,7 +107,8 @@ RULES: dict[str, tuple[frozenset[TicketStatus], TicketStatus | None]] = {
     "accept": (frozenset({"submitted"}), "accepted"),
     "classify": (OPEN, None),
     "reject": (frozenset({"submitted", "accepted"}), "rejected"),
-    "merge": (frozenset({"submitted", "accepted"}), "duplicate"),
+    # a draft too: a detected report of a known problem is merged at once (可能重复)
+    "merge": (frozenset({"draft", "submitted", "accepted"}), "duplicate"),
     "assign": (frozenset({"accepted", "reopened", "in_progress"}), "in_progress"),
     "resolve": (frozenset({"in_progress"}), "resolved"),
     "rate": (frozenset({"resolved"}), "closed"),

@@ -81,6 +81,9 @@ class Ticket(Record):
     rating: Rating | None = None
     rating_comment: str | None = None
     merged_into: str | None = None
+    duplicate_of: str | None = Field(default=None, description="a detected draft's likely "
+                                     "duplicate: an open ticket or draft of the same grid, "
+                                     "category and place (moderation.duplicates)")
     supporters: tuple[str, ...] = ()
     detection: DetectionInfo | None = None
     redacted: bool = Field(default=False, description="the source message was deleted: the "

@@ -21,9 +21,14 @@ async def _users(services: Services, ticket: Ticket) -> dict[str, User]:
     return {u.id: u for u in await services.store.get_users(sorted(user_ids_of(ticket)))}
 
 
+async def _duplicate(services: Services, ticket: Ticket) -> Ticket | None:
+    return await services.store.get_ticket(ticket.duplicate_of) if ticket.duplicate_of else None
+
+
 async def draft_created(services: Services, ticket: Ticket) -> None:
     users = await _users(services, ticket)
-    view = ticket_view(ticket, users, staff_viewer=True, now=services.clock.now())
+    view = ticket_view(ticket, users, staff_viewer=True, now=services.clock.now(),
+                       duplicate=await _duplicate(services, ticket))
     for room in audience(ticket):
         await services.fanout.emit("draft:new", view, room)
 
@@ -31,7 +36,8 @@ async def draft_created(services: Services, ticket: Ticket) -> None:
 async def ticket_changed(services: Services, ticket: Ticket, action: str) -> None:
     users = await _users(services, ticket)
     now = services.clock.now()
-    staff_view = ticket_view(ticket, users, staff_viewer=True, now=now)
+    staff_view = ticket_view(ticket, users, staff_viewer=True, now=now,
+                             duplicate=await _duplicate(services, ticket))
     for room in audience(ticket):
         await services.fanout.emit("ticket:updated", staff_view, room)
     if ticket.status in ("draft", "dismissed"):

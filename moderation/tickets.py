@@ -11,7 +11,7 @@ from chat.errors import Conflict, Forbidden, Invalid, NotFound
 from chat.events import MessageDeleted
 from chat.models import User
 from chat.services import Services
-from moderation import assignees, audit, notify
+from moderation import assignees, audit, duplicates, examples, notify
 from moderation.access import RANK, can_act, can_view, in_scope, scope_filter
 from moderation.machine import (
     ACTION_OF,
@@ -40,7 +40,10 @@ async def views(services: Services, page: list[Ticket], viewer: User) -> list[di
     ids = sorted(set().union(*(user_ids_of(t) for t in page))) if page else []
     users = {u.id: u for u in await services.store.get_users(ids)}
     now = services.clock.now()
-    return [ticket_view(t, users, staff_viewer=in_scope(viewer, t), now=now) for t in page]
+    staff = {t.id: in_scope(viewer, t) for t in page}
+    found = await duplicates.targets(services, (t for t in page if staff[t.id]))
+    return [ticket_view(t, users, staff_viewer=staff[t.id], now=now,
+                        duplicate=duplicates.target_of(t, found)) for t in page]
 
 
 async def view(services: Services, ticket: Ticket, viewer: User) -> dict[str, Any]:
@@ -107,11 +110,13 @@ async def _check(services: Services, ticket: Ticket, command: Command) -> None:
 async def _absorb(services: Services, user: User, duplicate: Ticket, into: str) -> Ticket:
     """The kept ticket counts the duplicate's reporter as 我也遇到 and links its messages.
     Saved before the duplicate, with the version check, so two tickets merged into each other
-    at the same moment cannot both end up `duplicate`."""
+    at the same moment cannot both end up `duplicate`. A draft may be kept only for another
+    draft (two detections of one problem): a public ticket never hides in a draft."""
     target = await services.store.get_ticket(into)
     if target is None or not in_scope(user, target):
         raise NotFound("no such ticket to merge into / 合并目标不存在")
-    if target.status not in OPEN or target.merged_into is not None:
+    keeps = target.status in OPEN or (target.status == "draft" == duplicate.status)
+    if not keeps or target.merged_into is not None:
         raise Refused("merge into an open ticket / 只能合并到处理中的工单")
     now = services.clock.now()
     supporters = dict.fromkeys((*target.supporters, duplicate.reporter_id,

@@ -55,7 +55,8 @@ def public_note(t: Ticket) -> str:
 
 
 def ticket_view(t: Ticket, users: Mapping[str, User], *, staff_viewer: bool,
-                now: datetime) -> dict[str, Any]:
+                now: datetime, duplicate: Ticket | None = None) -> dict[str, Any]:
+    """`duplicate` is the ticket `t.duplicate_of` names, for its number (staff only)."""
     view: dict[str, Any] = {
         "id": t.id, "number": t.number, "source": t.source,
         "source_label": SOURCE_LABELS[t.source], "status": t.status,
@@ -81,6 +82,8 @@ def ticket_view(t: Ticket, users: Mapping[str, User], *, staff_viewer: bool,
             "street_id": t.street_id, "district_id": t.district_id,
             "created_by": person(users, t.created_by, staff_viewer=True),
             "detection": t.detection.model_dump() if t.detection else None,
+            "duplicate_of": t.duplicate_of,
+            "duplicate_number": duplicate.number if duplicate else None,
         }
     return view
 

@@ -239,3 +239,37 @@ async def test_filing_is_rate_limited_per_person(server: InProcessServer) -> Non
     assert got == 429 and data["error"]["code"] == "rate_limited"
     assert data["error"]["retry_after"] > 0
     await ok(server, "POST", "/api/v1/tickets", liu, {"description": "邻居照常报事"}, status=201)
+
+
+async def test_a_draft_about_a_reported_place_is_a_likely_duplicate(
+        server: InProcessServer) -> None:
+    zhang_client, zhang = await connect(server, "张伟")
+    liu_client, _ = await connect(server, "刘芳")
+    worker, li = await connect(server, "李娜")
+    token = li["token"]
+    try:
+        room = f"grid:{zhang['grid_ids'][0]}"
+        first_sent = await send(zhang_client, room, "3栋2单元电梯坏了 困了人", "lift-a")
+        first = await worker.wait_for("draft:new", lambda t: first_sent["id"] in t["message_ids"])
+        assert (first["location"], first["duplicate_of"]) == ("3栋2单元电梯", None)
+        again = await send(liu_client, room, "3栋电梯又停了 里面有人", "lift-b")
+        second = await worker.wait_for("draft:new", lambda t: again["id"] in t["message_ids"])
+        assert second["location"] == "3栋电梯"
+        assert (second["duplicate_of"], second["duplicate_number"]) == \
+            (first["id"], first["number"])
+        elsewhere = await send(liu_client, room, "8栋电梯又停了 里面有人", "lift-c")
+        third = await worker.wait_for("draft:new",
+                                      lambda t: elsewhere["id"] in t["message_ids"])
+        assert (third["location"], third["duplicate_of"]) == ("8栋电梯", None)
+
+        drafts = await ok(server, "GET", "/api/v1/tickets?status=draft", token)
+        marked = {t["id"]: t["duplicate_number"] for t in drafts["tickets"]}
+        assert marked == {first["id"]: None, second["id"]: first["number"], third["id"]: None}
+        merged = await ok(server, "POST", f"/api/v1/tickets/{second['id']}/merge", token,
+                          {"into": second["duplicate_of"]})
+        assert merged["ticket"]["status"] == "duplicate"
+        kept = await ok(server, "GET", f"/api/v1/tickets/{first['id']}", token)
+        assert (kept["ticket"]["status"], kept["ticket"]["also_affected"]) == ("draft", 1)
+    finally:
+        for client in (zhang_client, liu_client, worker):
+            await client.close()

@@ -43,3 +43,10 @@ def test_sla_hours_fill_in_and_must_be_positive(tmp_path: Path) -> None:
     assert settings.sla_hours == {"urgent": 1.0, "normal": 24.0, "low": 72.0}
     with pytest.raises(ValidationError):
         load_settings(data_dir=tmp_path, sla_hours={"low": 0})
+
+
+def test_duplicate_window_defaults_to_three_days_and_cannot_be_negative(tmp_path: Path) -> None:
+    assert load_settings(data_dir=tmp_path).duplicate_window_hours == 72.0
+    assert load_settings(data_dir=tmp_path, duplicate_window_hours=0).duplicate_window_hours == 0
+    with pytest.raises(ValidationError):
+        load_settings(data_dir=tmp_path, duplicate_window_hours=-1)

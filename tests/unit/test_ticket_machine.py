@@ -49,7 +49,7 @@ EXPECTED: dict[str, tuple[set[str], str | None]] = {
     "accept": ({"submitted"}, "accepted"),
     "classify": ({"submitted", "accepted", "in_progress", "reopened"}, None),
     "reject": ({"submitted", "accepted"}, "rejected"),
-    "merge": ({"submitted", "accepted"}, "duplicate"),
+    "merge": ({"draft", "submitted", "accepted"}, "duplicate"),
     "assign": ({"accepted", "reopened", "in_progress"}, "in_progress"),
     "resolve": ({"in_progress"}, "resolved"),
     "rate": ({"resolved"}, "closed"),
