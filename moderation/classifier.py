@@ -70,7 +70,7 @@ class Model:
             return Scores(p_report, p_urgent, "", "low")
         z = self._bias
         if rows:
-            z = [a + b for a, b in zip(self._weights[rows].sum(axis=0).tolist(), z,
+            z = [a + b for a, b in zip(self._weights.take(rows, axis=0).sum(axis=0).tolist(), z,
                                        strict=True)]
         cats, urgs = z[_CATEGORY], z[_URGENCY]
         return Scores(p_report, p_urgent, CATEGORY_NAMES[cats.index(max(cats))],

@@ -13,7 +13,7 @@ from chat.ids import new_id
 from chat.models import RESIDENT_ROLES, Message, Room, User
 from chat.permissions import can_moderate, is_active
 from chat.services import Services
-from moderation import audit, notify
+from moderation import audit, examples, notify
 from moderation.categories import BY_NAME, Urgency
 from moderation.duplicates import likely_duplicate
 from moderation.location import extract_place
@@ -153,4 +153,5 @@ async def _created(services: Services, user: User, ticket: Ticket) -> dict[str, 
     await audit.record(services, user, "ticket.create", "ticket", ticket.id,
                        ticket.community_id, source=ticket.source)
     await notify.ticket_changed(services, ticket, "create")
+    await examples.observe(services, ticket, "create", user)
     return await view(services, ticket, user)

@@ -48,6 +48,7 @@ class DetectionInfo(Record):
     category: str | None
     urgency: Urgency
     matches: tuple[str, ...]
+    model: str | None = Field(default=None, description="version of the model that decided")
 
 
 class Ticket(Record):
@@ -143,7 +144,7 @@ class AuditEntry(Record):
     actor_id: str
     action: str
     target_type: Literal["message", "user", "room", "ticket", "flag", "community", "lexicon",
-                         "bot", "webhook", "directory"]
+                         "bot", "webhook", "directory", "detection"]
     target_id: str
     reason: str = ""
     details: dict[str, Any] = Field(default_factory=dict)

@@ -77,6 +77,7 @@ async def transition(services: Services, user: User, ticket_id: str, command: Co
                        changed.community_id, reason, status=changed.status,
                        level=changed.level, **into)
     await notify.ticket_changed(services, changed, action)
+    await examples.observe(services, changed, action, user)
     if kept is not None:
         await notify.ticket_changed(services, kept, "merge_in")
     return await view(services, changed, user)
