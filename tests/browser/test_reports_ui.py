@@ -117,27 +117,51 @@ async def test_report_made_from_own_chat_message(server: ServerProcess,
     assert len(errors) == 1 and "409 (Conflict)" in errors[0], errors
 
 
+async def say(server: ServerProcess, name: str, text: str) -> None:
+    client, user = await connect(server, name)
+    try:
+        await client.ok("message:send", {"room_id": f"grid:{user['grid_ids'][0]}",
+                                         "text": text, "client_id": f"ui-{name}"})
+    finally:
+        await client.close()
+
+
 async def test_drafts_queue_shows_new_drafts_live(server: ServerProcess,
                                                   page_for: PageFor) -> None:
     staff = await sign_in(await page_for(desktop=True), server.account("李娜"))
     await staff.goto("/#/staff/drafts")
     await expect(staff.get_by_text("暂无待确认的报事")).to_be_visible()
-    client, user = await connect(server, "张伟")
-    try:
-        await client.ok("message:send", {"room_id": f"grid:{user['grid_ids'][0]}",
-                                         "text": ELEVATOR, "client_id": "ui-2"})
-    finally:
-        await client.close()
-    card = staff.locator("li.draft")
+    await say(server, "张伟", ELEVATOR)
+    card = staff.locator("li.draft", has_text=ELEVATOR)
     await expect(card).to_contain_text(ELEVATOR)  # draft:new, no reload
     await expect(card).to_contain_text("电梯设施")
+    await expect(card.locator(".draft-place")).to_have_text("地点：3栋电梯 7楼")
     await expect(card.locator(".term").first).to_be_visible()
+    await expect(card.locator(".duplicate-note")).to_have_count(0)
     await expect(staff.get_by_text("暂无待确认的报事")).to_be_hidden()
-    await shot(staff, "drafts-queue")
-
     ticket_id = await card.get_attribute("data-ticket-id")
+    token, _ = await login(server, "李娜")
+    number = (await ok(server, "GET", f"/api/v1/tickets/{ticket_id}", token))["ticket"]["number"]
+
+    # Another neighbour about the same lift: marked, and merged into the first in one step.
+    await say(server, "刘芳", "3栋2单元电梯坏了 困了人")
+    again = staff.locator("li.draft", has_text="3栋2单元电梯坏了")
+    await expect(again).to_contain_text("3栋2单元电梯坏了")
+    await expect(again.locator(".draft-place")).to_have_text("地点：3栋2单元电梯")
+    await expect(again.locator(".duplicate-note")).to_have_text(
+        re.compile(f"可能与第{number}号报事重复"))
+    await shot(staff, "drafts-queue")
+    duplicate_id = await again.get_attribute("data-ticket-id")
+    await again.get_by_role("button", name=f"合并到第{number}号").click()
+    await expect(staff.locator(f"li[data-ticket-id={duplicate_id}]")).to_have_count(0)
+    await expect(staff.locator("#toast")).to_contain_text(f"已合并到第{number}号")
+    merged = (await ok(server, "GET", f"/api/v1/tickets/{duplicate_id}", token))["ticket"]
+    assert (merged["status"], merged["merged_into"]) == ("duplicate", ticket_id)
+    kept = (await ok(server, "GET", f"/api/v1/tickets/{ticket_id}", token))["ticket"]
+    assert (kept["status"], kept["also_affected"]) == ("draft", 1)
+
     await card.get_by_role("button", name="确认上报").click()
     await expect(card).to_have_count(0)
-    token, _ = await login(server, "李娜")
+    await expect(staff.get_by_text("暂无待确认的报事")).to_be_visible()
     data = await ok(server, "GET", f"/api/v1/tickets/{ticket_id}", token)
     assert data["ticket"]["status"] == "submitted"

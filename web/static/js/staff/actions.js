@@ -10,7 +10,7 @@ const LEVELS = ["grid", "community", "street", "district"];
 const RULES = {
   confirm: ["draft"], dismiss: ["draft"], accept: ["submitted"], classify: OPEN,
   assign: ["accepted", "reopened", "in_progress"], resolve: ["in_progress"],
-  escalate: OPEN, reject: ["submitted", "accepted"], merge: ["submitted", "accepted"],
+  escalate: OPEN, reject: ["submitted", "accepted"], merge: ["draft", "submitted", "accepted"],
 };
 // moderation/access.py HANDLES: the levels each role handles.
 const HANDLES = { worker: ["grid"], admin: ["grid", "community"],

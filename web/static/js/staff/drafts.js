@@ -1,4 +1,5 @@
-// #/staff/drafts 待确认报事: what the detector drafted, with its reasons; confirm or dismiss.
+// #/staff/drafts 待确认报事: what the detector drafted, with its reasons and the place it names;
+// confirm, dismiss, or merge a likely duplicate (可能重复) into the ticket it repeats.
 import { api, query } from "../api.js";
 import { confirmDialog, h, showError, statusLine, toast } from "../dom.js";
 import { label, URGENCY } from "../labels.js";
@@ -7,14 +8,31 @@ import { session } from "../session.js";
 import { on } from "../socket.js";
 import { fullTime, gridNames, ticketTitle } from "../reports/tickets.js";
 
+const DONE = { confirm: "已确认上报", dismiss: "已忽略", merge: "已合并" };
+
 async function act(t, action, body, card, line) {
+  const buttons = [...card.querySelectorAll("button")];
+  buttons.forEach((b) => { b.disabled = true; });
   try {
     await api("POST", "/api/v1/tickets/" + encodeURIComponent(t.id) + "/" + action, body);
-    toast(action === "confirm" ? ticketTitle(t) + " 已确认上报" : ticketTitle(t) + " 已忽略");
-    card.remove();
+    const into = action === "merge" ? "到第" + t.duplicate_number + "号" : "";
+    toast(ticketTitle(t) + " " + DONE[action] + into);
+    card.dispatchEvent(new CustomEvent("draft-done", { bubbles: true }));
   } catch (err) {
+    buttons.forEach((b) => { b.disabled = false; });
     showError(line, err);
   }
+}
+
+/** 「可能与第N号报事重复」 and the one-step merge, for a draft the server marked. */
+function duplicateNote(t, card, line) {
+  if (!t.duplicate_of || !t.duplicate_number) return null;
+  const number = "第" + t.duplicate_number + "号";
+  return h("div", { class: "duplicate-note", role: "note" },
+    h("p", {}, "可能与",
+      h("a", { href: "#/tickets/" + encodeURIComponent(t.duplicate_of) }, number), "报事重复"),
+    h("button", { type: "button", class: "merge-into", onclick: () =>
+      act(t, "merge", { into: t.duplicate_of }, card, line) }, "合并到" + number));
 }
 
 function draftCard(t, grids) {
@@ -30,6 +48,7 @@ function draftCard(t, grids) {
         label(URGENCY, d.urgency)),
       h("time", { datetime: t.created_at }, fullTime(t.created_at))),
     h("blockquote", { class: "quoted" }, t.description),
+    h("p", { class: "draft-place" }, "地点：", t.location ? h("strong", {}, t.location) : "未识别"),
     h("dl", { class: "facts" },
       h("dt", {}, "发言人"), h("dd", {}, t.reporter ? t.reporter.name : "—"),
       h("dt", {}, "群聊"), h("dd", {}, room ? room.name : (t.room_id || "—")),
@@ -47,6 +66,8 @@ function draftCard(t, grids) {
       h("button", { type: "button", onclick: () => act(t, "confirm", { note: "" }, card, line) },
         "确认上报")),
     line);
+  const note = duplicateNote(t, card, line);
+  if (note) card.querySelector(".actions").before(note);
   return card;
 }
 
@@ -67,6 +88,7 @@ export async function renderDrafts() {
     const card = t && cardOf(t.id);
     if (card && t.status !== "draft") { card.remove(); sync(); }
   }));
+  list.addEventListener("draft-done", (e) => { e.target.remove(); sync(); });
   try {
     const { tickets } = await api("GET", "/api/v1/tickets" + query({ status: "draft", limit: 100 }));
     for (const t of tickets) list.append(draftCard(t, grids));
