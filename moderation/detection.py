@@ -6,6 +6,7 @@ The model is the store's active one (trained from workers' decisions) or the pac
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -24,7 +25,7 @@ from moderation import audit, filing
 from moderation.classifier import Classifier, Model
 from moderation.detector import Detection, Detector
 from moderation.learning_store import LearningStore
-from moderation.lexicon import LexiconError, load_lexicon
+from moderation.lexicon import DEFAULT_PATH, LexiconError, load_lexicon
 from moderation.model import PACKAGED
 from moderation.model.weights import ModelFile, ModelFileError
 from moderation.models import DetectionInfo
@@ -43,6 +44,7 @@ class DetectionService:
         self._store = store
         self._classifier: Classifier | None = None
         self.model_id: str | None = None  # the store's model in use; None: the packaged one
+        self.lexicon_sha256 = ""
         self._origin = f"{os.getpid()}-{id(self)}"
         logging.getLogger("jieba").setLevel(logging.WARNING)
 
@@ -63,7 +65,9 @@ class DetectionService:
         one, loudly."""
         model_id, blob = await self._stored_model()
         classifier, stored = await asyncio.to_thread(self._build, blob)
+        lexicon_bytes = await asyncio.to_thread((self._path or DEFAULT_PATH).read_bytes)
         self._classifier, self.model_id = classifier, model_id if stored else None
+        self.lexicon_sha256 = hashlib.sha256(lexicon_bytes).hexdigest()
         source = str(self._path) if self._path else "packaged default"
         log.info("detection loaded: lexicon from %s, model %s (%s)", source,
                  classifier.model.version, f"stored {model_id}" if model_id else "packaged")

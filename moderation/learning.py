@@ -53,6 +53,7 @@ async def status(services: Services, detection: DetectionService, actor: Actor) 
                       "thresholds": {"report": model.thresholds.report,
                                      "urgent": model.thresholds.urgent},
                       "info": model.info},
+            "lexicon": {"sha256": detection.lexicon_sha256},
             "examples": await services.store.count_detection_examples(),
             "models": [_record_view(r) for r in await services.store.list_detection_models()]}
 
