@@ -81,7 +81,7 @@ class Model:
         matches)."""
         words = self._rows["w"]
         weight = {w: float(self._weights[r, 0]) for w in feats.words
-                  if (r := words.get(w)) is not None}
+                  if w.isalnum() and (r := words.get(w)) is not None}
         ranked = sorted((w for w, v in weight.items() if v > 0), key=lambda w: -weight[w])
         return tuple(ranked[:_EXPLAINED])
 
