@@ -21,7 +21,6 @@ from moderation import audit, retraining
 from moderation.detection import DetectionService
 from moderation.evaluate import Labelled
 from moderation.learning_models import DetectionModelRecord
-from moderation.model.weights import ModelFile
 
 log = logging.getLogger(__name__)
 _running = asyncio.Lock()
@@ -93,9 +92,8 @@ async def retrain(services: Services, detection: DetectionService, actor: Actor,
 
 async def _keep(services: Services, actor: Actor, version: int, examples: int,
                 outcome: retraining.Outcome) -> DetectionModelRecord:
-    file = ModelFile.from_bytes(outcome.candidate)
     record = DetectionModelRecord(
-        id=new_id("dm", 12), version=version, sha256=file.checksum, size=len(outcome.candidate),
+        id=new_id("dm", 12), version=version, sha256=outcome.sha256, size=len(outcome.candidate),
         created_at=services.clock.now(), created_by=_ids(actor)[0], examples=examples,
         figures=outcome.figures, status="candidate" if outcome.not_worse else "rejected",
         note="" if outcome.not_worse else "worse than the model in use / 不优于当前模型")

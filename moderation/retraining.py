@@ -41,6 +41,7 @@ class Request:
 @dataclass(frozen=True)
 class Outcome:
     candidate: bytes
+    sha256: str   # the candidate's checksum, as its header carries it
     figures: dict[str, Any]
     not_worse: bool
 
@@ -92,5 +93,5 @@ def run(request: Request) -> Outcome:
     results["training"] = {"messages": trained.pooled.total, "store_examples": len(train_part),
                            "held_back_examples": len(judge),
                            "leave_one_writer_out": figures(trained.pooled)}
-    return Outcome(trained.model.to_bytes(), results,
+    return Outcome(trained.model.to_bytes(), trained.model.checksum, results,
                    not_worse(verdict["candidate"], verdict["current"]))
