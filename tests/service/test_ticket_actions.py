@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from chat.errors import DomainError, Forbidden, NotFound
+from chat.errors import Forbidden, NotFound
 from chat.events import MessageDeleted
 from chat.models import Message, Room
 from moderation import filing, open311, tickets
 from moderation.machine import Accept, Assign, Dismiss, Merge
 from moderation.payloads import FileTicket
-from tests.support.ticket_world import World, ticket_world
+from tests.support.ticket_world import World, code_of, ticket_world
 
 NOW = datetime(2026, 5, 1, 8, tzinfo=UTC)
 
@@ -25,14 +25,6 @@ NOW = datetime(2026, 5, 1, 8, tzinfo=UTC)
 async def world(tmp_path: Path) -> AsyncIterator[World]:
     async with ticket_world(tmp_path) as built:
         yield built
-
-
-async def code_of(call: object) -> str:
-    try:
-        await call  # type: ignore[misc]
-    except DomainError as exc:
-        return exc.code
-    return "ok"
 
 
 async def test_two_tickets_merged_into_each_other_do_not_both_vanish(world: World) -> None:

@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 
-from chat.errors import DomainError
 from chat.models import Message, Room
 from moderation import duplicates, filing, tickets
 from moderation.machine import Confirm, Merge, Policy, new_ticket
 from moderation.models import DetectionInfo, Ticket, TicketStatus
-from tests.support.ticket_world import World, ticket_world
+from tests.support.ticket_world import World, code_of, ticket_world
 
 LIFT = DetectionInfo(score=1.0, category="电梯设施", urgency="urgent", matches=("电梯", "停了"))
 
@@ -145,14 +144,6 @@ async def test_a_ticket_without_a_place_is_read_from_its_description(world: Worl
     assert await likely(world) == t
     await add(world, location="", description="电梯不动了")
     assert await likely(world, "5栋电梯") is None
-
-
-async def code_of(call: object) -> str:
-    try:
-        await call  # type: ignore[misc]
-    except DomainError as exc:
-        return exc.code
-    return "ok"
 
 
 async def test_a_likely_duplicate_is_merged_in_one_step(world: World) -> None:

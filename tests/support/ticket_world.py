@@ -11,6 +11,7 @@ from typing import Any
 
 from chat.actions import hierarchy
 from chat.auth import Secrets
+from chat.errors import DomainError
 from chat.models import Address, User
 from chat.realtime.ratelimit import MemoryRateLimiter
 from chat.realtime.registry import MemoryRegistry
@@ -91,3 +92,12 @@ async def ticket_world(tmp_path: Path) -> AsyncIterator[World]:
     finally:
         await services.events.drain()
         await store.close()
+
+
+async def code_of(call: object) -> str:
+    """The error code an awaited action fails with, or "ok"."""
+    try:
+        await call  # type: ignore[misc]
+    except DomainError as exc:
+        return exc.code
+    return "ok"
