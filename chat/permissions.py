@@ -66,6 +66,12 @@ def can_verify(actor: User, resident: User) -> bool:
     return actor.role == "worker" and any(g in actor.grid_ids for g in resident.grid_ids)
 
 
+def can_see_personal_details(viewer: User, subject: User) -> bool:
+    """Phone, address and real name: the person themself and the staff who may verify them
+    (their grids' workers, their community's admin); everyone else sees the masked view."""
+    return viewer.id == subject.id or can_verify(viewer, subject)
+
+
 def can_manage_unit(actor: User | None, ancestry: list[Unit]) -> bool:
     """`ancestry` is a unit and its ancestors. None is the CLI acting as the operator."""
     if actor is None:

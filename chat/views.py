@@ -7,6 +7,7 @@ from typing import Any
 from chat.clock import iso
 from chat.models import JoinCode, Message, Room, Unit, User
 from chat.names import display_name
+from chat.permissions import can_see_personal_details
 
 
 def message_view(m: Message) -> dict[str, Any]:
@@ -51,6 +52,11 @@ def user_view(u: User, *, full: bool) -> dict[str, Any]:
             "created_at": iso(u.created_at),
         }
     return view
+
+
+def user_view_for(viewer: User, u: User) -> dict[str, Any]:
+    """`u` as `viewer` may see them: in full only under `can_see_personal_details`."""
+    return user_view(u, full=can_see_personal_details(viewer, u))
 
 
 def room_view(r: Room) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from chat.errors import Forbidden, NotFound
 from chat.models import Room, User
 from chat.permissions import can_join, can_moderate
 from chat.services import Services
-from chat.views import message_view, room_view, user_view
+from chat.views import message_view, room_view, user_view_for
 
 
 async def member_rooms(services: Services, user: User) -> list[Room]:
@@ -69,6 +69,4 @@ async def members_view(services: Services, viewer: User, room_id: str) -> list[d
     room = await require_member(services, viewer, room_id)
     members = await room_members(services, room)
     online = await services.registry.online([m.id for m in members])
-    full = can_moderate(viewer, room)
-    return [user_view(m, full=full or m.id == viewer.id) | {"online": m.id in online}
-            for m in members]
+    return [user_view_for(viewer, m) | {"online": m.id in online} for m in members]

@@ -13,7 +13,7 @@ from chat.actions import accounts, hierarchy
 from chat.errors import Forbidden, Invalid, NotFound
 from chat.models import UnitKind
 from chat.payloads import CreateStaff, CreateUnit, RemoveResident, SetPartyMember, Verify
-from chat.views import join_code_view, unit_view, user_view
+from chat.views import join_code_view, unit_view, user_view, user_view_for
 from web.http import body, current, reply, services, staff
 
 routes = web.RouteTableDef()
@@ -116,8 +116,8 @@ async def list_residents(request: web.Request) -> web.Response:
 @routes.get("/api/v1/users/{user_id}")
 async def get_user(request: web.Request) -> web.Response:
     viewer, _ = await current(request)
-    user, full = await accounts.find_user(services(request), viewer, request.match_info["user_id"])
-    return reply({"user": user_view(user, full=full)})
+    user, _ = await accounts.find_user(services(request), viewer, request.match_info["user_id"])
+    return reply({"user": user_view_for(viewer, user)})
 
 
 @routes.post("/api/v1/admin/residents/{user_id}/verify")
