@@ -1,8 +1,9 @@
 """How notices and their acknowledgements look on the wire.
 
 Everyone in the room sees a notice with its author's display name. The acknowledgement status
-(for the author and the room's staff) lists every household with a label (3栋2单元701) and
-each member's state; staff see members' real names, a resident author masked ones."""
+(for the author and the room's staff) lists every household with a label and each member's
+state; staff see members' real names and the full label (3栋2单元701), a resident author masked
+names and the building only (3栋): neighbours' unit and room numbers are not theirs to see."""
 
 from __future__ import annotations
 
@@ -49,18 +50,22 @@ def own_ack_view(n: Notice, acks: Sequence[NoticeAck], viewer: User) -> dict[str
             "household_acknowledged": bool(mine)}
 
 
+def building_label(user: User) -> str:
+    a = user.address
+    return f"{a.building.removesuffix('栋')}栋" if a.building else ""
+
+
 def household_label(user: User) -> str:
     a = user.address
-    building = f"{a.building.removesuffix('栋')}栋" if a.building else ""
     unit = f"{a.unit.removesuffix('单元')}单元" if a.unit else ""
-    return building + unit + a.room
+    return building_label(user) + unit + a.room
 
 
 def household_view(h: Household, staff_viewer: bool) -> dict[str, Any]:
-    """Members who acknowledged come first."""
+    """Members who acknowledged come first. Only staff get the household's key and full label."""
     return {
-        "household": h.key,
-        "label": household_label(h.members[0]),
+        "household": h.key if staff_viewer else None,
+        "label": household_label(h.members[0]) if staff_viewer else building_label(h.members[0]),
         "acknowledged": h.acknowledged,
         "members": [
             {"id": u.id, "name": u.name if staff_viewer else display_name(u),

@@ -137,12 +137,14 @@ async def test_acknowledgement_by_household(server: InProcessServer) -> None:
         for token in (zhang["token"], zhao["token"]):
             await api(server, "GET", f"/api/v1/notices/{nid}/acks", token, status=403)
 
-        # a party member author sees the same, with residents' names masked
+        # a party member author sees the counts, buildings and masked names; no unit or room
         own = await post(server, zhao, grid_room(zhao), requires_ack=True, title="义诊")
         await zhang_c.ok("notice:ack", {"notice_id": own["id"]})
         mine = await api(server, "GET", f"/api/v1/notices/{own['id']}/acks", zhao["token"])
         assert [(h["label"], [m["name"] for m in h["members"]]) for h in mine["households"]] \
-            == [("3栋2单元701", ["张*（3栋）", "刘*（3栋）"])]
+            == [("3栋", ["张*（3栋）", "刘*（3栋）"])]
+        assert mine["summary"]["acknowledged_households"] == 1
+        assert "701" not in str(mine["households"])
 
 
 async def test_staff_and_the_author_do_not_acknowledge(server: InProcessServer) -> None:
