@@ -32,6 +32,7 @@ from chat.store.mongo_base import (
 from chat.store.mongo_bots import MongoBots
 from chat.store.mongo_directory import MongoDirectory
 from chat.store.mongo_learning import MongoLearning
+from chat.store.mongo_membership import MongoMembership
 from chat.store.mongo_notices import MongoNotices
 from chat.store.mongo_polls import MongoPolls
 from moderation.models import LEVELS, OPEN, AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
@@ -44,8 +45,8 @@ NUMBER_INDEX = "community_number"
 NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]
 
 
-class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoLearning, MongoBase,
-                 Store):
+class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoLearning,
+                 MongoMembership, MongoBase, Store):
     INDEXES: ClassVar[dict[str, list[IndexModel]]] = {
         "units": [IndexModel([("kind", ASCENDING), ("parent_id", ASCENDING)])],
         "rooms": [IndexModel([("community_id", ASCENDING)])],
@@ -113,6 +114,7 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoLearn
     # ---- users and sessions ---------------------------------------------------------------
     async def add_user(self, user: User) -> None:
         await self._insert("users", to_doc(user))
+        await self._bump_membership(user.community_id)
 
     async def get_user(self, user_id: str) -> User | None:
         return await self._one("users", User, {"_id": user_id})
@@ -135,6 +137,7 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoLearn
         doc = await self._set("users", {"_id": user_id}, fields)
         if doc is None:
             raise NotFound(f"no user {user_id}")
+        await self._bump_membership(old.community_id, new.community_id)
         return from_doc(User, doc)
 
     async def set_room_removal(self, user_id: str, room_id: str, removed: bool) -> User:
@@ -145,7 +148,9 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoLearn
                 {"_id": user_id}, change, return_document=ReturnDocument.AFTER)
         if doc is None:
             raise NotFound(f"no user {user_id}")
-        return from_doc(User, doc)
+        user = from_doc(User, doc)
+        await self._bump_membership(user.community_id)
+        return user
 
     async def list_users(
         self,

@@ -14,13 +14,14 @@ from chat.store.sqlite_base import SqliteBase, changed, load, ms
 from chat.store.sqlite_bots import SqliteBots
 from chat.store.sqlite_directory import SqliteDirectory
 from chat.store.sqlite_learning import SqliteLearning
+from chat.store.sqlite_membership import SqliteMembership, bump_membership
 from chat.store.sqlite_notices import SqliteNotices
 from chat.store.sqlite_polls import SqlitePolls
 from moderation.models import LEVELS, OPEN, AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
 
 
 class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, SqliteLearning,
-                  SqliteBase, Store):
+                  SqliteMembership, SqliteBase, Store):
     SCHEMA = """
     CREATE TABLE IF NOT EXISTS units (id TEXT PRIMARY KEY, kind TEXT NOT NULL, parent_id TEXT,
         doc TEXT NOT NULL);
@@ -102,7 +103,12 @@ class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, Sqlit
         sql = "INSERT INTO users (id, phone, community_id, status, role, doc) VALUES (?,?,?,?,?,?)"
         args = (user.id, user.phone, user.community_id, user.status, user.role,
                 user.model_dump_json())
-        await self._write(lambda c: c.execute(sql, args))
+
+        def tx(c: sqlite3.Connection) -> None:
+            c.execute(sql, args)
+            bump_membership(c, user.community_id)
+
+        await self._write(tx)
 
     async def get_user(self, user_id: str) -> User | None:
         return await self._one(User, "SELECT doc FROM users WHERE id = ?", user_id)
@@ -127,6 +133,7 @@ class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, Sqlit
                 "UPDATE users SET phone=?, community_id=?, status=?, role=?, doc=? WHERE id=?",
                 (new.phone, new.community_id, new.status, new.role, new.model_dump_json(), user_id),
             )
+            bump_membership(c, old.community_id, new.community_id)
             return new
 
         return await self._write(tx)
@@ -140,6 +147,7 @@ class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, Sqlit
             rooms = tuple(r for r in old.removed_from if r != room_id)
             new = changed(old, {"removed_from": (*rooms, room_id) if removed else rooms})
             c.execute("UPDATE users SET doc = ? WHERE id = ?", (new.model_dump_json(), user_id))
+            bump_membership(c, new.community_id)
             return new
 
         return await self._write(tx)
