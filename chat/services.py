@@ -10,6 +10,7 @@ from chat.auth import Secrets
 from chat.blocked import BlockedWords
 from chat.clock import Clock
 from chat.events import Events
+from chat.mentions import MentionIndex
 from chat.realtime.fanout import Fanout
 from chat.realtime.ratelimit import RateLimiter
 from chat.realtime.registry import SocketRegistry
@@ -30,3 +31,4 @@ class Services:
     blocked: BlockedWords = field(default_factory=BlockedWords)
     directory_terms: SegmenterLoader | None = None
     ack_pacer: AckPacer = field(default_factory=AckPacer)
+    mentions: MentionIndex = field(default_factory=MentionIndex)

@@ -11,9 +11,9 @@ from bots.notices import actions as notices
 from bots.notices.payloads import NewNotice
 from bots.polls import actions as polls
 from bots.polls.payloads import NewPoll
-from chat.actions.bot_messages import post_bot_message
-from chat.actions.speaking import check_can_speak
-from chat.errors import Conflict, Forbidden, Invalid, RateLimited, TooLarge
+from chat.actions import sending
+from chat.actions.sending import Author
+from chat.errors import Forbidden, RateLimited
 from chat.models import Room, User
 from chat.permissions import can_join
 from chat.services import Services
@@ -35,26 +35,12 @@ async def enter(services: Services, bot: User, room_id: str) -> Room:
     return room
 
 
-async def _check_text(services: Services, bot: User, room: Room, text: str) -> str:
-    text = text.strip()
-    if not text:
-        raise Invalid("empty message / 消息不能为空")
-    limit = services.settings.max_text_chars
-    if len(text) > limit:
-        raise TooLarge(f"message longer than {limit} characters / 消息超过{limit}字")
-    await check_can_speak(services, bot.id, room, text)
-    return text
-
-
 async def post_message(services: Services, bot: User, form: BotMessage) -> dict[str, Any]:
-    """Stored with the room's next seq and delivered as `message:new` (kind "bot"); a retry
-    with the same client_id returns the stored message."""
+    """Through the one send path (`chat.actions.sending`): stored with the room's next seq and
+    delivered as `message:new` (kind "bot"); a retry with the same client_id returns the stored
+    message."""
     room = await enter(services, bot, form.room_id)
-    text = await _check_text(services, bot, room, form.text)
-    view = await post_bot_message(services, room.id, bot.id, bot.name, text, form.client_id)
-    if not view["deleted"] and view["text"] != text:
-        raise Conflict("client_id already used for another message / 消息编号重复")
-    return view
+    return await sending.send(services, Author.of(bot), room, form.text, form.client_id)
 
 
 async def post_notice(services: Services, bot: User, form: NewNotice) -> dict[str, Any]:

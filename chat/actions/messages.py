@@ -3,105 +3,31 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chat.actions.rooms import require_member, room_members
+from chat.actions import sending
+from chat.actions.rooms import require_member
+from chat.actions.sending import Author, clean_text
 from chat.actions.speaking import check_can_speak
-from chat.errors import (
-    Conflict,
-    Forbidden,
-    Invalid,
-    NotFound,
-    RateLimited,
-    TooLarge,
-)
-from chat.events import MessageCreated, MessageDeleted
-from chat.ids import new_id
-from chat.models import Message, NewMessage, Room, User
+from chat.errors import Conflict, Forbidden, NotFound, RateLimited
+from chat.events import MessageDeleted
+from chat.models import Message, Room, User
 from chat.names import display_name
 from chat.payloads import DeleteMessage, EditMessage, RoomHistory, RoomSync, SendMessage
-from chat.permissions import can_mention_all, can_moderate
+from chat.permissions import can_moderate
 from chat.services import Services
 from chat.views import message_view
 from moderation import audit
 
 log = logging.getLogger(__name__)
 
-MENTION = re.compile(r"@([^\s@，,。:：]{1,30})")
-MENTION_ALL = "所有人"
-
-
-def _clean_text(services: Services, text: str) -> str:
-    text = text.strip()
-    if not text:
-        raise Invalid("empty message / 消息不能为空")
-    limit = services.settings.max_text_chars
-    if len(text) > limit:
-        raise TooLarge(f"message longer than {limit} characters / 消息超过{limit}字")
-    return text
-
-
-async def _check_can_post(services: Services, user: User, room: Room, text: str) -> None:
-    await check_can_speak(services, user.id, room, text)
-    wait = await services.limiter.hit(f"send:{user.id}:{room.id}",
-                                      services.settings.send_rate_per_second,
-                                      services.settings.send_burst)
-    if wait:
-        raise RateLimited("sending too fast / 发送过于频繁", wait)
-
-
-async def _mentions(
-    services: Services, user: User, room: Room, text: str
-) -> tuple[tuple[str, ...], bool]:
-    names = set(MENTION.findall(text))
-    if not names:
-        return (), False
-    mention_all = MENTION_ALL in names
-    if mention_all and not can_mention_all(user):
-        raise Forbidden("only staff may mention everyone / 仅网格员和管理员可@所有人")
-    names.discard(MENTION_ALL)
-    if not names:
-        return (), mention_all
-    matches: dict[str, list[str]] = {}
-    for member in await room_members(services, room):
-        for label in {member.name if member.is_staff else "", display_name(member)} - {""}:
-            matches.setdefault(label, []).append(member.id)
-    found = [ids[0] for name in sorted(names) if len(ids := matches.get(name, [])) == 1]
-    return tuple(dict.fromkeys(found)), mention_all
-
-
-async def _reply_target(services: Services, room: Room, reply_to: str | None) -> None:
-    if reply_to is None:
-        return
-    target = await services.store.get_message(reply_to)
-    if target is None or target.room_id != room.id:
-        raise NotFound("the message replied to is not in this room / 被回复的消息不存在")
-
 
 async def send_message(services: Services, user: User, payload: SendMessage) -> dict[str, Any]:
+    """A person's message, through the one send path (`chat.actions.sending`)."""
     room = await require_member(services, user, payload.room_id)
-    text = _clean_text(services, payload.text)
-    await _check_can_post(services, user, room, text)
-    await _reply_target(services, room, payload.reply_to)
-    mentions, mention_all = await _mentions(services, user, room, text)
-    new = NewMessage(
-        id=new_id("m", 16), room_id=room.id, sender_id=user.id, sender_name=display_name(user),
-        sender_role=user.role, client_id=payload.client_id, text=text,
-        reply_to=payload.reply_to, mentions=mentions, mention_all=mention_all,
-        created_at=services.clock.now(),
-    )
-    message, created = await services.store.append_message(new)
-    view = message_view(message)
-    if not created:
-        if message.text != text:
-            raise Conflict("client_id already used for another message / 消息编号重复")
-        return view
-    await services.fanout.emit("message:new", view, room.id)
-    services.events.publish(MessageCreated(message, room, user))
-    await services.store.mark_read(user.id, room.id, message.seq)  # not on the delivery path
-    return view
+    return await sending.send(services, Author.of(user), room, payload.text, payload.client_id,
+                              payload.reply_to)
 
 
 async def _own_message(services: Services, user: User, message_id: str) -> tuple[Message, Room]:
@@ -121,7 +47,7 @@ async def edit_message(services: Services, user: User, payload: EditMessage) -> 
     now = services.clock.now()
     if now - message.created_at > timedelta(seconds=services.settings.edit_window_seconds):
         raise Forbidden("too late to edit / 已超过可编辑时间")
-    text = _clean_text(services, payload.text)
+    text = clean_text(services, payload.text)
     await check_can_speak(services, user.id, room, text)
     if text == message.text:
         return message_view(message)
