@@ -3,10 +3,13 @@ notices, polls — by people and by bot accounts."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import pytest
 
 from tests.support.fakes import FakeClock
@@ -49,3 +52,25 @@ async def test_notices_and_polls_obey_blocked_words_and_mutes(server: InProcessS
     server.clock.advance(hours=1, seconds=1)
     status, body = await http("POST", notices, party, {"title": "停水", "body": "明天停水"})
     assert status == 201, body
+
+
+async def test_bot_api_messages_obey_blocked_words(server: InProcessServer) -> None:
+    admin, wang = await login(server, "王建国")
+    _, zhao = await login(server, "赵敏")
+    room = f"grid:{zhao['grid_ids'][0]}"
+    status, body = await http("POST", f"{server.url}/api/v1/admin/communities/"
+                              f"{wang['community_id']}/bots", admin,
+                              {"name": "停水提醒", "rooms": [room]})
+    assert status == 201, body
+    async with aiohttp.ClientSession() as session:
+        async def post(text: str) -> tuple[int, dict[str, Any]]:
+            async with session.post(f"{server.url}/api/v1/bot/messages",
+                                    headers={"Authorization": f"Bot {body['token']}"},
+                                    json={"room_id": room, "text": text,
+                                          "client_id": uuid.uuid4().hex}) as resp:
+                return resp.status, await resp.json()
+
+        status, refused = await post("周末来赌博")
+        assert (status, refused["error"]["code"]) == (422, "blocked_content")
+        status, sent = await post("明天停水")
+        assert status == 201, sent
