@@ -8,10 +8,11 @@ import logging
 from typing import Any
 
 from chat.actions.rooms import require_member
+from chat.actions.speaking import check_can_speak, check_not_muted
 from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
-from chat.ids import new_id
+from chat.ids import derived_id, new_id
 from chat.models import RESIDENT_ROLES, Message, Room, User
-from chat.permissions import can_moderate, is_active
+from chat.permissions import can_moderate, community_room_id, grid_room_id, is_active
 from chat.services import Services
 from moderation import audit, examples, notify
 from moderation.categories import BY_NAME, Urgency
@@ -44,12 +45,20 @@ def _urgency(filer: User, asked: Urgency | None, category: str | None) -> Urgenc
     return BY_NAME[category].default_urgency if category else "normal"
 
 
-async def _create(services: Services, *, by: str, status: Any, **fields: Any) -> Ticket:
+def draft_id(services: Services, message_id: str) -> str:
+    """A detected draft's id, derived from its message (keyed, so not guessable from it): the
+    same message scored twice, after a crash, makes the same draft, which the store keeps once."""
+    return derived_id("t", services.secrets.digest("draft", message_id))
+
+
+async def _create(services: Services, *, by: str, status: Any, ticket_id: str | None = None,
+                  **fields: Any) -> Ticket:
     community = await services.store.get_unit(fields["community_id"])
     street = await services.store.get_unit(community.parent_id) \
         if community and community.parent_id else None
     ticket = new_ticket(status=status, by=by, now=services.clock.now(), policy=policy(services),
-                        id=new_id("t", 12), number=0, street_id=street.id if street else None,
+                        id=ticket_id or new_id("t", 12), number=0,
+                        street_id=street.id if street else None,
                         district_id=street.parent_id if street else None, **fields)
     return await services.store.add_ticket(ticket)
 
@@ -57,7 +66,8 @@ async def _create(services: Services, *, by: str, status: Any, **fields: Any) ->
 async def create_draft(services: Services, message: Message, room: Room, sender: User,
                        detection: DetectionInfo) -> Ticket | None:
     """A detected report becomes a draft linked to its message, unless the message is a
-    ticket already; with the place the message names, and the ticket it likely repeats."""
+    ticket already or was a draft before; with the place the message names, and the ticket
+    it likely repeats."""
     category = detection.category if detection.category in BY_NAME else None
     grid_id = room.grid_id or home_grid(sender)
     location = extract_place(message.text)
@@ -66,7 +76,8 @@ async def create_draft(services: Services, message: Message, room: Room, sender:
                                   now=services.clock.now())
     try:
         ticket = await _create(
-            services, by=SYSTEM, status="draft", source="detected", description=message.text,
+            services, by=SYSTEM, status="draft", ticket_id=draft_id(services, message.id),
+            source="detected", description=message.text,
             category=category, urgency=detection.urgency, location=location,
             community_id=room.community_id, grid_id=grid_id, room_id=room.id,
             message_ids=(message.id,), reporter_id=sender.id, detection=detection,
@@ -93,13 +104,33 @@ async def file_ticket(services: Services, user: User, form: FileTicket) -> dict[
         return await _report_message(services, user, form)
     if form.description is None:
         raise Invalid("describe the problem / 请填写问题描述")
+    grid_id = await _grid_for(services, user, form.grid_id)
+    await _check_ticket_text(services, user, await _speech_rooms(services, user, grid_id),
+                             form.description, form.location)
     ticket = await _create(
         services, by=user.id, status="submitted", source=_source(user),
         description=form.description, category=form.category,
         urgency=_urgency(user, form.urgency, form.category), location=form.location,
-        community_id=user.community_id, grid_id=await _grid_for(services, user, form.grid_id),
-        reporter_id=user.id)
+        community_id=user.community_id, grid_id=grid_id, reporter_id=user.id)
     return await _created(services, user, ticket)
+
+
+async def _speech_rooms(services: Services, user: User, grid_id: str | None) -> list[Room]:
+    """Where a form's words would otherwise be said: the ticket's grid room and the hall."""
+    ids = [grid_room_id(grid_id)] if grid_id else []
+    ids.append(community_room_id(user.community_id or ""))
+    return [room for i in ids if (room := await services.store.get_room(i)) is not None]
+
+
+async def _check_ticket_text(services: Services, user: User, rooms: list[Room],
+                             *texts: str) -> None:
+    """A ticket's words reach the public Open311 feed: they pass the checks a message in its
+    rooms passes (blocked words, and no author muted there)."""
+    if not rooms:
+        return
+    await check_can_speak(services, user.id, rooms[0], *texts)
+    for room in rooms[1:]:
+        await check_not_muted(services, user.id, room)
 
 
 async def _grid_for(services: Services, user: User, grid_id: str | None) -> str | None:
@@ -121,6 +152,7 @@ async def _report_message(services: Services, user: User, form: FileTicket) -> d
     own = message.sender_id == user.id
     if not own and not can_moderate(user, room):
         raise Forbidden("you may report only your own messages / 只能将自己的消息报事")
+    await _check_ticket_text(services, user, [room], form.description or "", form.location)
     sender = await services.store.get_user(message.sender_id)
     reporter = sender if sender is not None and sender.role in RESIDENT_ROLES else user
     try:
