@@ -9,6 +9,7 @@ from bots.accounts.access import community_rooms, require_admin
 from bots.webhooks.events import WebhooksChanged
 from bots.webhooks.models import Delivery, Webhook
 from bots.webhooks.payloads import CreateWebhook
+from bots.webhooks.targets import canonical_url
 from chat.errors import Invalid, NotFound
 from chat.ids import new_id
 from chat.models import User
@@ -19,11 +20,12 @@ from moderation import audit
 async def create_webhook(services: Services, actor: User, community_id: str,
                          form: CreateWebhook) -> Webhook:
     require_admin(actor, community_id)
+    url = canonical_url(form.url)
     events = tuple(dict.fromkeys(form.events))
     if "message.created" in events and not form.room_ids:
         raise Invalid("message.created needs the rooms to send / 订阅消息须指定群聊")
     rooms = await community_rooms(services, community_id, form.room_ids)
-    webhook = Webhook(id=new_id("wh"), community_id=community_id, url=form.url,
+    webhook = Webhook(id=new_id("wh"), community_id=community_id, url=url,
                       secret="whsec_" + secrets.token_urlsafe(32), events=events,
                       room_ids=rooms, created_by=actor.id, created_at=services.clock.now())
     await services.store.add_webhook(webhook)

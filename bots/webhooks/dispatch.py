@@ -22,7 +22,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -38,12 +37,7 @@ from bots.webhooks.signing import (
     TIMESTAMP_HEADER,
     signature,
 )
-from bots.webhooks.targets import (
-    PrivateTarget,
-    check_address,
-    connector_options,
-    literal_address,
-)
+from bots.webhooks.targets import PrivateTarget, connector_options
 from chat.errors import DomainError
 from chat.events import MessageCreated
 from chat.ids import new_id
@@ -171,13 +165,6 @@ class Dispatcher:
         """(status code, error); error None means delivered."""
         if self._session is None:
             return None, "shutting down"
-        host = urlsplit(hook.url).hostname or ""
-        address = literal_address(host)
-        if address is not None and not self._services.settings.webhook_private_targets:
-            try:
-                check_address(host, address)
-            except PrivateTarget as exc:
-                return None, str(exc)
         timestamp = int(self._services.clock.now().timestamp())
         headers = {"Content-Type": "application/json; charset=utf-8",
                    "User-Agent": USER_AGENT, EVENT_HEADER: delivery.event,

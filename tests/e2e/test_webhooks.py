@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bots.polls.events import PollClosed
 from bots.webhooks import dispatch
+from bots.webhooks.events import WebhooksChanged
 from bots.webhooks.models import Webhook
 from bots.webhooks.signing import verify
 from tests.support.fakes import FakeClock
@@ -417,6 +418,74 @@ async def test_private_targets_are_refused_by_default(guarded_server: InProcessS
         attempt = await asyncio.wait_for(first_attempt(), 15)
         assert "non-public address" in attempt["last_error"]
         assert receiver.received == []
+    finally:
+        await resident.close()
+        await receiver.stop()
+
+
+LOOK_ALIKES = ["１２７.０.０.１", "127。0。0。1"]  # full-width digits; ideographic full stops
+
+
+@pytest.mark.parametrize("host", [*LOOK_ALIKES, "[0:0::1]", "127.1",
+                                  "0x7f.0.0.1", "2130706433", "bücher.example"])
+async def test_non_canonical_hosts_are_refused_at_creation(app_server: InProcessServer,
+                                                           host: str) -> None:
+    """Even with private targets allowed: the host shown to admins is the host dialled."""
+    server = app_server
+    admin_token, wang = await login(server, "王建国")
+    status, body = await http(
+        "POST", f"{server.url}/api/v1/admin/communities/{wang['community_id']}/webhooks",
+        admin_token, {"url": f"http://{host}:8080/hook", "events": ["ticket.changed"]})
+    assert status == 400, body
+    error = body["error"]
+    assert error["code"] == "invalid" and "回调地址" in error["message"] and \
+        "host" in error["message"], error
+    assert await server.services.store.list_webhooks(wang["community_id"]) == []
+
+
+async def test_the_stored_url_is_the_normalised_one(app_server: InProcessServer) -> None:
+    server = app_server
+    admin_token, wang = await login(server, "王建国")
+    status, body = await http(
+        "POST", f"{server.url}/api/v1/admin/communities/{wang['community_id']}/webhooks",
+        admin_token, {"url": "HTTPS://Hooks.Example.ORG:8443/收/in?a=1",
+                      "events": ["ticket.changed"]})
+    assert status == 201, body
+    stored = await server.services.store.get_webhook(body["webhook"]["id"])
+    assert stored is not None
+    assert stored.url == body["webhook"]["url"] == \
+        "https://hooks.example.org:8443/%E6%94%B6/in?a=1"
+
+
+@pytest.mark.parametrize("host", [*LOOK_ALIKES, "localhost", "[::ffff:127.0.0.1]"])
+async def test_a_stored_loopback_url_is_not_delivered(guarded_server: InProcessServer,
+                                                      host: str) -> None:
+    """A row that got past (or predates) the creation check: the address actually dialled is
+    checked when connecting, for IP literals as for names."""
+    server = guarded_server
+    receiver = await Receiver(server.clock).start()
+    resident, zhang = await connect(server, "张伟")
+    admin_token, wang = await login(server, "王建国")
+    try:
+        grid = f"grid:{zhang['grid_ids'][0]}"
+        hook = Webhook(id=f"wh{uuid.uuid4().hex[:12]}", community_id=wang["community_id"],
+                       url=f"http://{host}:{receiver.port}/hook", secret="whsec_test",
+                       events=("message.created",), room_ids=(grid,), created_by=wang["id"],
+                       created_at=server.clock.now())
+        await server.services.store.add_webhook(hook)
+        server.services.events.publish(WebhooksChanged(wang["community_id"]))
+        await resident.ok("message:send", say(grid, "回环地址收不到"))
+
+        async def first_attempt() -> dict[str, Any]:
+            while True:
+                log = await deliveries(server, admin_token, hook.id)
+                if log and log[0]["attempts"] >= 1:
+                    return log[0]
+                await asyncio.sleep(0.05)
+
+        attempt = await asyncio.wait_for(first_attempt(), 15)
+        assert "non-public address" in attempt["last_error"], attempt
+        assert attempt["status"] != "delivered" and receiver.received == []
     finally:
         await resident.close()
         await receiver.stop()
