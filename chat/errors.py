@@ -73,3 +73,8 @@ class Conflict(DomainError):
 class Unavailable(DomainError):
     code = "unavailable"
     http_status = 503
+
+
+# For an outage of the store, Redis or the like: what the user can do, never the cause.
+TEMPORARILY_UNAVAILABLE = ("服务暂时不可用，请稍后重试 / "
+                           "service temporarily unavailable, please retry")

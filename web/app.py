@@ -32,6 +32,7 @@ from chat.realtime.manager import DirectEmitManager, DirectEmitRedisManager
 from chat.realtime.presence import PresenceBatcher
 from chat.realtime.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from chat.realtime.registry import MemoryRegistry, RedisRegistry, SocketRegistry
+from chat.realtime.repair import GapRepair
 from chat.scheduler import Scheduler
 from chat.services import Services
 from chat.store.base import Store
@@ -39,7 +40,7 @@ from config.settings import Settings
 from moderation import tickets as tickets_actions
 from moderation.detection import DetectionService
 from web.http import Handler, errors_middleware
-from web.keys import BOTS, DETECTION, REDIS, SERVICES, SIO
+from web.keys import BOTS, DETECTION, FANOUT_SUBSCRIPTION, REDIS, SERVICES, SIO
 from web.routes import (
     admin,
     auth,
@@ -132,6 +133,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
                         fanout=fanout, limiter=limiter, registry=registry,
                         events=Events(settings.hook_timeout_seconds),
                         directory_terms=SegmenterLoader())
+    manager = sio.manager
+    if isinstance(manager, DirectEmitRedisManager):
+        manager.watch.on_restored(GapRepair(services.store, manager.ledger,
+                                            manager.local_rooms, manager.deliver_locally))
+        app[FANOUT_SUBSCRIPTION] = manager.watch
     presence = PresenceBatcher(fanout, settings.presence_flush_seconds)
     ChatNamespace(sio, services, presence, extra_events={
         "poll:vote": (Vote, lambda s, u, p, sid: polls_actions.vote(s, u, p)),
@@ -158,6 +164,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
             services.directory_terms.start()  # its jieba dictionary, in a thread
         await detection.load()  # jieba's dictionary, before the first message
         await registry.start()
+        if isinstance(manager, DirectEmitRedisManager):
+            # Listen from the start, not from the first socket: /readyz reports the
+            # subscription, and broadcasts must be heard before anyone connects.
+            sio.manager_initialized = True
+            manager.initialize()
         await presence.start()
         scheduler.start()
         follower = asyncio.create_task(detection.follow_reloads(redis)) if redis else None
@@ -172,6 +183,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         await services.events.drain()
         await presence.stop()
         await registry.stop()
+        if isinstance(manager, DirectEmitRedisManager):
+            await manager.close()
         await services.store.close()
         if redis is not None:
             await redis.aclose()

@@ -7,6 +7,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bots.registry import BotRegistry
+from chat.realtime.subscription import SubscriptionWatch
 from chat.services import Services
 from moderation.detection import DetectionService
 
@@ -15,3 +16,4 @@ REDIS = web.AppKey("redis", Redis)
 SIO = web.AppKey("sio", socketio.AsyncServer)
 DETECTION = web.AppKey("detection", DetectionService)
 BOTS = web.AppKey("bots", BotRegistry)
+FANOUT_SUBSCRIPTION = web.AppKey("fanout_subscription", SubscriptionWatch)

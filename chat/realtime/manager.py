@@ -16,14 +16,25 @@ receives from Redis (and `ignore_queue` emits) through `super().emit`, which res
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import time
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import socketio
 from engineio import packet as eio_packet
+from redis.asyncio import Redis
 from socketio import packet
 
+from chat.realtime.ledger import DeliveryLedger
+from chat.realtime.subscription import SubscriptionWatch
+
 log = logging.getLogger(__name__)
+RETRY_FIRST_SECONDS = 0.1  # re-subscribing: 0.1, 0.2, 0.4, 0.8, then every second
+RETRY_CAP_SECONDS = 1.0
+CONNECT_TIMEOUT_SECONDS = 2.0
 
 
 def _arguments(data: Any) -> list[Any]:
@@ -65,4 +76,111 @@ class DirectEmitManager(socketio.AsyncManager):  # type: ignore[misc]
 
 
 class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):  # type: ignore[misc]
-    """`AsyncRedisManager` whose local delivery is `DirectEmitManager.emit`."""
+    """`AsyncRedisManager` whose local delivery is `DirectEmitManager.emit`, that re-subscribes
+    promptly after losing Redis (the library backs off up to a minute, deaf all the while),
+    reports its subscription to a `SubscriptionWatch`, and hands each `message:new` to its
+    sockets once (the `DeliveryLedger`, which also tells the repair where each gap starts)."""
+
+    def __init__(self, url: str, watch: SubscriptionWatch | None = None,
+                 ledger: DeliveryLedger | None = None) -> None:
+        super().__init__(url)
+        self.watch = watch or SubscriptionWatch()
+        self.ledger = ledger or DeliveryLedger()
+        self._listener: Redis | None = None
+        self._unheard = UnheardBroadcasts()
+
+    # ---- delivery ---------------------------------------------------------------------
+    async def _handle_emit(self, message: dict[str, Any]) -> None:
+        """Every emit of this process and every one heard from Redis passes here."""
+        if message.get("event") == "message:new" and not self._first_delivery(message):
+            return
+        await super()._handle_emit(message)
+
+    def _first_delivery(self, message: dict[str, Any]) -> bool:
+        data = message.get("data")
+        view = data[0] if isinstance(data, list) and data else data
+        if not isinstance(view, dict):
+            return True
+        room, seq = view.get("room_id"), view.get("seq")
+        if not isinstance(room, str) or not isinstance(seq, int):
+            return True
+        return self.ledger.first_time(room, seq)
+
+    async def deliver_locally(self, event: str, data: Any, room: str) -> bool:
+        """To this process's sockets in `room` only; False for a `message:new` they had."""
+        if event == "message:new" and not self.ledger.first_time(room, data["seq"]):
+            return False
+        await self.emit(event, data, namespace="/", room=room, ignore_queue=True)
+        return True
+
+    def local_rooms(self) -> list[str]:
+        """The rooms at least one socket of this process is in."""
+        return [room for room, members in self.rooms.get("/", {}).items()
+                if room is not None and members]
+
+    # ---- Redis ------------------------------------------------------------------------
+    async def _publish(self, data: dict[str, Any]) -> Any:
+        receivers = await super()._publish(data)
+        if not receivers and data.get("method") == "emit":
+            self._unheard.add(str(data.get("event")), str(data.get("room")))
+        return receivers
+
+    async def _redis_listen_with_retries(self) -> AsyncIterator[dict[str, Any]]:
+        delay = RETRY_FIRST_SECONDS
+        while True:
+            pubsub = self._listener_client().pubsub()
+            try:
+                await pubsub.subscribe(self.channel)
+                async for message in pubsub.listen():
+                    if message["type"] == "subscribe":
+                        delay = RETRY_FIRST_SECONDS
+                        self.watch.restored()
+                    else:
+                        yield message
+                self.watch.lost(ConnectionError("the subscription ended"))
+            except Exception as exc:  # any failure of the subscription: subscribe again
+                self.watch.lost(exc)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_CAP_SECONDS)
+
+    def _listener_client(self) -> Redis:
+        if self._listener is None:
+            self._listener = Redis.from_url(self.redis_url,
+                                            socket_connect_timeout=CONNECT_TIMEOUT_SECONDS)
+        return self._listener
+
+    async def close(self) -> None:
+        thread = getattr(self, "thread", None)
+        if isinstance(thread, asyncio.Task):
+            thread.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await thread
+        await self.watch.stop()
+        for client in (self._listener, self.redis):
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    await client.aclose()
+
+
+class UnheardBroadcasts:
+    """Logs broadcasts that no process heard (Redis down, or every process deaf): this
+    process's own sockets got them; the others repair once they hear Redis again. At most
+    one line per `every` seconds, with how many went unheard since the last."""
+
+    def __init__(self, every: float = 5.0, monotonic: Callable[[], float] = time.monotonic
+                 ) -> None:
+        self._every = every
+        self._now = monotonic
+        self._logged_at = -every
+        self._count = 0
+
+    def add(self, event: str, room: str) -> None:
+        self._count += 1
+        now = self._now()
+        if now - self._logged_at >= self._every:
+            log.warning("%d broadcast(s) reached no other process, latest %s to %s; they "
+                        "get it from the store when they re-subscribe", self._count, event, room)
+            self._logged_at, self._count = now, 0

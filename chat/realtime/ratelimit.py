@@ -75,5 +75,6 @@ class RedisRateLimiter:
         try:
             wait = await self._script(keys=[self._prefix + key], args=[rate, burst, cost])
         except RedisError as exc:
-            raise Unavailable(f"rate limiter unreachable: {exc}") from exc
+            raise Unavailable("服务暂时不可用，请稍后重试 / service temporarily unavailable, "
+                              "please retry") from exc
         return float(wait)

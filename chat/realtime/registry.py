@@ -12,7 +12,7 @@ from typing import Protocol, TypeVar, cast
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from chat.errors import Unavailable
+from chat.errors import TEMPORARILY_UNAVAILABLE, Unavailable
 from chat.ids import new_id
 
 T = TypeVar("T")
@@ -129,7 +129,7 @@ class RedisRegistry:
             self._local[sid] = user_id
             return len(await self._live_entries(user_id)) == 1
         except RedisError as exc:
-            raise Unavailable(f"presence store unreachable: {exc}") from exc
+            raise Unavailable(TEMPORARILY_UNAVAILABLE) from exc
 
     async def remove(self, sid: str, user_id: str) -> bool:
         self._local.pop(sid, None)
@@ -138,7 +138,7 @@ class RedisRegistry:
                 return False
             return not await self._live_entries(user_id)
         except RedisError as exc:
-            raise Unavailable(f"presence store unreachable: {exc}") from exc
+            raise Unavailable(TEMPORARILY_UNAVAILABLE) from exc
 
     async def sids(self, user_id: str, session_ids: set[str] | None = None) -> list[str]:
         entries = await self._live_entries(user_id)

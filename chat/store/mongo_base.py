@@ -21,7 +21,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from chat.errors import Conflict, Unavailable
+from chat.errors import TEMPORARILY_UNAVAILABLE, Conflict, Unavailable
 
 M = TypeVar("M", bound=BaseModel)
 Doc = dict[str, Any]
@@ -36,7 +36,7 @@ def translated_errors() -> Iterator[None]:
         raise Conflict(f"already exists: {duplicate_index(exc)}") from exc
     except PyMongoError as exc:
         # The cause (hosts, topology) stays in the chained exception for the logs only.
-        raise Unavailable("the database is unavailable") from exc
+        raise Unavailable(TEMPORARILY_UNAVAILABLE) from exc
 
 
 def duplicate_index(exc: DuplicateKeyError) -> str:
@@ -89,7 +89,7 @@ class MongoBase:
     # ---- plumbing ---------------------------------------------------------------------
     def _db(self) -> AsyncDatabase[Doc]:
         if self._client is None:
-            raise Unavailable("the MongoDB store is closed")
+            raise Unavailable(TEMPORARILY_UNAVAILABLE)
         return self._client[self._database]
 
     def _col(self, name: str) -> AsyncCollection[Doc]:

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel
 
-from chat.errors import Conflict, Unavailable
+from chat.errors import TEMPORARILY_UNAVAILABLE, Conflict, Unavailable
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -48,17 +48,17 @@ class SqliteBase:
     # ---- plumbing ---------------------------------------------------------------------
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         if self._closed:
-            raise Unavailable("the SQLite store is closed")
+            raise Unavailable(TEMPORARILY_UNAVAILABLE)
 
         def call() -> T:
             if self._conn is None:
-                raise Unavailable("the SQLite store is closed")
+                raise Unavailable(TEMPORARILY_UNAVAILABLE)
             try:
                 return fn(self._conn)
             except sqlite3.IntegrityError as exc:
                 raise Conflict(f"already exists: {exc}") from exc
             except sqlite3.OperationalError as exc:
-                raise Unavailable(f"SQLite error: {exc}") from exc
+                raise Unavailable(TEMPORARILY_UNAVAILABLE) from exc
 
         return await asyncio.get_running_loop().run_in_executor(self._executor, call)
 

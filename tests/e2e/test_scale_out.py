@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -82,13 +83,18 @@ async def test_messages_edits_deletes_and_presence_cross_processes(
         await zhang.wait_for("presence", lambda e: e["room_id"] == room and liu_id in e["offline"])
 
         status, ready = await http("GET", b.url + "/readyz")
-        assert status == 200 and ready["checks"] == {"store": "ok", "redis": "ok"}
+        assert status == 200 and ready["checks"] == {"store": "ok", "redis": "ok",
+                                                     "fanout": "ok"}
         redis_proc.stop()
         ack = await zhang.call("message:send", {"room_id": room, "text": "redis 挂了",
                                                 "client_id": uuid.uuid4().hex})
         assert ack["ok"] is False and ack["error"]["code"] == "unavailable"
+        # What the user can do, not where Redis lives nor what the client library said.
+        assert ack["error"]["message"] == ("服务暂时不可用，请稍后重试 / service temporarily "
+                                           "unavailable, please retry")
         status, ready = await http("GET", b.url + "/readyz")
-        assert status == 503 and ready["checks"]["redis"] != "ok"
+        assert status == 503 and ready["checks"]["redis"] == "unreachable"
+        assert str(redis_proc.port) not in json.dumps(ready)
     finally:
         for client in (zhang, liu, worker):
             if client.sio.connected:

@@ -1,13 +1,20 @@
-"""Liveness and readiness probes for load balancers and orchestrators."""
+"""Liveness and readiness probes for load balancers and orchestrators.
+
+Readiness covers the store, Redis, and — with Redis — this process's fan-out subscription:
+a process that cannot hear the others' broadcasts is not ready, even while Redis answers.
+Probe answers name what is wrong, never how (no addresses or exception text)."""
 
 from __future__ import annotations
+
+import logging
 
 from aiohttp import web
 
 from chat.errors import Unavailable
 from web.http import reply, services
-from web.keys import REDIS
+from web.keys import FANOUT_SUBSCRIPTION, REDIS
 
+log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 
@@ -22,15 +29,19 @@ async def readyz(request: web.Request) -> web.Response:
     try:
         await services(request).store.ping()
         checks["store"] = "ok"
-    except Unavailable as exc:
-        checks["store"] = exc.message
+    except Unavailable:
+        checks["store"] = "unreachable"
     redis = request.app.get(REDIS)
     if redis is not None:
         try:
             await redis.ping()
             checks["redis"] = "ok"
         except Exception as exc:  # any client error means "not ready"
-            checks["redis"] = str(exc) or type(exc).__name__
+            log.warning("readiness: Redis did not answer (%s: %s)", type(exc).__name__, exc)
+            checks["redis"] = "unreachable"
+    watch = request.app.get(FANOUT_SUBSCRIPTION)
+    if watch is not None:
+        checks["fanout"] = "ok" if watch.live else "not subscribed"
     ready = all(v == "ok" for v in checks.values())
     return reply({"status": "ready" if ready else "unavailable", "checks": checks},
                  status=200 if ready else 503)

@@ -1,0 +1,82 @@
+"""Whether this process hears the other processes' broadcasts right now.
+
+The Redis listener reports here when its subscription is lost and when it is back. While it
+is lost the process is deaf: /readyz answers 503, and once it is back the process repairs
+what its sockets missed (see `repair.py`). Losses are logged as errors, a long deafness again
+every `REMIND_SECONDS`, and the recovery with how long the process was deaf."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+log = logging.getLogger(__name__)
+REMIND_SECONDS = 10.0
+REPAIR_ATTEMPTS = 6
+
+Repair = Callable[[datetime], Awaitable[None]]
+
+
+class SubscriptionWatch:
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._now = monotonic
+        self.live = False
+        self._lost_at: float | None = None
+        self._lost_wall: datetime | None = None
+        self._reminded_at = 0.0
+        self._repair: Repair | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def on_restored(self, repair: Repair) -> None:
+        """`repair(lost_at)` runs after every recovery, with the wall-clock time of the loss."""
+        self._repair = repair
+
+    def lost(self, cause: BaseException) -> None:
+        now = self._now()
+        if self.live or self._lost_at is None:
+            self._lost_at = self._reminded_at = now
+            self._lost_wall = datetime.now(UTC)
+            log.error("fan-out subscription lost (%s: %s): this process hears no other "
+                      "process and reports not ready until it re-subscribes",
+                      type(cause).__name__, cause)
+        elif now - self._reminded_at >= REMIND_SECONDS:
+            self._reminded_at = now
+            log.error("fan-out subscription still lost after %.1f s (%s)",
+                      now - self._lost_at, type(cause).__name__)
+        self.live = False
+
+    def restored(self) -> None:
+        if self.live:
+            return
+        self.live = True
+        if self._lost_at is None or self._lost_wall is None:
+            log.info("fan-out subscribed")
+            return
+        deaf = self._now() - self._lost_at
+        lost_wall, self._lost_at, self._lost_wall = self._lost_wall, None, None
+        log.info("fan-out subscription back after %.1f s deaf; repairing what this "
+                 "process's sockets missed", deaf)
+        if self._repair is not None:
+            task = asyncio.create_task(self._run_repair(self._repair, lost_wall))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _run_repair(self, repair: Repair, lost_at: datetime) -> None:
+        for attempt in range(REPAIR_ATTEMPTS):
+            try:
+                await repair(lost_at)
+                return
+            except Exception as exc:
+                log.warning("repairing the fan-out gap failed (%s: %s); trying again",
+                            type(exc).__name__, exc)
+                await asyncio.sleep(min(0.5 * 2**attempt, 5.0))
+        log.error("gave up repairing the fan-out gap after %d attempts; clients catch up "
+                  "when they next sync", REPAIR_ATTEMPTS)
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)

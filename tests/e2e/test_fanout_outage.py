@@ -1,0 +1,180 @@
+"""Redis dies and comes back under steady sending, with two linli processes on MongoDB.
+
+Nothing acknowledged may be left undelivered: every connected receiver gets every
+acknowledged message exactly once, live or repaired by its process once it hears Redis
+again (a repaired one says `"repaired": true`). /readyz is never 200 while a process is deaf:
+a message sent after a process first answers 200 again reaches its sockets live."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.redis_server import RedisProcess, redis_server
+from tests.support.server import Client, ServerProcess, http
+
+pytestmark = [pytest.mark.mongo, pytest.mark.redis]
+
+WARM_SECONDS = 1.5
+OUTAGE_SECONDS = 3.0
+AFTER_SECONDS = 4.0
+SEND_EVERY = 0.05
+DRAIN_SECONDS = 8.0
+
+
+@pytest.fixture
+def redis_proc() -> Iterator[RedisProcess]:
+    with redis_server() as proc:
+        yield proc
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, mongo_url: str,
+            redis_proc: RedisProcess) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    env = {"LINLI_MONGODB_URL": mongo_url,
+           "LINLI_MONGODB_DATABASE": "linli_outage_" + uuid.uuid4().hex[:8],
+           "LINLI_REDIS_URL": redis_proc.url, "LINLI_SECRET_KEY": secrets.token_urlsafe(32),
+           "LINLI_LOG_LEVEL": "INFO"}
+    first = ServerProcess(tmp_path / "a", env).start(timeout=90)
+    second = ServerProcess(tmp_path / "b", env).start(timeout=90)
+    try:
+        yield first, second
+    finally:
+        first.stop()
+        second.stop()
+
+
+@dataclass
+class Sent:
+    started: float
+    seq: int | None = None
+    error: dict[str, Any] | None = None
+
+
+@dataclass
+class Tally:
+    sent: dict[str, list[Sent]] = field(default_factory=dict)
+    polls: dict[str, list[tuple[float, int]]] = field(default_factory=dict)
+
+
+async def login_at(node: ServerProcess, seeded: ServerProcess, name: str) -> Client:
+    account = seeded.account(name)
+    status, body = await http("POST", node.url + "/api/v1/auth/login",
+                              body={"phone": account["phone"], "password": account["password"]})
+    assert status == 200, body
+    return await Client().connect(node.url, body["token"])
+
+
+async def keep_sending(client: Client, room: str, until: float, log: list[Sent]) -> None:
+    while time.monotonic() < until:
+        entry = Sent(started=time.monotonic())
+        log.append(entry)
+        ack = await client.call("message:send", {"room_id": room, "text": f"稳定发送 {len(log)}",
+                                                 "client_id": uuid.uuid4().hex})
+        if ack["ok"]:
+            entry.seq = ack["data"]["seq"]
+        else:
+            entry.error = ack["error"]
+        await asyncio.sleep(SEND_EVERY)
+
+
+async def keep_polling(node: ServerProcess, until: float, log: list[tuple[float, int]]) -> None:
+    while time.monotonic() < until:
+        status, _ = await http("GET", node.url + "/readyz")
+        log.append((time.monotonic(), status))
+        await asyncio.sleep(0.05)
+
+
+def first_ready_after(polls: list[tuple[float, int]], moment: float) -> float:
+    """When the first poll started after `moment` that answered 200 (its request went out
+    before the answer, so the process was subscribed by the answer's time)."""
+    return next(t for t, status in polls if t > moment and status == 200)
+
+
+async def test_redis_outage_under_steady_sending_loses_nothing_acknowledged(
+        cluster: tuple[ServerProcess, ServerProcess], redis_proc: RedisProcess) -> None:
+    a, b = cluster
+    room = "grid:" + a.account("张伟")["grid_id"]
+    senders = {"a": await login_at(a, a, "张伟"), "b": await login_at(b, a, "刘芳")}
+    receivers = {"a:张伟": senders["a"], "b:刘芳": senders["b"],
+                 "a:李娜": await login_at(a, a, "李娜"), "b:李娜": await login_at(b, a, "李娜")}
+    tally = Tally()
+    try:
+        for node in (a, b):
+            status, ready = await http("GET", node.url + "/readyz")
+            assert status == 200 and ready["checks"]["fanout"] == "ok", ready
+        start = time.monotonic()
+        stop_sending = start + WARM_SECONDS + OUTAGE_SECONDS + AFTER_SECONDS
+        work = [asyncio.create_task(keep_sending(c, room, stop_sending,
+                                                 tally.sent.setdefault(name, [])))
+                for name, c in senders.items()]
+        work += [asyncio.create_task(keep_polling(node, stop_sending,
+                                                  tally.polls.setdefault(name, [])))
+                 for name, node in (("a", a), ("b", b))]
+        await asyncio.sleep(WARM_SECONDS)
+        killed = time.monotonic()
+        redis_proc.kill()
+        await asyncio.sleep(OUTAGE_SECONDS)
+        redis_proc.start()
+        restarted = time.monotonic()
+        await asyncio.gather(*work)
+
+        acked = sorted(e.seq for log in tally.sent.values() for e in log if e.seq is not None)
+        failed = [e.error for log in tally.sent.values() for e in log if e.error is not None]
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while time.monotonic() < deadline and not all(
+                set(acked) <= {m["seq"] for m in c.events["message:new"]}
+                for c in receivers.values()):
+            await asyncio.sleep(0.1)
+
+        live = repaired = lost = 0
+        for name, client in receivers.items():
+            got = Counter(m["seq"] for m in client.events["message:new"])
+            assert not [s for s, n in got.items() if n > 1], f"{name} got duplicates"
+            missing = [s for s in acked if s not in got]
+            lost += len(missing)
+            late = {m["seq"] for m in client.events["message:new"] if m.get("repaired")}
+            repaired += len(late & set(acked))
+            live += len(set(acked) & set(got)) - len(late & set(acked))
+        total = sum(len(log) for log in tally.sent.values())
+        print(f"\nfan-out outage: sent {total}, acknowledged {len(acked)}, refused "
+              f"{len(failed)}, deliveries to {len(receivers)} receivers: live {live}, "
+              f"repaired {repaired}, lost {lost}")
+        assert lost == 0
+        assert len(acked) > 20 and failed, "the test needs sends before, during and after"
+        for error in failed:
+            assert error["code"] == "unavailable", error
+            assert "127.0.0.1" not in error["message"] and "Error" not in error["message"]
+            assert error["message"].startswith("服务暂时不可用")
+
+        for name, polls in tally.polls.items():
+            during = [s for t, s in polls if killed + 0.5 < t < restarted]
+            assert during and set(during) == {503}, f"{name} was ready without Redis"
+        # A process answers 200 only once subscribed again: whatever is sent after both
+        # answered 200 reaches every receiver live, none of it needs the repair.
+        ready_again = max(first_ready_after(polls, restarted) for polls in tally.polls.values())
+        assert ready_again - restarted < 4.0, "re-subscribing took too long"
+        after = {e.seq for log in tally.sent.values() for e in log
+                 if e.seq is not None and e.started > ready_again}
+        assert after, "no message was sent after both processes were ready again"
+        for name, client in receivers.items():
+            late = {m["seq"] for m in client.events["message:new"] if m.get("repaired")}
+            assert not after & late, f"{name}: sent after /readyz said 200 but not live"
+
+        for node in (a, b):
+            output = node.log_path.read_text()
+            assert "fan-out subscription lost" in output
+            assert "fan-out subscription back after" in output
+    finally:
+        for client in receivers.values():
+            if client.sio.connected:
+                await client.close()
