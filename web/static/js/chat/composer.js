@@ -1,20 +1,36 @@
 // Writing: send (with a client_id so retries never duplicate), reply, edit, @mentions, typing.
 import { errorMessage, h, replace } from "../dom.js";
-import { emit, on, send } from "../socket.js";
+import { connected, emit, on, send } from "../socket.js";
 import { session } from "../session.js";
 import { addMessages, loadMembers, room as roomOf } from "./state.js";
 
 const TYPING_EVERY_MS = 2500;
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
+const RETRY_FIRST_MS = 500;  // then 1, 2, 4, 8, 8… s: about half a minute in all
+const RETRY_MAX_MS = 8000;
 
 function newClientId() {  // crypto.randomUUID needs a secure context; plain-HTTP LANs lack one
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Sends wait here across disconnects and are retried with the same client_id. */
+/** Sends wait here across disconnects and are retried with the same client_id: on the next
+ * connect, or — when the server answered `unavailable` or timed out while the socket stayed
+ * connected — after a growing pause. */
 const outbox = [];
 let flushing = false;
+let retryTimer = null;
+
+function retryLater(attempts) {
+  if (retryTimer) return;
+  const pause = Math.min(RETRY_FIRST_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
+  retryTimer = setTimeout(() => { retryTimer = null; flush(); }, pause * (0.75 + Math.random() / 2));
+}
+
+function cancelRetry() {
+  clearTimeout(retryTimer);
+  retryTimer = null;
+}
 
 async function flush() {
   if (flushing) return;
@@ -33,17 +49,18 @@ async function flush() {
           outbox.shift();
           item.done(err);
         } else {
-          return;  // still offline: the next connect flushes again
+          if (connected()) retryLater(item.attempts);  // else the next connect flushes again
+          return;
         }
       }
     }
   } finally { flushing = false; }
 }
 
-on("connect", () => { flush(); });
+on("connect", () => { cancelRetry(); flush(); });
 
 /** On log-out: nothing written by one account may be sent by the next. */
-export function clearOutbox() { outbox.length = 0; }
+export function clearOutbox() { cancelRetry(); outbox.length = 0; }
 
 export function pendingFor(roomId) {
   return outbox.filter((item) => item.payload.room_id === roomId);

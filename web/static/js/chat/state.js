@@ -132,7 +132,11 @@ export async function sync() {
 
 function wire() {
   on("connect", () => { sync().catch((e) => console.warn("sync failed", e)); });
-  on("message:new", (m) => addMessages(m.room_id, [m], { live: true }));
+  on("message:new", (m) => {
+    const r = rooms.get(m.room_id);
+    if (r && m.seq > r.lastSeq + 1) noticeGap(m.room_id, r.lastSeq);
+    addMessages(m.room_id, [m], { live: true });
+  });
   on("message:updated", (m) => replaceMessage(m));
   on("message:deleted", (e) => {
     const r = rooms.get(e.room_id);
@@ -148,6 +152,40 @@ function wire() {
     notify(e.room_id, "presence");
   });
   on("bot:broadcast", (e) => notify(e.room_id, "broadcast", e));
+}
+
+/** A message:new beyond the next expected seq means some went missing (or are still on their
+ * way from another server process): after a short wait, room:sync whatever is still absent. */
+const GAP_WAIT_MS = 500;
+const gaps = new Map();
+
+function noticeGap(roomId, after) {
+  const gap = gaps.get(roomId);
+  if (gap) { gap.after = Math.min(gap.after, after); return; }
+  gaps.set(roomId, { after });
+  setTimeout(() => { fillGap(roomId).catch((e) => console.warn("gap sync failed", e)); },
+             GAP_WAIT_MS);
+}
+
+function complete(r, after) {
+  for (let seq = after + 1; seq <= r.lastSeq; seq++) if (!r.messages.has(seq)) return false;
+  return true;
+}
+
+async function fillGap(roomId) {
+  const gap = gaps.get(roomId);
+  gaps.delete(roomId);
+  const r = rooms.get(roomId);
+  if (!gap || !r || complete(r, gap.after)) return;
+  let cursor = gap.after;
+  for (;;) {
+    const result = await emit("room:sync", { cursors: { [roomId]: cursor } });
+    const data = result.rooms[roomId];
+    if (!data) return;
+    addMessages(roomId, data.messages);
+    if (!data.has_more || !data.messages.length) return;
+    cursor = data.messages[data.messages.length - 1].seq;
+  }
 }
 
 function replaceMessage(m) {
