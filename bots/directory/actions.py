@@ -26,7 +26,8 @@ MAX_QUERY_CHARS = 200
 Progress = Callable[[int, int], None]
 
 
-def _require_admin(actor: User | None, community_id: str) -> None:
+def require_admin(actor: User | None, community_id: str) -> None:
+    """Only the community's admin (or the operator) manages its directory."""
     if actor is None:
         return
     if actor.role != "admin" or actor.community_id != community_id or not is_active(actor):
@@ -96,7 +97,7 @@ async def search_community(services: Services, community_id: str, query: str,
 
 async def create_entry(services: Services, actor: User | None, community_id: str,
                        form: EntryForm) -> dict[str, Any]:
-    _require_admin(actor, community_id)
+    require_admin(actor, community_id)
     await _require_community(services, community_id)
     entry = _entry(services, actor, community_id, form)
     await services.store.add_directory_entry(entry)
@@ -109,7 +110,7 @@ async def _existing(services: Services, actor: User | None, entry_id: str) -> Di
     entry = await services.store.get_directory_entry(entry_id)
     if entry is None:
         raise NotFound("no such directory entry / 办事指南条目不存在")
-    _require_admin(actor, entry.community_id)
+    require_admin(actor, entry.community_id)
     return entry
 
 
@@ -138,7 +139,7 @@ async def import_csv(services: Services, actor: User | None, community_id: str, 
                      progress: Progress | None = None) -> dict[str, Any]:
     """Create or update (by name) an entry per good row, in batches; `progress(done, total)`
     follows the good rows written."""
-    _require_admin(actor, community_id)
+    require_admin(actor, community_id)
     await _require_community(services, community_id)
     rows = csv_rows.parse_csv(text)
     created = updated = 0

@@ -74,8 +74,9 @@ async def import_csv(request: web.Request) -> web.Response:
     `max_payload_bytes`; a larger file gets 413 `too_large`. One entry per row, created or
     updated by name; the reply counts them and lists the rejected rows with their line."""
     user, _ = await current(request)
+    community_id = request.match_info["community_id"]
+    actions.require_admin(user, community_id)  # before reading up to IMPORT_LIMIT bytes
     if request.content_type not in CSV_TYPES:
         raise Invalid("send the file as text/csv / 请以 text/csv 格式上传")
     raw = await read_capped(request, IMPORT_LIMIT)
-    return reply(await actions.import_csv(services(request), user,
-                                          request.match_info["community_id"], decode(raw)))
+    return reply(await actions.import_csv(services(request), user, community_id, decode(raw)))
