@@ -39,7 +39,7 @@ from chat.store.base import Store
 from config.settings import Settings
 from moderation import tickets as tickets_actions
 from moderation.detection import DetectionService
-from web.http import Handler, errors_middleware
+from web.http import Handler, errors_middleware, transport_headers
 from web.keys import BOTS, DETECTION, FANOUT_SUBSCRIPTION, REDIS, SERVICES, SIO
 from web.routes import (
     admin,
@@ -120,7 +120,7 @@ def _follow_events(services: Services, detection: DetectionService
 
 def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
     app = web.Application(client_max_size=settings.max_payload_bytes,
-                          middlewares=[security_headers, errors_middleware])
+                          middlewares=[security_headers, transport_headers, errors_middleware])
     redis = Redis.from_url(settings.redis_url, decode_responses=True) \
         if settings.redis_url else None
     registry: SocketRegistry = RedisRegistry(redis) if redis else MemoryRegistry()

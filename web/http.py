@@ -19,6 +19,7 @@ from web.keys import SERVICES
 
 log = logging.getLogger(__name__)
 STAFF_AND_OFFICERS = STAFF_ROLES | OFFICER_ROLES
+HSTS = "max-age=31536000"
 P = TypeVar("P", bound=BaseModel)
 R = TypeVar("R", covariant=True)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -86,6 +87,20 @@ async def staff(request: web.Request) -> User:
     if user.role not in STAFF_AND_OFFICERS or user.status != "verified":
         raise Forbidden("staff only / 仅限工作人员")
     return user
+
+
+@web.middleware
+async def transport_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """API answers carry personal data: no cache keeps them. Once the public address is
+    https, browsers are told to use nothing else."""
+    response = await handler(request)
+    if response.prepared:
+        return response
+    if request.path.startswith("/api/"):
+        response.headers["Cache-Control"] = "no-store"
+    if (services(request).settings.public_url or "").lower().startswith("https://"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
 
 
 @web.middleware

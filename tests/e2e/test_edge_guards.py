@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from tests.support.fakes import FakeClock
@@ -37,3 +38,31 @@ async def test_a_non_admin_csv_import_is_refused_before_the_body_is_read(
     finally:
         writer.close()
     assert status_line.split()[1] == b"403", status_line
+
+
+async def headers_of(url: str, token: str | None = None) -> tuple[int, dict[str, str]]:
+    auth = {"Authorization": f"Bearer {token}"} if token else {}
+    async with aiohttp.ClientSession() as session, session.get(url, headers=auth) as resp:
+        return resp.status, dict(resp.headers)
+
+
+async def test_api_answers_are_never_cached(server: InProcessServer) -> None:
+    token, user = await login(server, "张伟")
+    for path, who, status in (("/api/v1/me/rooms", token, 200),
+                              (f"/api/v1/users/{user['id']}", token, 200),
+                              ("/api/v1/me/rooms", None, 401),
+                              ("/api/v1/no-such-route", token, 404)):
+        got, headers = await headers_of(server.url + path, who)
+        assert (got, headers.get("Cache-Control")) == (status, "no-store"), path
+        assert "Strict-Transport-Security" not in headers  # served over plain http here
+
+
+async def test_https_public_url_adds_strict_transport_security(tmp_path: Path) -> None:
+    server = await InProcessServer(tmp_path / "data", FakeClock(),
+                                   public_url="https://linli.example.org").start()
+    try:
+        for path in ("/api/v1/me/rooms", "/"):
+            _, headers = await headers_of(server.url + path)
+            assert headers["Strict-Transport-Security"].startswith("max-age="), path
+    finally:
+        await server.stop()
