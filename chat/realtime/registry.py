@@ -71,7 +71,8 @@ class MemoryRegistry:
 class RedisRegistry:
     """Hash `sockets:<user>` maps sid → "<process>|<session>". Each process keeps a
     heartbeat key alive; entries of a process whose heartbeat expired are ignored and pruned,
-    so a crashed process does not leave its users online forever."""
+    so a crashed process does not leave its users online forever. A Redis restarted empty
+    gets this process's entries again from `restore`."""
 
     def __init__(self, redis: Redis, prefix: str = "linli:", ttl: int = 30) -> None:
         self._redis = redis
@@ -79,7 +80,7 @@ class RedisRegistry:
         self._ttl = ttl
         self.process_id = new_id("p")
         self._task: asyncio.Task[None] | None = None
-        self._local: dict[str, str] = {}
+        self._local: dict[str, tuple[str, str]] = {}  # sid → (user, session)
 
     def _user_key(self, user_id: str) -> str:
         return f"{self._prefix}sockets:{user_id}"
@@ -97,7 +98,7 @@ class RedisRegistry:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         with contextlib.suppress(RedisError):
-            for sid, user_id in list(self._local.items()):
+            for sid, (user_id, _) in list(self._local.items()):
                 await _done(self._redis.hdel(self._user_key(user_id), sid))
             await self._redis.delete(self._proc_key(self.process_id))
 
@@ -109,6 +110,13 @@ class RedisRegistry:
             await asyncio.sleep(self._ttl / 3)
             with contextlib.suppress(RedisError):
                 await self._beat()
+
+    async def restore(self) -> None:
+        """Write this process's heartbeat and sockets again (Redis may have lost them)."""
+        await self._beat()
+        for sid, (user_id, session_id) in list(self._local.items()):
+            await _done(self._redis.hset(self._user_key(user_id), sid,
+                                         f"{self.process_id}|{session_id}"))
 
     async def _live_entries(self, user_id: str) -> dict[str, str]:
         entries = cast(dict[str, str], await _done(self._redis.hgetall(self._user_key(user_id))))
@@ -126,7 +134,7 @@ class RedisRegistry:
         try:
             await _done(self._redis.hset(self._user_key(user_id), sid,
                                          f"{self.process_id}|{session_id}"))
-            self._local[sid] = user_id
+            self._local[sid] = (user_id, session_id)
             return len(await self._live_entries(user_id)) == 1
         except RedisError as exc:
             raise Unavailable(TEMPORARILY_UNAVAILABLE) from exc

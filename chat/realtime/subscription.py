@@ -27,12 +27,13 @@ class SubscriptionWatch:
         self._lost_at: float | None = None
         self._lost_wall: datetime | None = None
         self._reminded_at = 0.0
-        self._repair: Repair | None = None
+        self._repairs: list[Repair] = []
         self._tasks: set[asyncio.Task[None]] = set()
 
     def on_restored(self, repair: Repair) -> None:
-        """`repair(lost_at)` runs after every recovery, with the wall-clock time of the loss."""
-        self._repair = repair
+        """`repair(lost_at)` runs after every recovery, with the wall-clock time of the loss;
+        repairs run one after the other, in the order they were added."""
+        self._repairs.append(repair)
 
     def lost(self, cause: BaseException) -> None:
         now = self._now()
@@ -59,10 +60,13 @@ class SubscriptionWatch:
         lost_wall, self._lost_at, self._lost_wall = self._lost_wall, None, None
         log.info("fan-out subscription back after %.1f s deaf; repairing what this "
                  "process's sockets missed", deaf)
-        if self._repair is not None:
-            task = asyncio.create_task(self._run_repair(self._repair, lost_wall))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        task = asyncio.create_task(self._run_repairs(lost_wall))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run_repairs(self, lost_at: datetime) -> None:
+        for repair in self._repairs:
+            await self._run_repair(repair, lost_at)
 
     async def _run_repair(self, repair: Repair, lost_at: datetime) -> None:
         for attempt in range(REPAIR_ATTEMPTS):
@@ -70,10 +74,10 @@ class SubscriptionWatch:
                 await repair(lost_at)
                 return
             except Exception as exc:
-                log.warning("repairing the fan-out gap failed (%s: %s); trying again",
+                log.warning("catching up after re-subscribing failed (%s: %s); trying again",
                             type(exc).__name__, exc)
                 await asyncio.sleep(min(0.5 * 2**attempt, 5.0))
-        log.error("gave up repairing the fan-out gap after %d attempts; clients catch up "
+        log.error("gave up catching up after re-subscribing (%d attempts); clients catch up "
                   "when they next sync", REPAIR_ATTEMPTS)
 
     async def stop(self) -> None:

@@ -66,12 +66,13 @@ class Tally:
     polls: dict[str, list[tuple[float, int]]] = field(default_factory=dict)
 
 
-async def login_at(node: ServerProcess, seeded: ServerProcess, name: str) -> Client:
+async def login_at(node: ServerProcess, seeded: ServerProcess, name: str
+                   ) -> tuple[Client, str]:
     account = seeded.account(name)
     status, body = await http("POST", node.url + "/api/v1/auth/login",
                               body={"phone": account["phone"], "password": account["password"]})
     assert status == 200, body
-    return await Client().connect(node.url, body["token"])
+    return await Client().connect(node.url, body["token"]), body["token"]
 
 
 async def keep_sending(client: Client, room: str, until: float, log: list[Sent]) -> None:
@@ -104,9 +105,10 @@ async def test_redis_outage_under_steady_sending_loses_nothing_acknowledged(
         cluster: tuple[ServerProcess, ServerProcess], redis_proc: RedisProcess) -> None:
     a, b = cluster
     room = "grid:" + a.account("张伟")["grid_id"]
-    senders = {"a": await login_at(a, a, "张伟"), "b": await login_at(b, a, "刘芳")}
+    senders = {"a": (await login_at(a, a, "张伟"))[0], "b": (await login_at(b, a, "刘芳"))[0]}
+    li_on_b, li_token_b = await login_at(b, a, "李娜")
     receivers = {"a:张伟": senders["a"], "b:刘芳": senders["b"],
-                 "a:李娜": await login_at(a, a, "李娜"), "b:李娜": await login_at(b, a, "李娜")}
+                 "a:李娜": (await login_at(a, a, "李娜"))[0], "b:李娜": li_on_b}
     tally = Tally()
     try:
         for node in (a, b):
@@ -174,6 +176,16 @@ async def test_redis_outage_under_steady_sending_loses_nothing_acknowledged(
             output = node.log_path.read_text()
             assert "fan-out subscription lost" in output
             assert "fan-out subscription back after" in output
+
+        # Redis came back empty; each process wrote its sockets back, so logging out at a
+        # still ends the session's socket on b.
+        status, _ = await http("POST", a.url + "/api/v1/auth/logout", li_token_b)
+        assert status == 200
+        for _ in range(100):
+            if not li_on_b.sio.connected:
+                break
+            await asyncio.sleep(0.05)
+        assert not li_on_b.sio.connected, "a socket registered before the outage was lost"
     finally:
         for client in receivers.values():
             if client.sio.connected:

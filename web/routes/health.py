@@ -6,6 +6,7 @@ Probe answers name what is wrong, never how (no addresses or exception text)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiohttp import web
@@ -15,6 +16,7 @@ from web.http import reply, services
 from web.keys import FANOUT_SUBSCRIPTION, REDIS
 
 log = logging.getLogger(__name__)
+PROBE_SECONDS = 2.0  # a dependency slower than this to answer counts as unreachable
 routes = web.RouteTableDef()
 
 
@@ -27,14 +29,14 @@ async def healthz(request: web.Request) -> web.Response:
 async def readyz(request: web.Request) -> web.Response:
     checks: dict[str, str] = {}
     try:
-        await services(request).store.ping()
+        await asyncio.wait_for(services(request).store.ping(), PROBE_SECONDS)
         checks["store"] = "ok"
-    except Unavailable:
+    except (Unavailable, TimeoutError):
         checks["store"] = "unreachable"
     redis = request.app.get(REDIS)
     if redis is not None:
         try:
-            await redis.ping()
+            await asyncio.wait_for(redis.ping(), PROBE_SECONDS)
             checks["redis"] = "ok"
         except Exception as exc:  # any client error means "not ready"
             log.warning("readiness: Redis did not answer (%s: %s)", type(exc).__name__, exc)
