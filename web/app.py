@@ -135,6 +135,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
                         directory_terms=SegmenterLoader())
     manager = sio.manager
     if isinstance(manager, DirectEmitRedisManager):
+        if isinstance(registry, RedisRegistry):  # Redis may have come back empty
+            manager.watch.on_restored(lambda _lost_at: registry.restore())
         manager.watch.on_restored(GapRepair(services.store, manager.ledger,
                                             manager.local_rooms, manager.deliver_locally))
         app[FANOUT_SUBSCRIPTION] = manager.watch
