@@ -43,7 +43,11 @@ class BotStore(ABC):
 
     # ---- delivery log ---------------------------------------------------------------------
     @abstractmethod
-    async def add_delivery(self, delivery: Delivery) -> None: ...
+    async def add_delivery(self, delivery: Delivery) -> None:
+        """Raise Conflict when a delivery with this id exists."""
+
+    @abstractmethod
+    async def get_delivery(self, delivery_id: str) -> Delivery | None: ...
 
     @abstractmethod
     async def update_delivery(self, delivery_id: str, changes: Mapping[str, Any]) -> Delivery:

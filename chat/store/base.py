@@ -12,12 +12,13 @@ from bots.accounts.store import BotStore
 from bots.directory.store import DirectoryStore
 from bots.notices.store import NoticeStore
 from bots.polls.store import PollStore
+from chat.follow.store import FollowStore
 from chat.models import JoinCode, Message, Mute, NewMessage, Room, Session, Unit, UnitKind, User
 from moderation.learning_store import LearningStore
 from moderation.models import AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
 
 
-class Store(PollStore, NoticeStore, DirectoryStore, BotStore, LearningStore, ABC):
+class Store(PollStore, NoticeStore, DirectoryStore, BotStore, LearningStore, FollowStore, ABC):
     # ---- lifecycle --------------------------------------------------------------------
     @abstractmethod
     async def open(self) -> None:

@@ -30,6 +30,7 @@ from chat.store.mongo_base import (
     translated_errors,
 )
 from chat.store.mongo_bots import MongoBots
+from chat.store.mongo_cursors import MongoCursors
 from chat.store.mongo_directory import MongoDirectory
 from chat.store.mongo_learning import MongoLearning
 from chat.store.mongo_membership import MongoMembership
@@ -46,7 +47,7 @@ NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]
 
 
 class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoLearning,
-                 MongoMembership, MongoBase, Store):
+                 MongoMembership, MongoCursors, MongoBase, Store):
     INDEXES: ClassVar[dict[str, list[IndexModel]]] = {
         "units": [IndexModel([("kind", ASCENDING), ("parent_id", ASCENDING)])],
         "rooms": [IndexModel([("community_id", ASCENDING)])],
@@ -341,12 +342,16 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoLearn
     async def _claim_messages(self, ticket: Ticket) -> None:
         """One claim document per message (`_id` = message id) makes a second ticket for the
         same message fail on the unique `_id`, across processes; a dismissed draft's claim is
-        taken over with a compare-and-swap."""
+        taken over with a compare-and-swap. A refused ticket lets go of only the claims it
+        made: one whose id is taken (a detected draft's, derived from its message) must not
+        release the holder's."""
         claims = self._col("message_claims")
+        made: list[str] = []
         with translated_errors():
             for message_id in ticket.message_ids:
                 with suppress(DuplicateKeyError):
                     await claims.insert_one({"_id": message_id, "ticket_id": ticket.id})
+                    made.append(message_id)
                     continue
                 held = await claims.find_one({"_id": message_id}) or {}
                 holder = await self.get_ticket(str(held.get("ticket_id")))
@@ -354,7 +359,7 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoLearn
                     await claims.update_one({"_id": message_id, "ticket_id": holder.id},
                                             {"$set": {"ticket_id": ticket.id}})).modified_count
                 if not taken:
-                    await claims.delete_many({"ticket_id": ticket.id})
+                    await claims.delete_many({"_id": {"$in": made}, "ticket_id": ticket.id})
                     raise Conflict("this message is already a ticket / 该消息已报事",
                                    ticket_id=holder.id if holder else None)
 

@@ -65,6 +65,9 @@ class MongoBots(MongoBase, BotStore):
     async def add_delivery(self, delivery: Delivery) -> None:
         await self._insert("webhook_deliveries", to_doc(delivery))
 
+    async def get_delivery(self, delivery_id: str) -> Delivery | None:
+        return await self._one("webhook_deliveries", Delivery, {"_id": delivery_id})
+
     async def update_delivery(self, delivery_id: str, changes: Mapping[str, Any]) -> Delivery:
         return await self._update("webhook_deliveries", Delivery, delivery_id, changes)
 

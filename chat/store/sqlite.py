@@ -12,6 +12,7 @@ from chat.models import JoinCode, Message, Mute, NewMessage, Room, Session, Unit
 from chat.store.base import Store
 from chat.store.sqlite_base import SqliteBase, changed, load, ms
 from chat.store.sqlite_bots import SqliteBots
+from chat.store.sqlite_cursors import SqliteCursors
 from chat.store.sqlite_directory import SqliteDirectory
 from chat.store.sqlite_learning import SqliteLearning
 from chat.store.sqlite_membership import SqliteMembership, bump_membership
@@ -21,7 +22,7 @@ from moderation.models import LEVELS, OPEN, AuditEntry, CommunityConfig, Flag, T
 
 
 class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, SqliteLearning,
-                  SqliteMembership, SqliteBase, Store):
+                  SqliteMembership, SqliteCursors, SqliteBase, Store):
     SCHEMA = """
     CREATE TABLE IF NOT EXISTS units (id TEXT PRIMARY KEY, kind TEXT NOT NULL, parent_id TEXT,
         doc TEXT NOT NULL);

@@ -88,6 +88,10 @@ class SqliteBots(SqliteBase, BotStore):
                 delivery.model_dump_json())
         await self._write(lambda c: c.execute(sql, args))
 
+    async def get_delivery(self, delivery_id: str) -> Delivery | None:
+        sql = "SELECT doc FROM webhook_deliveries WHERE id = ?"
+        return await self._one(Delivery, sql, delivery_id)
+
     async def update_delivery(self, delivery_id: str, changes: Mapping[str, Any]) -> Delivery:
         def write(c: sqlite3.Connection, new: Delivery) -> None:
             c.execute("UPDATE webhook_deliveries SET doc = ? WHERE id = ?",

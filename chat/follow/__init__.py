@@ -1,0 +1,1 @@
+"""Work that follows chat messages (detection, bots, webhooks), resumed from durable cursors."""
