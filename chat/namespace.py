@@ -4,6 +4,7 @@ Ack envelope: {"ok": true, "data": ...} or {"ok": false, "error": {"code", "mess
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -71,6 +72,7 @@ class ChatNamespace:
         self._services = services
         self._presence = presence
         self._events = _events() | dict(extra_events or {})
+        self._ending: set[asyncio.Task[None]] = set()
         sio.on("connect", self.connect)
         sio.on("disconnect", self.disconnect)
         sio.on("*", self.dispatch)
@@ -83,7 +85,8 @@ class ChatNamespace:
             first = await self._services.registry.add(sid, user.id, session.id)
         except (Unauthorized, Unavailable) as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.code, exc.to_dict()) from exc
-        await self._sio.save_session(sid, {"user_id": user.id, "session_id": session.id})
+        await self._sio.save_session(sid, {"user_id": user.id, "session_id": session.id,
+                                           "expires_at": session.expires_at})
         own = (user_room_id(user.id), session_room_id(session.id), *staff_event_rooms(user))
         for room in (*rooms, *own):
             await self._sio.enter_room(sid, room)
@@ -114,6 +117,7 @@ class ChatNamespace:
             return error(Unavailable("internal error; try again / 服务器内部错误，请重试"))
 
     async def _handle(self, event: str, sid: str, args: tuple[Any, ...]) -> Any:
+        await self._check_session(sid)
         entry = self._events.get(event)
         if entry is None:
             raise NotFound(f"unknown event {event!r} / 未知事件")
@@ -133,6 +137,24 @@ class ChatNamespace:
         limit = self._services.settings.max_payload_bytes
         if size > limit:
             raise TooLarge(f"payload of {size} bytes exceeds {limit} / 数据过大")
+
+    async def _check_session(self, sid: str) -> None:
+        """A session that expired while its socket stayed open: refuse the event, then tell
+        the session's sockets and disconnect them (after this event's ack has gone out)."""
+        state = await self._sio.get_session(sid)
+        expires_at = state.get("expires_at")
+        if expires_at is None or expires_at > self._services.clock.now():
+            return
+        ending = asyncio.create_task(self._end_expired(state["user_id"], state["session_id"]))
+        self._ending.add(ending)
+        ending.add_done_callback(self._ending.discard)
+        raise Unauthorized("登录已过期，请重新登录 / session expired, please log in again")
+
+    async def _end_expired(self, user_id: str, session_id: str) -> None:
+        try:
+            await self._services.fanout.end_sessions(user_id, [session_id], "expired")
+        except Exception:
+            log.exception("could not end expired session %s of %s", session_id, user_id)
 
     async def _current_user(self, sid: str) -> User:
         state = await self._sio.get_session(sid)

@@ -4,6 +4,7 @@ out of caches, sockets whose session has expired, and who may reload detection."
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
-from tests.support.server import login
+from tests.support.server import connect, login, ok
 
 
 @pytest.fixture
@@ -66,3 +67,26 @@ async def test_https_public_url_adds_strict_transport_security(tmp_path: Path) -
             assert headers["Strict-Transport-Security"].startswith("max-age="), path
     finally:
         await server.stop()
+
+
+async def test_a_socket_stops_working_when_its_session_expires(server: InProcessServer) -> None:
+    client, user = await connect(server, "张伟")
+    room = f"grid:{user['grid_ids'][0]}"
+    try:
+        await client.ok("room:history", {"room_id": room})
+        server.clock.advance(days=server.settings.session_ttl_days, seconds=1)
+        ack = await client.call("message:send", {"room_id": room, "text": "过期了还能发吗",
+                                                 "client_id": uuid.uuid4().hex})
+        assert not ack["ok"] and ack["error"]["code"] == "unauthorized", ack
+        assert ack["error"]["message"].startswith("登录已过期")
+        assert (await client.wait_for("session:revoked"))["reason"] == "expired"
+        for _ in range(100):
+            if not client.sio.connected:
+                break
+            await asyncio.sleep(0.05)
+        assert not client.sio.connected
+        history = await ok(server, "GET", f"/api/v1/rooms/{room}/messages",
+                           (await login(server, "刘芳"))[0])
+        assert all(m["text"] != "过期了还能发吗" for m in history["messages"])
+    finally:
+        await client.close()
