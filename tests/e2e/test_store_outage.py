@@ -1,0 +1,136 @@
+"""The store is cut off for a few seconds under steady sending, with two linli processes on
+MongoDB (through a relay the test cuts) and Redis: sends get `unavailable` promptly — an ack,
+never a hang — telling the user to retry, /readyz says 503, and every acknowledged message is
+kept and reaches every connected receiver exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from tests.support.redis_server import RedisProcess, redis_server
+from tests.support.server import Client, ServerProcess, http
+from tests.support.tcp_proxy import TcpProxy
+
+pytestmark = [pytest.mark.mongo, pytest.mark.redis]
+
+WARM_SECONDS = 1.5
+OUTAGE_SECONDS = 3.0
+AFTER_SECONDS = 4.0
+SEND_EVERY = 0.05
+ACK_WITHIN = 8.0  # the web client gives up on an ack after 10 s
+
+
+@pytest.fixture
+def redis_proc() -> Iterator[RedisProcess]:
+    with redis_server() as proc:
+        yield proc
+
+
+@pytest.fixture
+def relay(mongo_url: str) -> Iterator[tuple[TcpProxy, str]]:
+    parts = urlsplit(mongo_url)
+    assert parts.hostname is not None and parts.port is not None
+    proxy = TcpProxy(parts.hostname, parts.port).start()
+    try:
+        yield proxy, urlunsplit(parts._replace(netloc=f"127.0.0.1:{proxy.port}"))
+    finally:
+        proxy.close()
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, relay: tuple[TcpProxy, str],
+            redis_proc: RedisProcess) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    env = {"LINLI_MONGODB_URL": relay[1],
+           "LINLI_MONGODB_DATABASE": "linli_store_cut_" + uuid.uuid4().hex[:8],
+           "LINLI_REDIS_URL": redis_proc.url, "LINLI_SECRET_KEY": secrets.token_urlsafe(32)}
+    first = ServerProcess(tmp_path / "a", env).start(timeout=90)
+    second = ServerProcess(tmp_path / "b", env).start(timeout=90)
+    try:
+        yield first, second
+    finally:
+        first.stop()
+        second.stop()
+
+
+async def login_at(node: ServerProcess, seeded: ServerProcess, name: str) -> Client:
+    account = seeded.account(name)
+    status, body = await http("POST", node.url + "/api/v1/auth/login",
+                              body={"phone": account["phone"], "password": account["password"]})
+    assert status == 200, body
+    return await Client().connect(node.url, body["token"])
+
+
+async def keep_sending(client: Client, room: str, until: float,
+                       acks: list[tuple[float, dict[str, object]]]) -> None:
+    while time.monotonic() < until:
+        started = time.monotonic()
+        ack = await client.call("message:send", {"room_id": room, "text": "库断了也要送达",
+                                                 "client_id": uuid.uuid4().hex},
+                                timeout=ACK_WITHIN + 2)
+        acks.append((time.monotonic() - started, ack))
+        await asyncio.sleep(SEND_EVERY)
+
+
+async def test_store_cut_under_steady_sending_answers_promptly_and_loses_nothing(
+        cluster: tuple[ServerProcess, ServerProcess], relay: tuple[TcpProxy, str]) -> None:
+    a, b = cluster
+    proxy, _ = relay
+    room = "grid:" + a.account("张伟")["grid_id"]
+    senders = [await login_at(a, a, "张伟"), await login_at(b, a, "刘芳")]
+    receivers = [*senders, await login_at(a, a, "李娜"), await login_at(b, a, "李娜")]
+    acks: list[tuple[float, dict[str, object]]] = []
+    try:
+        until = time.monotonic() + WARM_SECONDS + OUTAGE_SECONDS + AFTER_SECONDS
+        sending = [asyncio.create_task(keep_sending(c, room, until, acks)) for c in senders]
+        await asyncio.sleep(WARM_SECONDS)
+        proxy.cut()
+        await asyncio.sleep(OUTAGE_SECONDS / 2)
+        for node in (a, b):
+            status, ready = await http("GET", node.url + "/readyz")
+            assert status == 503 and ready["checks"]["store"] == "unreachable", ready
+        await asyncio.sleep(OUTAGE_SECONDS / 2)
+        proxy.start()
+        await asyncio.gather(*sending)
+
+        acked = sorted(ack["data"]["seq"] for _, ack in acks  # type: ignore[index]
+                       if ack["ok"])
+        refused = [ack["error"] for _, ack in acks if not ack["ok"]]
+        slowest = max(seconds for seconds, _ in acks)
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline and not all(
+                set(acked) <= {m["seq"] for m in c.events["message:new"]} for c in receivers):
+            await asyncio.sleep(0.1)
+        lost = duplicates = 0
+        for client in receivers:
+            got = Counter(m["seq"] for m in client.events["message:new"])
+            lost += sum(1 for s in acked if s not in got)
+            duplicates += sum(n - 1 for n in got.values() if n > 1)
+        print(f"\nstore outage: sent {len(acks)}, acknowledged {len(acked)}, refused "
+              f"{len(refused)}, slowest ack {slowest:.1f} s, deliveries lost {lost}, "
+              f"duplicated {duplicates}")
+
+        assert refused and len(acked) > 20, "the test needs sends before, during and after"
+        assert slowest < ACK_WITHIN
+        for error in refused:
+            assert error == {"code": "unavailable", "message": (
+                "服务暂时不可用，请稍后重试 / service temporarily unavailable, please retry")}
+        assert lost == 0 and duplicates == 0
+        stored = await senders[0].ok("room:sync", {"cursors": {room: 0}})
+        kept = {m["seq"] for m in stored["rooms"][room]["messages"]}
+        assert set(acked) <= kept
+        for node in (a, b):
+            status, _ = await http("GET", node.url + "/readyz")
+            assert status == 200
+    finally:
+        for client in receivers:
+            if client.sio.connected:
+                await client.close()
