@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret.key"
@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     cors_origins: list[str] = Field(default_factory=list)
     public_url: str | None = None
+    trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list, description="addresses "
+                                                 "or networks of the reverse proxies in front; "
+                                                 "only a request from one of them has its "
+                                                 "client read from X-Forwarded-For (for log-in "
+                                                 "and registration limits). Empty: the peer "
+                                                 "address is the client")
 
     max_text_chars: int = Field(default=2000, ge=1)
     max_payload_bytes: int = Field(default=64 * 1024, ge=1024)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from datetime import timedelta
 from typing import Literal, cast
@@ -10,7 +11,7 @@ from chat.actions.hierarchy import ancestry, require_unit
 from chat.actions.rooms import member_room_ids
 from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized
 from chat.ids import new_id
-from chat.models import Address, Role, Session, User
+from chat.models import Address, Role, Session, Unit, User
 from chat.payloads import CreateStaff, Register
 from chat.permissions import can_manage_unit, can_verify, user_room_id
 from chat.services import Services
@@ -19,8 +20,48 @@ from moderation import audit
 
 log = logging.getLogger(__name__)
 
-LOGIN_RATE = 5 / 60  # failed attempts forgiven per second, per phone number
+Bucket = tuple[str, float, int]  # limiter key, tokens per second, burst
+
+LOGIN_RATE = 5 / 60  # failed attempts forgiven per second, per phone number and address
 LOGIN_BURST = 5
+LOGIN_ADDRESS_RATE = 20 / 600  # failed attempts forgiven per second, per address, any phone
+LOGIN_ADDRESS_BURST = 20
+REGISTER_ADDRESS_RATE = 10 / 3600  # registrations per second and address (or IPv6 /64)
+REGISTER_ADDRESS_BURST = 10
+REGISTER_CODE_RATE = 30 / 3600  # registrations per second and join code (printed on posters)
+REGISTER_CODE_BURST = 30
+TOO_MANY_LOGINS = "too many failed log-ins / 登录失败次数过多，请稍后再试"
+TOO_MANY_REGISTRATIONS = "too many registrations, please try later / 注册过于频繁，请稍后再试"
+
+
+def address_key(client: str) -> str:
+    """What a limit per address counts: the address, or its /64 for IPv6 (one subscriber)."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+async def _give_back(services: Services, buckets: list[Bucket]) -> None:
+    for key, rate, burst in buckets:
+        await services.limiter.hit(key, rate, burst, cost=-1)
+
+
+async def _take(services: Services, buckets: list[Bucket], message: str) -> None:
+    """One token from each bucket, or none from any: RateLimited when one is empty. Each
+    take is atomic, so concurrent requests cannot all pass a look made before slow work."""
+    taken: list[Bucket] = []
+    for bucket in buckets:
+        wait = await services.limiter.hit(*bucket)
+        if wait:
+            await _give_back(services, taken)
+            raise RateLimited(message, wait)
+        taken.append(bucket)
 
 
 async def _require_free_phone(services: Services, phone: str) -> None:
@@ -29,12 +70,22 @@ async def _require_free_phone(services: Services, phone: str) -> None:
         raise Conflict("this phone number is already registered / 该手机号已注册")
 
 
-async def register(services: Services, form: Register) -> User:
+async def register(services: Services, form: Register, client: str | None = None) -> User:
+    """The new, pending account. A phone number already registered gets the same answer, but
+    nothing is stored and its account is untouched: the answer must not tell who lives here
+    (join codes hang on posters). The attempt goes to the holder's community audit log.
+    Limited per client address and per join code; `client` None is the server itself (the
+    demo's seeding), which is not limited."""
+    if client is not None:
+        await _take(services, [(f"register:addr:{address_key(client)}", REGISTER_ADDRESS_RATE,
+                                REGISTER_ADDRESS_BURST)], TOO_MANY_REGISTRATIONS)
     code = await services.store.get_join_code(form.join_code.upper())
     if code is None or code.revoked_at is not None:
         raise Invalid("unknown or revoked join code / 邀请码无效或已作废")
+    if client is not None:
+        await _take(services, [(f"register:code:{code.code}", REGISTER_CODE_RATE,
+                                REGISTER_CODE_BURST)], TOO_MANY_REGISTRATIONS)
     grid = await require_unit(services, code.grid_id, "grid")
-    await _require_free_phone(services, form.phone)
     digest = services.secrets.digest("id-card", form.id_card.upper()) if form.id_card else None
     user = User(
         id=new_id("u"), phone=form.phone, name=form.name,
@@ -44,23 +95,45 @@ async def register(services: Services, form: Register) -> User:
         address=Address(building=form.building, unit=form.unit, room=form.room),
         community_id=grid.parent_id, grid_ids=(grid.id,), id_card_digest=digest,
     )
-    await services.store.add_user(user)
+    holder = await services.store.get_user_by_phone(form.phone)
+    if holder is None:
+        try:
+            await services.store.add_user(user)
+        except Conflict:  # registered meanwhile: the store's unique index decided the race
+            holder = await services.store.get_user_by_phone(form.phone)
+            if holder is None:
+                raise
+    if holder is not None:
+        await _registered_again(services, holder, grid, form)
+        return user
     log.info("registered %s %s in grid %s (pending)", user.role, user.id, grid.id)
     return user
 
 
-async def login(services: Services, phone: str, password: str) -> tuple[str, User]:
-    """Only failures count against the phone number's bucket; once it is empty no password
-    is even checked until it refills."""
-    key = f"login:{phone}"
-    wait = await services.limiter.hit(key, LOGIN_RATE, LOGIN_BURST, cost=0)
-    if wait:
-        raise RateLimited("too many failed log-ins / 登录失败次数过多，请稍后再试", wait)
+async def _registered_again(services: Services, holder: User, grid: Unit,
+                            form: Register) -> None:
+    """Tell the phone's holder, through their community's admins, without telling the caller."""
+    await audit.record(services, "system", "account.registration_repeated", "user", holder.id,
+                       holder.community_id or grid.parent_id,
+                       "someone registered again with this account's phone number / "
+                       "有人用该账号的手机号再次注册", grid_id=grid.id, name=form.name)
+    log.warning("registration with the phone of user %s refused silently", holder.id)
+
+
+async def login(services: Services, phone: str, password: str, client: str) -> tuple[str, User]:
+    """Every attempt takes a token, before the password is checked, from the bucket of this
+    phone number from this address and from the address's bucket across phone numbers; a right
+    password gives both back. So only failures count, concurrent guesses cannot outrun the
+    limit, and someone guessing elsewhere does not lock the owner out."""
+    where = address_key(client)
+    buckets = [(f"login:addr:{where}", LOGIN_ADDRESS_RATE, LOGIN_ADDRESS_BURST),
+               (f"login:{phone}:{where}", LOGIN_RATE, LOGIN_BURST)]
+    await _take(services, buckets, TOO_MANY_LOGINS)
     user = await services.store.get_user_by_phone(phone)
     stored_hash = user.password_hash if user is not None else None
     if not await services.secrets.verify_password(stored_hash, password) or user is None:
-        await services.limiter.hit(key, LOGIN_RATE, LOGIN_BURST)
         raise Unauthorized("wrong phone number or password / 手机号或密码错误")
+    await _give_back(services, buckets)
     if user.status in ("rejected", "removed"):
         raise Forbidden(f"this account is {user.status} / 账号不可用")
     if services.secrets.needs_rehash(user.password_hash):

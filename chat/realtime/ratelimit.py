@@ -1,5 +1,7 @@
 """Token buckets. `hit` returns 0 when allowed, otherwise the seconds until a token is free.
-With `cost=0` it only looks: nothing is taken even when a token is there."""
+With `cost=0` it only looks: nothing is taken even when a token is there. A negative cost gives
+tokens back (never past `burst`) and always succeeds: a caller may take a token before slow
+work, atomically, and return it when the work shows it should not have counted."""
 
 from __future__ import annotations
 
@@ -27,6 +29,9 @@ class MemoryRateLimiter:
         now = self._now()
         tokens, stamp = self._buckets.get(key, (float(burst), now))
         tokens = min(float(burst), tokens + (now - stamp) * rate)
+        if cost < 0:
+            self._buckets[key] = (min(float(burst), tokens - cost), now)
+            return 0.0
         if tokens < 1.0:
             self._buckets[key] = (tokens, now)
             return (1.0 - tokens) / rate
@@ -42,7 +47,7 @@ class MemoryRateLimiter:
             del self._buckets[k]
 
 
-# KEYS[1] bucket; ARGV rate, burst. Uses the server clock so processes need not agree on time.
+# KEYS[1] bucket; ARGV rate, burst, cost. The server clock: processes need not agree on time.
 _BUCKET_LUA = """
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
@@ -54,7 +59,9 @@ local tokens = tonumber(state[1]) or burst
 local stamp = tonumber(state[2]) or now
 tokens = math.min(burst, tokens + (now - stamp) * rate)
 local wait = 0
-if tokens < 1 then
+if cost < 0 then
+  tokens = math.min(burst, tokens - cost)
+elseif tokens < 1 then
   wait = (1 - tokens) / rate
 else
   tokens = tokens - cost

@@ -8,6 +8,7 @@ from chat.actions import accounts
 from chat.actions.rooms import my_rooms
 from chat.payloads import ChangePassword, Login, Register
 from chat.views import user_view
+from web.clients import client_address
 from web.http import body, current, reply, services
 
 routes = web.RouteTableDef()
@@ -16,14 +17,17 @@ routes = web.RouteTableDef()
 @routes.post("/api/v1/auth/login")
 async def login(request: web.Request) -> web.Response:
     form = await body(request, Login)
-    token, user = await accounts.login(services(request), form.phone, form.password)
+    found = services(request)
+    token, user = await accounts.login(found, form.phone, form.password,
+                                       client_address(request, found.settings))
     return reply({"token": token, "user": user_view(user, full=True)})
 
 
 @routes.post("/api/v1/auth/register")
 async def register(request: web.Request) -> web.Response:
     form = await body(request, Register)
-    user = await accounts.register(services(request), form)
+    found = services(request)
+    user = await accounts.register(found, form, client_address(request, found.settings))
     return reply({"user": user_view(user, full=True)}, status=201)
 
 
