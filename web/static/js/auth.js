@@ -67,15 +67,23 @@ function registerView(params, query) {
     event.preventDefault();
     const data = formData(form);
     data.phone = data.phone.trim();
+    if (!data.id_card) delete data.id_card;
     try {
-      if (!data.id_card) delete data.id_card;
       await api("POST", "/api/v1/auth/register", data);
-      showOk(status, "注册成功，等待网格员审核");
+    } catch (err) { showError(status, err); return; }
+    showOk(status, "已提交，请等待网格员审核");
+    try {
       const result = await api("POST", "/api/v1/auth/login",
         { phone: data.phone, password: data.password });
       session.save(result.token);
       await hooks.onLoggedIn();
-    } catch (err) { showError(status, err); }
+    } catch (err) {
+      // The server answers a number that already has an account as it answers a new one (it
+      // does not say who is registered); only logging in tells, and then there is no session.
+      if (err.code === "unauthorized") {
+        showOk(status, "已提交，请等待网格员审核。若该手机号已有账号，请直接登录");
+      } else showError(status, err);
+    }
   });
   return card("入户注册", h("p", { class: "sub" }, "注册后由网格员审核，通过后即可进入议事群"),
     form, h("p", {}, h("a", { href: "#/login" }, "已有账号，去登录")));
