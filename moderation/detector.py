@@ -74,6 +74,18 @@ class _Tokens:
     clause: tuple[int, ...]
 
 
+def _clauses(words: tuple[str, ...]) -> tuple[int, ...]:
+    """Each token's clause number (a break token starts the next clause)."""
+    if _CLAUSE_BREAKS.isdisjoint(words):
+        return (0,) * len(words)
+    clause, clauses = 0, []
+    for word in words:
+        if word in _CLAUSE_BREAKS:
+            clause += 1
+        clauses.append(clause)
+    return tuple(clauses)
+
+
 def _pair_table(pairs: tuple[str, ...]) -> dict[str, frozenset[str]]:
     """"A B" pairs (A, then B) as a lookup: first word → the words that may follow it."""
     table: dict[str, set[str]] = {}
@@ -129,6 +141,11 @@ class Detector:
             if len(parts := exclusion.split()) == 2:
                 pairs.setdefault(parts[0], set()).add(parts[1])
         self._pair_exclusions = {k: frozenset(v) for k, v in pairs.items()}
+        # Most chat touches none of the lexicon: one set test skips each pass over the words.
+        self._lexicon_words = frozenset(self._roles) | frozenset(self._pair_firsts)
+        self._live_words = (self._single_exclusions | self._similes
+                            | frozenset(self._pair_exclusions))
+        self._marker_words = frozenset(self._marker_of)
         # Frequencies come from the pristine dictionary, so the result does not depend on the
         # order words are added; category terms and vetoes outweigh marker words.
         vocabulary = self._vocabulary()
@@ -161,9 +178,14 @@ class Detector:
     def analyse(self, text: str) -> Analysis:
         """The detection and what led to it, as features for the trained model."""
         tokens = self._tokenize(text)
-        live = self._live(tokens)
-        candidates = self._candidates(tokens, live)
-        fired = self._fired(tokens)
+        present = frozenset(tokens.words)
+        if present.isdisjoint(self._lexicon_words):
+            live: list[bool] = []
+            candidates: dict[int, _Candidate] = {}
+        else:
+            live = self._live(tokens, present)
+            candidates = self._candidates(tokens, live)
+        fired = self._fired(tokens) if not present.isdisjoint(self._marker_words) else ()
         signals = [f"marker:{name}" for name in fired]
         for index, cand in candidates.items():
             name = self._categories[index].name
@@ -207,14 +229,8 @@ class Detector:
         if self._rewrite is not None and _LATIN.search(normal):
             normal = self._rewrite.sub(lambda m: self._rewrites[m.group(0)], normal)
         surface = tuple(self._segmenter.cut(normal)[:self.lexicon.max_tokens])
-        clause, clauses = 0, []
-        for word in surface:
-            if word in _CLAUSE_BREAKS:
-                clause += 1
-            clauses.append(clause)
-        canon = self._canon
-        return _Tokens(normal, tuple(canon.get(w, w) for w in surface), surface,
-                       tuple(clauses))
+        return _Tokens(normal, tuple(map(self._canon.get, surface, surface)), surface,
+                       _clauses(surface))
 
     def _injury(self, tokens: _Tokens, live: list[bool]) -> bool:
         """Someone hurt (流血, 受伤), not negated and not a near miss: urgent in any category."""
@@ -222,9 +238,11 @@ class Detector:
                    and not self._blocked(tokens, i, self._near_miss)
                    for i, w in enumerate(tokens.words))
 
-    def _live(self, tokens: _Tokens) -> list[bool]:
+    def _live(self, tokens: _Tokens, present: frozenset[str]) -> list[bool]:
         """False for tokens covered by an exclusion (手机 … 没电, 火锅)."""
         words, window = tokens.words, self.lexicon.window
+        if present.isdisjoint(self._live_words):
+            return [True] * len(words)
         live = [w not in self._single_exclusions for w in words]
         for i, word in enumerate(words):
             if word in self._similes:
