@@ -149,11 +149,17 @@ class RedisRegistry:
             raise Unavailable(TEMPORARILY_UNAVAILABLE) from exc
 
     async def sids(self, user_id: str, session_ids: set[str] | None = None) -> list[str]:
-        entries = await self._live_entries(user_id)
+        try:
+            entries = await self._live_entries(user_id)
+        except RedisError as exc:
+            raise Unavailable(TEMPORARILY_UNAVAILABLE) from exc
         return [
             s for s, v in entries.items()
             if session_ids is None or v.split("|", 1)[1] in session_ids
         ]
 
     async def online(self, user_ids: list[str]) -> set[str]:
-        return {u for u in user_ids if await self._live_entries(u)}
+        try:
+            return {u for u in user_ids if await self._live_entries(u)}
+        except RedisError as exc:
+            raise Unavailable(TEMPORARILY_UNAVAILABLE) from exc
