@@ -26,6 +26,7 @@ from typing import Any
 import socketio
 from engineio import packet as eio_packet
 from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
 from socketio import packet
 
 from chat.realtime.ledger import DeliveryLedger
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 RETRY_FIRST_SECONDS = 0.1  # re-subscribing: 0.1, 0.2, 0.4, 0.8, then every second
 RETRY_CAP_SECONDS = 1.0
 CONNECT_TIMEOUT_SECONDS = 2.0
+QUIET_SECONDS = 3.0  # a subscription this long without traffic is PINGed…
+PONG_WITHIN_SECONDS = 2.0  # …and counts as lost without an answer this soon
 
 
 def _arguments(data: Any) -> list[Any]:
@@ -131,7 +134,7 @@ class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):  # 
             pubsub = self._listener_client().pubsub()
             try:
                 await pubsub.subscribe(self.channel)
-                async for message in pubsub.listen():
+                async for message in self._heard(pubsub):
                     if message["type"] == "subscribe":
                         delay = RETRY_FIRST_SECONDS
                         self.watch.restored()
@@ -145,6 +148,26 @@ class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):  # 
                     await pubsub.aclose()  # type: ignore[no-untyped-call]
             await asyncio.sleep(delay)
             delay = min(delay * 2, RETRY_CAP_SECONDS)
+
+    async def _heard(self, pubsub: PubSub) -> AsyncIterator[dict[str, Any]]:
+        """What the subscription receives. A connection can die without a word (a network
+        cut, a frozen server): after a quiet spell it is PINGed, and an unanswered PING ends
+        it like any other failure."""
+        clock = asyncio.get_running_loop().time
+        pinged_at: float | None = None
+        while True:
+            wait = QUIET_SECONDS if pinged_at is None else PONG_WITHIN_SECONDS
+            message = await pubsub.get_message(timeout=wait)
+            if message is None:
+                if pinged_at is None:
+                    await pubsub.ping()
+                    pinged_at = clock()
+                elif clock() - pinged_at >= PONG_WITHIN_SECONDS:
+                    raise ConnectionError("no answer to a PING on the subscription")
+            elif message["type"] == "pong":
+                pinged_at = None
+            else:
+                yield message
 
     def _listener_client(self) -> Redis:
         if self._listener is None:
@@ -166,9 +189,9 @@ class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):  # 
 
 
 class UnheardBroadcasts:
-    """Logs broadcasts that no process heard (Redis down, or every process deaf): this
-    process's own sockets got them; the others repair once they hear Redis again. At most
-    one line per `every` seconds, with how many went unheard since the last."""
+    """Logs broadcasts that no process heard (Redis down, or every process deaf, this one
+    too): this process's own sockets got them; the others repair once they hear Redis again.
+    At most one line per `every` seconds, with how many went unheard since the last."""
 
     def __init__(self, every: float = 5.0, monotonic: Callable[[], float] = time.monotonic
                  ) -> None:
@@ -181,6 +204,7 @@ class UnheardBroadcasts:
         self._count += 1
         now = self._now()
         if now - self._logged_at >= self._every:
-            log.warning("%d broadcast(s) reached no other process, latest %s to %s; they "
-                        "get it from the store when they re-subscribe", self._count, event, room)
+            log.warning("%d broadcast(s) reached no process through Redis (latest %s to %s): "
+                        "this process's sockets had them, the others catch up from the store "
+                        "once they hear Redis again", self._count, event, room)
             self._logged_at, self._count = now, 0

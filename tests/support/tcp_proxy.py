@@ -1,6 +1,8 @@
 """A loopback TCP relay that can cut the line: every open connection is dropped and new ones
-are refused until it is restored, as a network cut or a restarting server looks to clients
-(the server behind it, and its data, stay as they were).
+are refused until it is restored, as a restarting server looks to clients (the server behind
+it, and its data, stay as they were). Or it can stall: connections stay open but whatever is
+sent on them is lost without a word, as on a network partition — those made before `resume`
+stay that way, as connections that lived through a partition usually do.
 
 It runs its own event loop in a thread, so it relays while the test blocks (starting server
 processes, say); its methods are plain calls from any thread."""
@@ -24,6 +26,8 @@ class TcpProxy:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._stalling = False
+        self._dead: set[asyncio.StreamWriter] = set()
 
     def start(self) -> TcpProxy:
         if not self._thread.is_alive():
@@ -33,6 +37,19 @@ class TcpProxy:
 
     def cut(self) -> None:
         self._call(self._cut())
+
+    def stall(self) -> None:
+        self._call(self._stall())
+
+    def resume(self) -> None:
+        self._call(self._resume())
+
+    async def _stall(self) -> None:
+        self._stalling = True
+        self._dead |= self._writers
+
+    async def _resume(self) -> None:
+        self._stalling = False
 
     def close(self) -> None:
         self._call(self._cut())
@@ -60,17 +77,22 @@ class TcpProxy:
             writer.transport.abort()
             return
         self._writers |= {writer, up_writer}
+        if self._stalling:
+            self._dead |= {writer, up_writer}
         await asyncio.gather(self._pump(reader, up_writer), self._pump(up_reader, writer))
 
     async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while data := await reader.read(65536):
+                if writer in self._dead:
+                    continue
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, OSError):
             pass
         finally:
             self._writers.discard(writer)
+            self._dead.discard(writer)
             writer.transport.abort()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
