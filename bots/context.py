@@ -41,10 +41,11 @@ class _Posting:
     def now(self) -> datetime:
         return self._services.clock.now()
 
-    async def _post(self, room_id: str, text: str) -> dict[str, Any]:
+    async def _post(self, room_id: str, text: str, client_id: str | None = None
+                    ) -> dict[str, Any]:
         limit = self._services.settings.max_text_chars
         return await post_bot_message(self._services, room_id, f"bot:{self._bot.name}",
-                                      self._bot.display_name, text[:limit])
+                                      self._bot.display_name, text[:limit], client_id)
 
     async def _room(self, room_id: str, community_id: str | None) -> Room:
         room = await self._services.store.get_room(room_id)
@@ -65,10 +66,14 @@ class MessageContext(_Posting):
                                       sender_name=display_name(sender), sender_role=sender.role,
                                       created_at=message.created_at)
         self.community_id = room.community_id
+        self._replies = 0
 
     async def reply(self, text: str) -> dict[str, Any]:
-        """Post as the bot into the room of the triggering message."""
-        return await self._post(self._room_record.id, text)
+        """Post as the bot into the room of the triggering message. The n-th reply to a
+        message is posted once: handled again (after a crash), it returns the stored one."""
+        self._replies += 1
+        client_id = f"re:{self.message.id}:{self._replies}"
+        return await self._post(self._room_record.id, text, client_id)
 
     async def post_notice(self, title: str, body: str, *, requires_ack: bool = False,
                           expires_at: datetime | None = None) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 Built-in bots are on in every community. Third-party bots are found in the `linli.bots`
 entry-point group (the entry point names a `Bot` subclass) and are on only where the `bots`
-setting enables them: `{"<community id>": ["<bot name>", ...], "*": [...]}`. Each bot gets its
-own event subscription, so one that raises or hangs is logged and timed out alone."""
+setting enables them: `{"<community id>": ["<bot name>", ...], "*": [...]}`. Messages reach the
+bots through one resumable consumer ("bots", see chat.follow): after a crash a message may come
+again, and a bot's reply to it is then the one already posted. Each bot runs with its own time
+limit, so one that raises or hangs is logged and timed out alone."""
 
 from __future__ import annotations
 
@@ -14,9 +16,13 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from importlib.metadata import entry_points
 
+from redis.exceptions import RedisError
+
 from bots.base import Bot
 from bots.context import EventContext, MessageContext, ScheduleContext
+from chat.errors import Unavailable
 from chat.events import MessageCreated
+from chat.follow.hub import Follow
 from chat.scheduler import Scheduler
 from chat.services import Services
 
@@ -53,6 +59,19 @@ async def _scheduled(bot: Bot, context: ScheduleContext, limit: float) -> None:
         log.error("bot %s: scheduled work timed out after %.1f s", bot.name, limit)
 
 
+async def _limited(bot: Bot, handle: Callable[[MessageCreated], Awaitable[None]],
+                   event: MessageCreated, limit: float) -> None:
+    try:
+        await asyncio.wait_for(handle(event), limit)
+    except (Unavailable, RedisError):
+        raise  # the message comes again once the store or Redis is back
+    except TimeoutError:
+        log.error("bot %s timed out after %.1f s on message %s", bot.name, limit,
+                  event.message.id)
+    except Exception:
+        log.exception("bot %s failed on message %s", bot.name, event.message.id)
+
+
 class BotRegistry:
     def __init__(self, builtin: Sequence[Bot], third_party: Sequence[Bot],
                  enabled: Mapping[str, Sequence[str]]) -> None:
@@ -78,10 +97,16 @@ class BotRegistry:
         return {f"/{command}": help_text for bot in self.bots if self.is_enabled(bot, community_id)
                 for command, help_text in bot.commands.items()}
 
-    def attach(self, services: Services, scheduler: Scheduler) -> None:
+    def attach(self, services: Services, scheduler: Scheduler, follow: Follow) -> None:
+        handlers = [(bot, self._on_message(services, bot)) for bot in self.bots]
+        limit = services.settings.hook_timeout_seconds
+
+        async def on_message(event: MessageCreated) -> None:
+            await asyncio.gather(*(_limited(bot, handle, event, limit)
+                                   for bot, handle in handlers))
+
+        follow.add("bots", on_message, None)
         for bot in self.bots:
-            services.events.subscribe(MessageCreated, f"bot {bot.name}",
-                                      self._on_message(services, bot))
             for kind in bot.events:
                 services.events.subscribe(kind, f"bot {bot.name}", self._on_event(services, bot))
             if bot.every is not None:

@@ -63,6 +63,15 @@ class Settings(BaseSettings):
     bots: dict[str, list[str]] = Field(default_factory=dict, description="community id (or "
                                        "'*') → third-party bots enabled there")
     hook_timeout_seconds: float = Field(default=10.0, gt=0)
+    follow_lease_seconds: float = Field(default=15.0, gt=0, description="how long one process "
+                                        "keeps running a message consumer (detection, bots, "
+                                        "webhooks) without renewing its lease")
+    follow_sweep_seconds: float = Field(default=30.0, gt=0, description="how often the process "
+                                        "running a consumer looks for messages no live event "
+                                        "brought it")
+    follow_delay_seconds: float = Field(default=0.0, ge=0, description="TEST-ONLY: wait this "
+                                        "long before live events start follow-on work, so a "
+                                        "test can kill the server first; keep 0 in production")
 
     sqlite_synchronous: str = Field(default="FULL", pattern="^(FULL|NORMAL)$")
     demo_password: SecretStr | None = None

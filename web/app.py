@@ -25,7 +25,8 @@ from bots.registry import BotRegistry, third_party_bots
 from bots.webhooks import dispatch as webhook_dispatch
 from chat.auth import Secrets
 from chat.clock import Clock, SystemClock
-from chat.events import Events, MessageCreated, MessageDeleted
+from chat.events import Events, MessageDeleted
+from chat.follow.hub import Follow
 from chat.namespace import ChatNamespace
 from chat.realtime.fanout import SocketIOFanout
 from chat.realtime.manager import DirectEmitManager, DirectEmitRedisManager
@@ -101,18 +102,19 @@ async def index(request: web.Request) -> web.FileResponse:
         "Content-Security-Policy": CSP, "Content-Type": "text/html; charset=utf-8"})
 
 
-def _follow_events(services: Services, detection: DetectionService
+def _follow_events(services: Services, detection: DetectionService, follow: Follow
                    ) -> tuple[Scheduler, BotRegistry]:
-    """Work that follows what happens, never on its path: periodic jobs, bots, detection."""
+    """Work that follows what happens, never on its path: periodic jobs, bots, detection.
+    What follows a message resumes after a restart (chat.follow)."""
     settings = services.settings
     scheduler = Scheduler()
     scheduler.add("tickets", settings.sweep_seconds, partial(tickets_actions.sweep, services))
     scheduler.add("polls", settings.sweep_seconds, partial(polls_jobs.run_due, services))
     scheduler.add("notices", settings.sweep_seconds, partial(notices_jobs.run_due, services))
     bot_registry = BotRegistry(builtin_bots(), third_party_bots(), settings.bots)
-    bot_registry.attach(services, scheduler)
+    bot_registry.attach(services, scheduler, follow)
     if settings.detection_enabled:
-        services.events.subscribe(MessageCreated, "detection", detection.hook(services))
+        follow.add("detection", detection.hook(services), settings.hook_timeout_seconds)
     services.events.subscribe(MessageDeleted, "ticket redaction",
                               partial(tickets_actions.redact_deleted_source, services))
     return scheduler, bot_registry
@@ -146,8 +148,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         "notice:ack": (AckNotice, lambda s, u, p, sid: notices_actions.acknowledge(s, u, p)),
     })
     detection = DetectionService(settings.lexicon_path, services.store)
-    scheduler, bot_registry = _follow_events(services, detection)
-    app.cleanup_ctx.append(webhook_dispatch.attach(services))
+    follow = Follow(services, redis)
+    scheduler, bot_registry = _follow_events(services, detection, follow)
+    app.cleanup_ctx.append(webhook_dispatch.attach(services, follow))
     app[SERVICES] = services
     app[SIO] = sio
     app[DETECTION] = detection
@@ -173,11 +176,13 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
             manager.initialize()
         await presence.start()
         scheduler.start()
+        await follow.start()  # after detection.load(): catching up may score messages
         follower = asyncio.create_task(detection.follow_reloads(redis)) if redis else None
         log.info("linli ready: store=%s fan-out=%s", type(services.store).__name__,
                  "redis" if redis else "in-process")
         yield
         await scheduler.stop()
+        await follow.stop()
         if follower is not None:
             follower.cancel()
             with contextlib.suppress(asyncio.CancelledError):

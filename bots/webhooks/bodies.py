@@ -8,15 +8,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bots.polls.events import PollClosed
 from bots.webhooks.models import WebhookEvent
 from chat.clock import iso
 from chat.events import MessageCreated
-from chat.ids import new_id
+from chat.ids import derived_id, new_id
 from chat.services import Services
 from chat.views import message_view, room_view
 from moderation.events import TicketChanged
@@ -36,17 +38,21 @@ class Outgoing:
 
 
 def encode(services: Services, event: WebhookEvent, community_id: str,
-           data: dict[str, Any], room_id: str | None = None) -> Outgoing:
-    event_id = new_id("ev", 16)
-    doc = {"id": event_id, "event": event, "occurred_at": iso(services.clock.now()),
+           data: dict[str, Any], room_id: str | None = None, event_id: str | None = None,
+           occurred_at: datetime | None = None) -> Outgoing:
+    event_id = event_id or new_id("ev", 16)
+    doc = {"id": event_id, "event": event, "occurred_at": iso(occurred_at or services.clock.now()),
            "community_id": community_id, "data": data}
     body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
     return Outgoing(event, event_id, community_id, room_id, body)
 
 
 def message_created(services: Services, e: MessageCreated) -> Outgoing:
+    """The same body each time the message is sent (after a restart too), but its signature."""
     data = {"message": message_view(e.message), "room": room_view(e.room)}
-    return encode(services, "message.created", e.room.community_id, data, e.room.id)
+    event_id = derived_id("ev", hashlib.sha256(e.message.id.encode()).hexdigest(), 16)
+    return encode(services, "message.created", e.room.community_id, data, e.room.id,
+                  event_id, e.message.created_at)
 
 
 async def public_ticket(services: Services, t: Ticket) -> dict[str, Any]:

@@ -5,8 +5,11 @@ webhooks, log a pending delivery and start a task. Each delivery task POSTs with
 timeout and retries with jittered exponential back-off on its own, outside the bus's time
 limit; a semaphore caps the POSTs in flight and a ceiling on waiting deliveries keeps a dead
 endpoint from piling up tasks. Every attempt is written to the delivery log. Before each retry
-the webhook is read again: once deleted, its deliveries stop and are marked failed. Deliveries
-live in memory: a restart drops the retries still waiting (they stay `pending` in the log).
+the webhook is read again: once deleted, its deliveries stop and are marked failed. Retries
+live in memory: a restart drops those still waiting (they stay `pending` in the log). A chat
+message's deliveries are recorded once, under ids derived from webhook and message; a message
+the consumer had not finished when the process died is handled again on restart, and sends
+only what is still pending, with the same `X-Linli-Delivery` key.
 
 A community's active webhooks are cached for `HOOKS_TTL_SECONDS`, so chat messages do not each
 cost a query. Creating or deleting a webhook clears the entry in this process at once; other
@@ -15,12 +18,14 @@ processes see the change within the TTL."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -38,9 +43,11 @@ from bots.webhooks.signing import (
     signature,
 )
 from bots.webhooks.targets import PrivateTarget, connector_options
-from chat.errors import DomainError
+from chat.errors import Conflict, DomainError
 from chat.events import MessageCreated
-from chat.ids import new_id
+from chat.follow.hub import Follow
+from chat.ids import derived_id, new_id
+from chat.models import Message
 from chat.services import Services
 from moderation.events import TicketChanged
 
@@ -68,13 +75,20 @@ class Dispatcher:
         self._services = services
         self._session: aiohttp.ClientSession | None = None
         self._slots = asyncio.Semaphore(CONCURRENT_POSTS)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[bool]] = set()
+        self._running: dict[str, asyncio.Task[bool]] = {}  # deliveries under way here, by id
         self._hooks: dict[str, tuple[datetime, tuple[Webhook, ...]]] = {}
         self._generation = 0  # bumped by every change: a lookup begun before it is not cached
 
     # ---- events -------------------------------------------------------------------------
-    async def on_message(self, event: MessageCreated) -> None:
-        await self._fan_out(bodies.message_created(self._services, event))
+    async def on_message(self, event: MessageCreated) -> asyncio.Future[Any] | None:
+        """Run by the resumable "webhooks" consumer (chat.follow): a message handled again
+        after a crash finds its deliveries recorded and sends only those still pending.
+        Hands back the deliveries under way: the consumer's cursor passes the message once
+        each is delivered or has failed for good."""
+        tasks = await self._fan_out(bodies.message_created(self._services, event),
+                                    event.message)
+        return asyncio.create_task(_all_settled(tasks)) if tasks else None
 
     async def on_ticket(self, event: TicketChanged) -> None:
         outgoing = await bodies.ticket_changed(self._services, event)
@@ -99,16 +113,25 @@ class Dispatcher:
             self._hooks[community_id] = (now, hooks)
         return hooks
 
-    async def _fan_out(self, out: Outgoing) -> None:
+    async def _fan_out(self, out: Outgoing, message: Message | None = None
+                       ) -> list[asyncio.Task[bool]]:
         store = self._services.store
+        started: list[asyncio.Task[bool]] = []
         for hook in await self._active_hooks(out.community_id):
             if out.event not in hook.events or \
                     (out.room_id is not None and out.room_id not in hook.room_ids):
                 continue
-            delivery = Delivery(id=f"d{time.time_ns():016x}{new_id('', 6)}", webhook_id=hook.id,
-                                event=out.event, event_id=out.event_id,
-                                created_at=self._services.clock.now())
-            await store.add_delivery(delivery)
+            if message is None:
+                delivery = Delivery(id=f"d{time.time_ns():016x}{new_id('', 6)}",
+                                    webhook_id=hook.id, event=out.event, event_id=out.event_id,
+                                    created_at=self._services.clock.now())
+                await store.add_delivery(delivery)
+            else:
+                once = await self._once(hook, out, message)
+                if not isinstance(once, Delivery):
+                    started += [once] if once is not None else []
+                    continue
+                delivery = once
             if self._session is None or len(self._tasks) >= MAX_WAITING:
                 await store.update_delivery(delivery.id, {
                     "status": "failed", "last_error": "too many deliveries waiting"})
@@ -117,23 +140,50 @@ class Dispatcher:
                 continue
             task = asyncio.create_task(self._deliver(hook, delivery, out.body))
             self._tasks.add(task)
+            self._running[delivery.id] = task
             task.add_done_callback(self._tasks.discard)
+            task.add_done_callback(partial(_forget, self._running, delivery.id))
+            started.append(task)
+        return started
+
+    async def _once(self, hook: Webhook, out: Outgoing, message: Message
+                    ) -> Delivery | asyncio.Task[bool] | None:
+        """The message's delivery to the hook, recorded once under an id derived from both
+        (the `X-Linli-Delivery` idempotency key, the same on every retry and after a restart)
+        and still to send; its task when already on its way from this process; None when it
+        is delivered or failed."""
+        digest = hashlib.sha256(f"{hook.id}\0{message.id}".encode()).hexdigest()
+        sent_ns = int(message.created_at.timestamp() * 1000) * 1_000_000
+        delivery = Delivery(id=f"d{sent_ns:016x}{derived_id('', digest)}", webhook_id=hook.id,
+                            event=out.event, event_id=out.event_id,
+                            created_at=self._services.clock.now())
+        try:
+            await self._services.store.add_delivery(delivery)
+            return delivery
+        except Conflict:
+            stored = await self._services.store.get_delivery(delivery.id)
+        if stored is None or stored.status != "pending":
+            return None
+        return self._running.get(stored.id, stored)
 
     # ---- delivery -----------------------------------------------------------------------
-    async def _deliver(self, hook: Webhook, delivery: Delivery, body: bytes) -> None:
+    async def _deliver(self, hook: Webhook, delivery: Delivery, body: bytes) -> bool:
+        """True once the delivery is settled in the log (delivered, failed or stopped)."""
         try:
-            for attempt in range(1, ATTEMPTS + 1):
+            # A delivery resumed after a restart goes on from the attempts it had made.
+            for attempt in range(min(delivery.attempts + 1, ATTEMPTS), ATTEMPTS + 1):
                 async with self._slots:
                     code, error = await self._post(hook, delivery, body)
                 if await self._record(delivery, attempt, code, error):
-                    return
+                    return True
                 await asyncio.sleep(retry_delay(attempt))
                 current = await self._still_active(hook, delivery)
                 if current is None:
-                    return
+                    return True
                 hook = current
         except DomainError as exc:  # the store went away (shutdown) or failed
             log.warning("webhook %s: delivery %s not recorded: %s", hook.id, delivery.id, exc)
+        return False
 
     async def _still_active(self, hook: Webhook, delivery: Delivery) -> Webhook | None:
         """The webhook as stored now; None, with the delivery marked failed, once deleted."""
@@ -202,12 +252,22 @@ class Dispatcher:
             await session.close()
 
 
-def attach(services: Services) -> Callable[[Any], AbstractAsyncContextManager[None]]:
-    """Subscribe webhooks to the domain events; returns the app's cleanup context, which
-    opens the HTTP client and at shutdown cancels deliveries still waiting:
-    `app.cleanup_ctx.append(webhooks.attach(services))`."""
+async def _all_settled(tasks: list[asyncio.Task[bool]]) -> bool:
+    return all(await asyncio.gather(*tasks))
+
+
+def _forget(running: dict[str, asyncio.Task[bool]], delivery_id: str, _: object) -> None:
+    running.pop(delivery_id, None)
+
+
+def attach(services: Services, follow: Follow
+           ) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """Subscribe webhooks to the domain events (messages through the resumable consumer
+    "webhooks"); returns the app's cleanup context, which opens the HTTP client and at
+    shutdown cancels deliveries still waiting:
+    `app.cleanup_ctx.append(webhooks.attach(services, follow))`."""
     dispatcher = Dispatcher(services)
-    services.events.subscribe(MessageCreated, "webhooks", dispatcher.on_message)
+    follow.add("webhooks", dispatcher.on_message, services.settings.hook_timeout_seconds)
     services.events.subscribe(TicketChanged, "webhooks", dispatcher.on_ticket)
     services.events.subscribe(PollClosed, "webhooks", dispatcher.on_poll)
     services.events.subscribe(WebhooksChanged, "webhooks", dispatcher.on_webhooks_changed)
