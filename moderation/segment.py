@@ -17,6 +17,7 @@ import jieba
 _HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
 _SKIP = re.compile("(\r\n|\\s)")
 _PREFIX, _ABSENT = 1.0, 2.0
+_NONE = -math.inf
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
@@ -47,12 +48,11 @@ class Segmenter:
 
     def _cut_block(self, s: str, out: list[str]) -> None:
         n = len(s)
-        get = self._logp.get
+        get, unknown = self._logp.get, self._unknown
         score = [0.0] * (n + 1)
-        end = [0] * (n + 1)
+        end = list(range(1, n + 2))  # a character no word starts with stands alone
         for start in range(n - 1, -1, -1):
-            best: float | None = None
-            best_end = start + 1
+            best = _NONE
             stop, frag = start + 1, s[start]
             while True:
                 logp = get(frag, _ABSENT)
@@ -61,14 +61,13 @@ class Segmenter:
                 if logp != _PREFIX:
                     # jieba keeps the longest word among equal scores: >= as ends grow.
                     candidate = logp + score[stop]
-                    if best is None or candidate >= best:
-                        best, best_end = candidate, stop
+                    if candidate >= best:
+                        best, end[start] = candidate, stop
                 if stop >= n:
                     break
                 stop += 1
                 frag = s[start:stop]
-            score[start] = best if best is not None else self._unknown + score[start + 1]
-            end[start] = best_end
+            score[start] = best if best != _NONE else unknown + score[start + 1]
         self._emit(s, end, out)
 
     @staticmethod
