@@ -78,10 +78,10 @@ class Model:
 
     def strongest_words(self, feats: Features) -> tuple[str, ...]:
         """The words that pushed hardest towards "report" (the explanation without lexicon
-        matches)."""
+        matches): words of two or more characters, since 又, 被 or 栋 explain nothing."""
         words = self._rows["w"]
         weight = {w: float(self._weights[r, 0]) for w in feats.words
-                  if w.isalnum() and (r := words.get(w)) is not None}
+                  if len(w) > 1 and w.isalnum() and (r := words.get(w)) is not None}
         ranked = sorted((w for w, v in weight.items() if v > 0), key=lambda w: -weight[w])
         return tuple(ranked[:_EXPLAINED])
 

@@ -74,6 +74,8 @@ def test_non_reports_are_not_drafted(classifier: Classifier) -> None:
 def test_explanation_without_lexicon_matches(classifier: Classifier) -> None:
     found = classifier.detect("对面楼顶那个大喇叭每天早上六点放歌")
     assert found.is_report and found.category == "噪音扰民" and found.matches
+    found = classifier.detect("楼下快递柜又坏了")
+    assert found.is_report and found.matches == ("坏了",), found  # not 又
 
 
 @pytest.mark.timeout(600)  # one full training: about a minute on a busy two-core machine
