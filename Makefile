@@ -7,7 +7,7 @@ MONGOECO_VERSION := 4.11.0
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint venv mongo-venv redis browser clean help
+.PHONY: run test fuzz bench lint venv mongo-venv redis browser clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -63,6 +63,10 @@ run: venv  ## start linli on SQLite with demo data (prints the address and log-i
 
 test: venv mongo-venv redis browser  ## run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The fuzz tests also run in `make test`, with a few examples each (profile "ci").
+fuzz: venv  ## fuzz every REST route and Socket.IO event with many more examples
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/fuzz --hypothesis-show-statistics $(PYTEST_ARGS)
 
 bench: venv  ## fan-out benchmark: linli vs a bare python-socketio server
 	$(BIN)/python -m bench.fanout $(BENCH_ARGS)
