@@ -83,6 +83,12 @@ def can_manage_unit(actor: User | None, ancestry: list[Unit]) -> bool:
     return any(u.id == actor.unit_id and u.kind == kind for u in ancestry)
 
 
+def is_operator_level(user: User) -> bool:
+    """What serves every community (the detection lexicon and model) is the operator's: at the
+    CLI, or on the web a district officer, the top of the hierarchy."""
+    return is_active(user) and user.role == "district_officer"
+
+
 def can_mention_all(user: User) -> bool:
     return user.role in ("worker", "admin")
 

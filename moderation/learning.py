@@ -1,6 +1,6 @@
-"""Learning from the workers' decisions (kept by moderation.examples): an admin retrains from
-them, the candidate replaces the model in use only when it is not worse, every switch is
-audited, and the previous model can be restored."""
+"""Learning from the workers' decisions (kept by moderation.examples): the operator level
+retrains from them, the candidate replaces the model in use only when it is not worse, every
+switch is audited, and the previous model can be restored."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 from chat.errors import Conflict, Forbidden, NotFound
 from chat.ids import new_id
 from chat.models import User
-from chat.permissions import is_active
+from chat.permissions import is_active, is_operator_level
 from chat.services import Services
 from moderation import audit, retraining
 from moderation.detection import DetectionService
@@ -30,8 +30,16 @@ Actor = User | str  # a person over REST, or "operator" at the command line
 
 
 def _admin(actor: Actor) -> None:
-    if isinstance(actor, User) and (actor.role != "admin" or not is_active(actor)):
-        raise Forbidden("community admins only / 仅限社区管理员")
+    """Who may read the model's status: community admins and the operator level."""
+    if isinstance(actor, User) and not is_operator_level(actor) and (
+            actor.role != "admin" or not is_active(actor)):
+        raise Forbidden("仅限社区管理员 / community admins only")
+
+
+def _operator(actor: Actor) -> None:
+    """Who may change the model every community runs: the operator level."""
+    if isinstance(actor, User) and not is_operator_level(actor):
+        raise Forbidden("仅限区级管理员 / district administrators only")
 
 
 def _ids(actor: Actor) -> tuple[str, str | None]:
@@ -66,7 +74,7 @@ def _in_process(request: retraining.Request) -> retraining.Outcome:
 async def retrain(services: Services, detection: DetectionService, actor: Actor,
                   redis: Redis | None) -> dict[str, Any]:
     """Train a candidate with the store's examples; switch to it when it is not worse."""
-    _admin(actor)
+    _operator(actor)
     if _running.locked():
         raise Conflict("a retraining is already running / 正在重新训练，请稍候")
     async with _running:
@@ -120,7 +128,7 @@ async def _switch(services: Services, detection: DetectionService, actor: Actor,
 async def restore(services: Services, detection: DetectionService, actor: Actor,
                   redis: Redis | None, model_id: str | None) -> dict[str, Any]:
     """Go back to an earlier stored model, or to the packaged one (model_id None)."""
-    _admin(actor)
+    _operator(actor)
     if model_id is not None:
         record = await _get(services, model_id)
         if record.status == "rejected":

@@ -19,7 +19,12 @@ Terms = tuple[Term, ...]
 
 
 class LexiconError(ValueError):
-    """A lexicon file that cannot be read or does not validate / 词库文件无效."""
+    """A lexicon file that cannot be read or does not validate / 词库文件无效. `problem` is
+    the message without the file's path, for answers that must not name server files."""
+
+    def __init__(self, message: str, problem: str | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem if problem is not None else message
 
 
 class _Strict(BaseModel):
@@ -148,13 +153,16 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         with path.open("rb") as fh:
             data: dict[str, Any] = tomllib.load(fh)
     except OSError as exc:
-        raise LexiconError(f"{path}: cannot read lexicon / 无法读取词库: {exc.strerror}") from exc
+        problem = f"cannot read lexicon / 无法读取词库: {exc.strerror}"
+        raise LexiconError(f"{path}: {problem}", problem) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise LexiconError(f"{path}: not valid TOML / TOML 格式错误: {exc}") from exc
+        problem = f"not valid TOML / TOML 格式错误: {exc}"
+        raise LexiconError(f"{path}: {problem}", problem) from exc
     try:
         # JSON mode: strict models still take TOML arrays as tuples.
         return Lexicon.model_validate_json(json.dumps(data, default=str))
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}"
                              for e in exc.errors())
-        raise LexiconError(f"{path}: invalid lexicon / 词库无效: {problems}") from exc
+        problem = f"invalid lexicon / 词库无效: {problems}"
+        raise LexiconError(f"{path}: {problem}", problem) from exc

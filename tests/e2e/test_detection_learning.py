@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.support.fakes import FakeClock
-from tests.support.inproc import InProcessServer
+from tests.support.inproc import InProcessServer, district_officer
 from tests.support.server import Client, call, connect, login, ok
 
 CATS = ("楼下的流浪猫半夜打架叫得像伢哭", "流浪猫又在花坛边叫了一晚上")
@@ -43,6 +43,7 @@ async def test_workers_decisions_retrain_the_model(server: InProcessServer) -> N
     resident, zhang = await connect(server, "张伟")
     worker, li = await connect(server, "李娜")
     admin, _ = await login(server, "王建国")
+    officer = await district_officer(server)
     token = li["token"]
     room = f"grid:{zhang['grid_ids'][0]}"
     try:
@@ -61,10 +62,13 @@ async def test_workers_decisions_retrain_the_model(server: InProcessServer) -> N
         assert status["examples"] == 3 and status["model"]["source"] == "packaged"
         got, _ = await call(server, "GET", "/api/v1/admin/detection", token)
         assert got == 403
-        got, _ = await call(server, "POST", "/api/v1/admin/detection/retrain", token)
-        assert got == 403
+        for refused in (token, admin):  # the model serves every community: operator-level
+            got, _ = await call(server, "POST", "/api/v1/admin/detection/retrain", refused)
+            assert got == 403
+            got, _ = await call(server, "POST", "/api/v1/admin/detection/restore", refused, {})
+            assert got == 403
 
-        result = await ok(server, "POST", "/api/v1/admin/detection/retrain", admin)
+        result = await ok(server, "POST", "/api/v1/admin/detection/retrain", officer)
         assert result["switched"] is True, result["figures"]
         model = result["model"]
         assert (model["version"], model["examples"]) == (1, 3)
@@ -84,16 +88,17 @@ async def test_workers_decisions_retrain_the_model(server: InProcessServer) -> N
         drafts = await ok(server, "GET", "/api/v1/tickets?status=draft", token)
         assert all(cat["id"] not in t["message_ids"] for t in drafts["tickets"])
 
-        audit = await ok(server, "GET", "/api/v1/admin/audit?action=detection.switch", admin)
-        assert [(e["target_id"], e["details"]["previous"]) for e in audit["entries"]] == \
+        store = server.services.store
+        audit = await store.list_audit(community_id=None, action="detection.switch")
+        assert [(e.target_id, e.details["previous"]) for e in audit] == \
             [(model["id"], "packaged")]
 
-        restored = await ok(server, "POST", "/api/v1/admin/detection/restore", admin, {})
+        restored = await ok(server, "POST", "/api/v1/admin/detection/restore", officer, {})
         assert restored["model"]["source"] == "packaged"
         assert [m["status"] for m in restored["models"]] == ["retired"]
-        audit = await ok(server, "GET", "/api/v1/admin/audit?action=detection.restore", admin)
-        assert len(audit["entries"]) == 1
-        got, body = await call(server, "POST", "/api/v1/admin/detection/restore", admin,
+        audit = await store.list_audit(community_id=None, action="detection.restore")
+        assert len(audit) == 1
+        got, body = await call(server, "POST", "/api/v1/admin/detection/restore", officer,
                                {"model_id": "dm-nope"})
         assert got == 404 and body["error"]["code"] == "not_found"
     finally:

@@ -10,10 +10,12 @@ from typing import Any
 
 from aiohttp import web, web_app
 
+from chat.actions.accounts import create_staff
+from chat.payloads import CreateStaff
 from chat.services import Services
 from config.settings import load_settings
 from tests.support.fakes import FakeClock
-from tests.support.server import DEMO_PASSWORD, free_port
+from tests.support.server import DEMO_PASSWORD, free_port, http
 from web.app import create_app
 from web.demo import seed_demo
 from web.keys import SERVICES
@@ -64,3 +66,15 @@ class InProcessServer:
 
     def account(self, name: str) -> dict[str, Any]:
         return next(a for a in self.accounts() if a["name"] == name)
+
+
+
+async def district_officer(server: InProcessServer, phone: str = "13800000099") -> str:
+    """A district officer over the demo's district (operator-level on the web): their token."""
+    district = (await server.services.store.list_units("district", None))[0]
+    await create_staff(server.services, None, CreateStaff(
+        role="district_officer", name="区管理员", phone=phone, password=DEMO_PASSWORD,
+        unit_id=district.id))
+    _, body = await http("POST", server.url + "/api/v1/auth/login",
+                         body={"phone": phone, "password": DEMO_PASSWORD})
+    return str(body["token"])
