@@ -80,6 +80,14 @@ class User(Record):
         return self.role in STAFF_ROLES
 
     @property
+    def room_facts(self) -> tuple[object, ...]:
+        """What decides the rooms the user is in and how they are named there
+        (`chat.permissions.can_join`, `chat.names.display_name`): the stores bump the
+        community's membership version when any of it changes, and only then."""
+        return (self.status, self.role, self.community_id, self.grid_ids, self.removed_from,
+                self.bot_rooms, self.name, self.address)
+
+    @property
     def household(self) -> str | None:
         """Residents sharing grid + building + unit + room form one household (户)."""
         if self.role not in RESIDENT_ROLES or not self.grid_ids or not self.address.room:

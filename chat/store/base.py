@@ -88,9 +88,9 @@ class Store(PollStore, NoticeStore, DirectoryStore, BotStore, LearningStore, Fol
 
     @abstractmethod
     async def membership_version(self, community_id: str) -> int:
-        """A number that changes whenever a user of the community is added or changed (0 before
-        the first): caches of who is in the community's rooms compare it with the one they were
-        built at. Read it before reading the members."""
+        """A number that changes whenever the community gains a verified user or one of its
+        users' `room_facts` change (0 before the first): caches of who is in the community's
+        rooms compare it with the one they were built at. Read it before reading the members."""
 
     @abstractmethod
     async def add_session(self, session: Session) -> None: ...

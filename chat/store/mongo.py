@@ -115,7 +115,8 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoLearn
     # ---- users and sessions ---------------------------------------------------------------
     async def add_user(self, user: User) -> None:
         await self._insert("users", to_doc(user))
-        await self._bump_membership(user.community_id)
+        if user.status == "verified":  # nobody else is in a room
+            await self._bump_membership(user.community_id)
 
     async def get_user(self, user_id: str) -> User | None:
         return await self._one("users", User, {"_id": user_id})
@@ -138,7 +139,8 @@ class MongoStore(MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoLearn
         doc = await self._set("users", {"_id": user_id}, fields)
         if doc is None:
             raise NotFound(f"no user {user_id}")
-        await self._bump_membership(old.community_id, new.community_id)
+        if old.room_facts != new.room_facts:
+            await self._bump_membership(old.community_id, new.community_id)
         return from_doc(User, doc)
 
     async def set_room_removal(self, user_id: str, room_id: str, removed: bool) -> User:

@@ -1,7 +1,8 @@
-"""MongoDB backend: each community's membership version, bumped after every write to one of
-its users (so a process holding a cache of the community's rooms knows with one read whether
-the cache still holds). Readers read the version before the members, writers bump after the
-write: a cache built from a read that missed a write carries a version the bump has passed."""
+"""MongoDB backend: each community's membership version, bumped after every write that
+changes who is in its rooms or how they are named (so a process holding a cache of the
+community's rooms knows with one read whether the cache still holds). Readers read the version
+before the members, writers bump after the write: a cache built from a read that missed a
+write carries a version the bump has passed."""
 
 from __future__ import annotations
 

@@ -107,7 +107,8 @@ class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, Sqlit
 
         def tx(c: sqlite3.Connection) -> None:
             c.execute(sql, args)
-            bump_membership(c, user.community_id)
+            if user.status == "verified":  # nobody else is in a room
+                bump_membership(c, user.community_id)
 
         await self._write(tx)
 
@@ -134,7 +135,8 @@ class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, Sqlit
                 "UPDATE users SET phone=?, community_id=?, status=?, role=?, doc=? WHERE id=?",
                 (new.phone, new.community_id, new.status, new.role, new.model_dump_json(), user_id),
             )
-            bump_membership(c, old.community_id, new.community_id)
+            if old.room_facts != new.room_facts:
+                bump_membership(c, old.community_id, new.community_id)
             return new
 
         return await self._write(tx)

@@ -1,6 +1,6 @@
 """SQLite backend: each community's membership version, bumped in the same transaction as
-every write to one of its users (so a process holding a cache of the community's rooms knows
-with one read whether the cache still holds)."""
+every write that changes who is in its rooms or how they are named (so a process holding a
+cache of the community's rooms knows with one read whether the cache still holds)."""
 
 from __future__ import annotations
 

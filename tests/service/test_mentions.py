@@ -130,6 +130,16 @@ async def test_members_are_read_once_per_membership_change(cluster: Cluster) -> 
     assert await cluster.mentions(a, "没有提到谁") == []
     assert a.mentions.builds == 1
 
-    await cluster.join(cluster.b, "钱多多", "6")
-    assert await cluster.mentions(a, "@钱**（6栋）") != []
+    # what changes no room (a pending registration, a password, a party-member flag) keeps
+    # the index; the verification that lets the newcomer in does not
+    b = cluster.b
+    pending = await accounts.register(b, Register(
+        join_code=cluster.code, name="钱多多", phone="13700009999", password="pass-word-1",
+        building="6", room="601"))
+    await b.store.update_user(worker.id, {"password_hash": "changed"})
+    await b.store.update_user(cluster.people["张伟"].id, {"party_member": True})
+    assert await cluster.mentions(a, "@钱**（6栋） @李娜") == [worker.id]
+    assert a.mentions.builds == 1
+    await accounts.verify_resident(b, worker, pending.id, True, "")
+    assert await cluster.mentions(a, "@钱**（6栋）") == [pending.id]
     assert a.mentions.builds == 2
