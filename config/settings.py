@@ -111,8 +111,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _ensure_secret(data_dir: Path) -> str:
-    """Read the secret from the data dir, creating it (mode 0600) on first run."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """Read the secret from the data dir, creating it (mode 0600; the dir 0700) on first run."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = data_dir / SECRET_FILE
     if path.exists():
         return path.read_text().strip()

@@ -8,7 +8,9 @@ tables of every part in the class's MRO are created when the store opens."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import stat
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -21,6 +23,7 @@ from chat.errors import TEMPORARILY_UNAVAILABLE, Conflict, Unavailable
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 
 
 def ms(moment: datetime) -> int:
@@ -83,16 +86,27 @@ class SqliteBase:
         return [model.model_validate_json(r["doc"]) for r in rows]
 
     def _connect(self) -> None:
-        self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._path.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        os.close(os.open(self._path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE))
         conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
+        self._make_private()
         conn.execute(f"PRAGMA synchronous={self._synchronous}")
         conn.execute("PRAGMA busy_timeout=5000")
         for part in reversed(type(self).__mro__):
             if "SCHEMA" in vars(part):
                 conn.executescript(vars(part)["SCHEMA"])
         self._conn = conn
+
+    def _make_private(self) -> None:
+        """The file holds password hashes, phone numbers and webhook secrets: owner only,
+        also for files an earlier version created (SQLite gives -wal and -shm the main file's
+        mode when it creates them)."""
+        for suffix in ("", "-wal", "-shm"):
+            path = self._path.with_name(self._path.name + suffix)
+            if path.exists() and stat.S_IMODE(path.stat().st_mode) != PRIVATE_FILE:
+                path.chmod(PRIVATE_FILE)
 
     async def open(self) -> None:
         if self._conn is None:

@@ -4,6 +4,7 @@ out of caches, sockets whose session has expired, and who may reload detection."
 from __future__ import annotations
 
 import asyncio
+import stat
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from chat.store.sqlite import SqliteStore
 from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
 from tests.support.server import connect, login, ok
@@ -90,3 +92,42 @@ async def test_a_socket_stops_working_when_its_session_expires(server: InProcess
         assert all(m["text"] != "过期了还能发吗" for m in history["messages"])
     finally:
         await client.close()
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+async def test_the_data_dir_and_database_are_private(tmp_path: Path) -> None:
+    """Webhook secrets, password hashes and phone numbers live there: owner only."""
+    data = tmp_path / "fresh" / "data"
+    server = await InProcessServer(data, FakeClock()).start()
+    try:
+        assert mode(data) == 0o700
+        for name in ("linli.sqlite3", "linli.sqlite3-wal", "linli.sqlite3-shm"):
+            assert mode(data / name) == 0o600, name
+    finally:
+        await server.stop()
+
+
+def database_modes(directory: Path, new_mode: int | None = None) -> set[int]:
+    """The modes of the database's files, after setting them to `new_mode` if given."""
+    files = list(directory.glob("linli.sqlite3*"))
+    for path in files:
+        if new_mode is not None:
+            path.chmod(new_mode)
+    return {mode(p) for p in files}
+
+
+async def test_a_database_from_before_is_made_private(tmp_path: Path) -> None:
+    path = tmp_path / "linli.sqlite3"
+    first = SqliteStore(path)
+    await first.open()
+    await first.close()
+    assert database_modes(tmp_path, 0o644) == {0o644}
+    store = SqliteStore(path)
+    await store.open()
+    try:
+        assert database_modes(tmp_path) == {0o600}
+    finally:
+        await store.close()
