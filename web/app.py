@@ -59,6 +59,7 @@ from web.routes import (
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
+REDIS_COMMAND_SECONDS = 2.0
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
@@ -125,8 +126,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
                           middlewares=[security_headers, transport_headers, errors_middleware])
     redis = Redis.from_url(settings.redis_url, decode_responses=True) \
         if settings.redis_url else None
-    registry: SocketRegistry = RedisRegistry(redis) if redis else MemoryRegistry()
-    limiter: RateLimiter = RedisRateLimiter(redis) if redis else MemoryRateLimiter()
+    # Commands on a request's path give up on a silent Redis (a partition) instead of hanging
+    # the request; subscriptions, idle by design, keep the client without a read timeout.
+    commands = Redis.from_url(settings.redis_url, decode_responses=True,
+                              socket_timeout=REDIS_COMMAND_SECONDS,
+                              socket_connect_timeout=REDIS_COMMAND_SECONDS) \
+        if settings.redis_url else None
+    registry: SocketRegistry = RedisRegistry(commands) if commands else MemoryRegistry()
+    limiter: RateLimiter = RedisRateLimiter(commands) if commands else MemoryRateLimiter()
     sio = make_sio(settings)
     sio.attach(app)
     fanout = SocketIOFanout(sio, registry)
@@ -195,6 +202,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         await services.store.close()
         if redis is not None:
             await redis.aclose()
+        if commands is not None:
+            await commands.aclose()
 
     app.cleanup_ctx.append(lifecycle)
     return app

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 RETRY_FIRST_SECONDS = 0.1  # re-subscribing: 0.1, 0.2, 0.4, 0.8, then every second
 RETRY_CAP_SECONDS = 1.0
 CONNECT_TIMEOUT_SECONDS = 2.0
+COMMAND_TIMEOUT_SECONDS = 2.0
 QUIET_SECONDS = 3.0  # a subscription this long without traffic is PINGed…
 PONG_WITHIN_SECONDS = 2.0  # …and counts as lost without an answer this soon
 
@@ -86,7 +87,10 @@ class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):  # 
 
     def __init__(self, url: str, watch: SubscriptionWatch | None = None,
                  ledger: DeliveryLedger | None = None) -> None:
-        super().__init__(url)
+        # The publishing client gives up on a silent Redis instead of holding up the emit
+        # (and the send that waits for it); the listener has a client of its own.
+        super().__init__(url, redis_options={"socket_timeout": COMMAND_TIMEOUT_SECONDS,
+                                             "socket_connect_timeout": CONNECT_TIMEOUT_SECONDS})
         self.watch = watch or SubscriptionWatch()
         self.ledger = ledger or DeliveryLedger()
         self._listener: Redis | None = None

@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 
 from tests.support.redis_server import RedisProcess, redis_server
-from tests.support.server import Client, ServerProcess, http
+from tests.support.server import Client, ServerProcess, connect, http
+from tests.support.tcp_proxy import TcpProxy
 
-pytestmark = [pytest.mark.mongo, pytest.mark.redis]
+pytestmark = pytest.mark.redis
 
 WARM_SECONDS = 1.5
 OUTAGE_SECONDS = 3.0
@@ -101,6 +102,7 @@ def first_ready_after(polls: list[tuple[float, int]], moment: float) -> float:
     return next(t for t, status in polls if t > moment and status == 200)
 
 
+@pytest.mark.mongo
 async def test_redis_outage_under_steady_sending_loses_nothing_acknowledged(
         cluster: tuple[ServerProcess, ServerProcess], redis_proc: RedisProcess) -> None:
     a, b = cluster
@@ -190,3 +192,51 @@ async def test_redis_outage_under_steady_sending_loses_nothing_acknowledged(
         for client in receivers.values():
             if client.sio.connected:
                 await client.close()
+
+
+@pytest.fixture
+def partitioned(tmp_path: Path, redis_proc: RedisProcess
+                ) -> Iterator[tuple[ServerProcess, TcpProxy]]:
+    """One process (SQLite) reaching Redis through a relay the test can stall."""
+    proxy = TcpProxy("127.0.0.1", redis_proc.port).start()
+    node = ServerProcess(tmp_path / "p", {"LINLI_REDIS_URL": f"redis://127.0.0.1:{proxy.port}/0",
+                                          "LINLI_LOG_LEVEL": "INFO"})
+    try:
+        yield node.start(), proxy
+    finally:
+        node.stop()
+        proxy.close()
+
+
+async def test_a_silent_redis_gets_prompt_refusals_not_hung_sends(
+        partitioned: tuple[ServerProcess, TcpProxy]) -> None:
+    node, proxy = partitioned
+    room = "grid:" + node.account("张伟")["grid_id"]
+    zhang, _ = await connect(node, "张伟")
+    try:
+        await zhang.ok("message:send", {"room_id": room, "text": "分区之前",
+                                        "client_id": uuid.uuid4().hex})
+        proxy.stall()
+        started = time.monotonic()
+        ack = await zhang.call("message:send", {"room_id": room, "text": "分区之中",
+                                                "client_id": uuid.uuid4().hex}, timeout=9)
+        took = time.monotonic() - started
+        assert ack["ok"] is False and ack["error"]["code"] == "unavailable", ack
+        assert took < 5, f"a send waited {took:.1f} s on a silent Redis"
+        for _ in range(100):  # the subscription's unanswered PING gives it away too
+            status, ready = await http("GET", node.url + "/readyz")
+            if ready["checks"]["fanout"] != "ok":
+                break
+            await asyncio.sleep(0.1)
+        assert status == 503 and ready["checks"]["fanout"] == "not subscribed", ready
+        proxy.resume()
+        for _ in range(100):  # connections from before stay dead: they time out, then renew
+            ack = await zhang.call("message:send", {"room_id": room, "text": "分区之后",
+                                                    "client_id": uuid.uuid4().hex}, timeout=9)
+            if ack["ok"]:
+                break
+            await asyncio.sleep(0.2)
+        assert ack["ok"], ack
+        print(f"\nRedis partition: a send was refused after {took:.1f} s")
+    finally:
+        await zhang.close()
