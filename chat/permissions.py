@@ -89,6 +89,23 @@ def is_operator_level(user: User) -> bool:
     return is_active(user) and user.role == "district_officer"
 
 
+def administers(user: User, ancestry: list[Unit]) -> bool:
+    """The unit (`ancestry`: it and its ancestors) is in a subtree the user administers: a
+    worker's grids, an admin's community, an officer's street or district."""
+    if not is_active(user):
+        return False
+    if user.role == "worker":
+        return any(u.id in user.grid_ids for u in ancestry)
+    return can_manage_unit(user, ancestry)
+
+
+def can_see_unit(user: User, ancestry: list[Unit], own_chain: set[str]) -> bool:
+    """Everyone sees the units above and at their own place (`own_chain`: the ids of their
+    grids, community or unit and those units' ancestors); staff and officers also see what
+    they administer."""
+    return ancestry[0].id in own_chain or administers(user, ancestry)
+
+
 def can_mention_all(user: User) -> bool:
     return user.role in ("worker", "admin")
 

@@ -7,7 +7,13 @@ import logging
 from chat.errors import Forbidden, Invalid, NotFound
 from chat.ids import new_id, new_join_code
 from chat.models import PARENT_KIND, JoinCode, Room, Unit, UnitKind, User
-from chat.permissions import can_manage_unit, community_room_id, grid_room_id, workers_room_id
+from chat.permissions import (
+    can_manage_unit,
+    can_see_unit,
+    community_room_id,
+    grid_room_id,
+    workers_room_id,
+)
 from chat.services import Services
 
 log = logging.getLogger(__name__)
@@ -122,3 +128,21 @@ async def list_units(
     services: Services, kind: UnitKind, parent_id: str | None
 ) -> list[Unit]:
     return await services.store.list_units(kind, parent_id)
+
+
+async def own_chain(services: Services, user: User) -> set[str]:
+    """The ids of the units the user belongs to and of every unit above them."""
+    chain: set[str] = set()
+    for home in (*user.grid_ids, *(i for i in (user.community_id, user.unit_id) if i)):
+        if home not in chain:
+            chain |= {u.id for u in await ancestry(services, home)}
+    return chain
+
+
+async def visible_units(
+    services: Services, viewer: User, kind: UnitKind, parent_id: str | None
+) -> list[Unit]:
+    """`list_units` as the viewer may see it (chat.permissions.can_see_unit)."""
+    chain = await own_chain(services, viewer)
+    return [u for u in await services.store.list_units(kind, parent_id)
+            if can_see_unit(viewer, await ancestry(services, u.id), chain)]

@@ -35,12 +35,12 @@ async def create_unit(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/units")
 async def list_units(request: web.Request) -> web.Response:
-    await current(request)
+    viewer, _ = await current(request)
     kind = request.query.get("kind", "grid")
     if kind not in UNIT_KINDS:
         raise Invalid(f"kind must be one of {', '.join(UNIT_KINDS)}")
-    units = await hierarchy.list_units(services(request), cast(UnitKind, kind),
-                                       request.query.get("parent_id"))
+    units = await hierarchy.visible_units(services(request), viewer, cast(UnitKind, kind),
+                                          request.query.get("parent_id"))
     return reply({"units": [unit_view(u) for u in units]})
 
 
