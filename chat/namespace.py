@@ -8,6 +8,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 import socketio
@@ -73,6 +74,7 @@ class ChatNamespace:
         self._presence = presence
         self._events = _events() | dict(extra_events or {})
         self._ending: set[asyncio.Task[None]] = set()
+        self._expiry: dict[str, tuple[str, str, datetime]] = {}  # sid → user, session, expiry
         sio.on("connect", self.connect)
         sio.on("disconnect", self.disconnect)
         sio.on("*", self.dispatch)
@@ -85,8 +87,8 @@ class ChatNamespace:
             first = await self._services.registry.add(sid, user.id, session.id)
         except (Unauthorized, Unavailable) as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.code, exc.to_dict()) from exc
-        await self._sio.save_session(sid, {"user_id": user.id, "session_id": session.id,
-                                           "expires_at": session.expires_at})
+        await self._sio.save_session(sid, {"user_id": user.id, "session_id": session.id})
+        self._expiry[sid] = (user.id, session.id, session.expires_at)
         own = (user_room_id(user.id), session_room_id(session.id), *staff_event_rooms(user))
         for room in (*rooms, *own):
             await self._sio.enter_room(sid, room)
@@ -95,6 +97,7 @@ class ChatNamespace:
         log.debug("socket %s connected as %s in %d rooms", sid, user.id, len(rooms))
 
     async def disconnect(self, sid: str, reason: Any = None) -> None:
+        self._expiry.pop(sid, None)
         state = await self._sio.get_session(sid)
         user_id = state.get("user_id")
         if user_id is None:
@@ -133,7 +136,10 @@ class ChatNamespace:
         return await action(self._services, user, payload, sid)
 
     def _check_size(self, data: Any) -> None:
-        size = len(json.dumps(data, ensure_ascii=False).encode())
+        try:
+            size = len(json.dumps(data, ensure_ascii=False).encode())
+        except UnicodeEncodeError as exc:  # a lone surrogate ("\ud800"): not storable text
+            raise Invalid("文本含有无效字符 / text must be valid Unicode") from exc
         limit = self._services.settings.max_payload_bytes
         if size > limit:
             raise TooLarge(f"payload of {size} bytes exceeds {limit} / 数据过大")
@@ -141,14 +147,22 @@ class ChatNamespace:
     async def _check_session(self, sid: str) -> None:
         """A session that expired while its socket stayed open: refuse the event, then tell
         the session's sockets and disconnect them (after this event's ack has gone out)."""
-        state = await self._sio.get_session(sid)
-        expires_at = state.get("expires_at")
-        if expires_at is None or expires_at > self._services.clock.now():
+        known = self._expiry.get(sid)
+        if known is None or known[2] > self._services.clock.now():
             return
-        ending = asyncio.create_task(self._end_expired(state["user_id"], state["session_id"]))
+        ending = asyncio.create_task(self._end_expired(known[0], known[1]))
         self._ending.add(ending)
         ending.add_done_callback(self._ending.discard)
         raise Unauthorized("登录已过期，请重新登录 / session expired, please log in again")
+
+    async def end_expired(self) -> None:
+        """A periodic job: end the sessions that expired while their sockets here sat idle
+        (still receiving the rooms' messages)."""
+        now = self._services.clock.now()
+        due = {(user_id, session_id) for user_id, session_id, at in self._expiry.values()
+               if at <= now}
+        for user_id, session_id in due:
+            await self._end_expired(user_id, session_id)
 
     async def _end_expired(self, user_id: str, session_id: str) -> None:
         try:

@@ -150,13 +150,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
                                             manager.local_rooms, manager.deliver_locally))
         app[FANOUT_SUBSCRIPTION] = manager.watch
     presence = PresenceBatcher(fanout, settings.presence_flush_seconds)
-    ChatNamespace(sio, services, presence, extra_events={
+    namespace = ChatNamespace(sio, services, presence, extra_events={
         "poll:vote": (Vote, lambda s, u, p, sid: polls_actions.vote(s, u, p)),
         "notice:ack": (AckNotice, lambda s, u, p, sid: notices_actions.acknowledge(s, u, p)),
     })
     detection = DetectionService(settings.lexicon_path, services.store)
     follow = Follow(services, redis)
     scheduler, bot_registry = _follow_events(services, detection, follow)
+    scheduler.add("expired sessions", settings.sweep_seconds, namespace.end_expired)
     app.cleanup_ctx.append(webhook_dispatch.attach(services, follow))
     app[SERVICES] = services
     app[SIO] = sio

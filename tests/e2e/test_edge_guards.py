@@ -131,3 +131,21 @@ async def test_a_database_from_before_is_made_private(tmp_path: Path) -> None:
         assert database_modes(tmp_path) == {0o600}
     finally:
         await store.close()
+
+
+async def test_an_idle_socket_is_ended_when_its_session_expires(server: InProcessServer) -> None:
+    """Nothing sent, so nothing to refuse: the sweep (every sweep_seconds) ends it."""
+    client, _ = await connect(server, "张伟")
+    other, _ = await connect(server, "刘芳")
+    try:
+        server.clock.advance(days=server.settings.session_ttl_days, seconds=1)
+        assert (await client.wait_for("session:revoked"))["reason"] == "expired"
+        assert (await other.wait_for("session:revoked"))["reason"] == "expired"
+        for _ in range(100):
+            if not client.sio.connected and not other.sio.connected:
+                break
+            await asyncio.sleep(0.05)
+        assert not client.sio.connected and not other.sio.connected
+    finally:
+        await client.close()
+        await other.close()
