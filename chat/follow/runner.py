@@ -117,7 +117,10 @@ class Runner:
         while True:
             await asyncio.sleep(self._renew_every)
             now = asyncio.get_running_loop().time()
-            await self._tick(sweep=now >= next_sweep)
+            try:
+                await self._tick(sweep=now >= next_sweep)
+            except Exception:
+                log.exception("%s: lease check failed; trying again", self.name)
             if now >= next_sweep:
                 next_sweep = now + self._sweep_every
 
