@@ -145,7 +145,7 @@ async def ack_status(services: Services, user: User, notice_id: str) -> dict[str
     if not notice.requires_ack:
         raise Invalid("this notice asks for no acknowledgement / 该公告无需确认")
     groups = await notify.ack_state(services, room, notice)
-    return ack_status_view(notice, groups, staff_viewer=can_moderate(user, room))
+    return ack_status_view(notice, groups, user)
 
 
 async def unpin(services: Services, user: User, notice_id: str) -> dict[str, Any]:

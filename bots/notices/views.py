@@ -2,8 +2,9 @@
 
 Everyone in the room sees a notice with its author's display name. The acknowledgement status
 (for the author and the room's staff) lists every household with a label and each member's
-state; staff see members' real names and the full label (3栋2单元701), a resident author masked
-names and the building only (3栋): neighbours' unit and room numbers are not theirs to see."""
+state. Those who may verify a household's members (its grid's workers, the admin) see real
+names and the full label (3栋2单元701); anyone else, a resident author or another grid's worker,
+masked names and the building only (3栋)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from bots.notices.models import STATUS_LABELS, Notice, NoticeAck
 from chat.clock import iso
 from chat.models import User
 from chat.names import display_name
+from chat.permissions import can_see_personal_details
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -61,24 +63,27 @@ def household_label(user: User) -> str:
     return building_label(user) + unit + a.room
 
 
-def household_view(h: Household, staff_viewer: bool) -> dict[str, Any]:
-    """Members who acknowledged come first. Only staff get the household's key and full label."""
+def household_view(h: Household, viewer: User) -> dict[str, Any]:
+    """Members who acknowledged come first. The household's key, flat number and members' real
+    names only for who may see their details (`can_see_personal_details`); others get the
+    building and masked names."""
+    full = can_see_personal_details(viewer, h.members[0])
     return {
-        "household": h.key if staff_viewer else None,
-        "label": household_label(h.members[0]) if staff_viewer else building_label(h.members[0]),
+        "household": h.key if full else None,
+        "label": household_label(h.members[0]) if full else building_label(h.members[0]),
         "acknowledged": h.acknowledged,
         "members": [
-            {"id": u.id, "name": u.name if staff_viewer else display_name(u),
+            {"id": u.id,
+             "name": u.name if can_see_personal_details(viewer, u) else display_name(u),
              "acknowledged": u.id in h.acks,
              "acknowledged_at": _when(h.acks[u.id].at if u.id in h.acks else None)}
             for u in sorted(h.members, key=lambda u: (u.id not in h.acks, u.name))],
     }
 
 
-def ack_status_view(n: Notice, groups: Sequence[Household], staff_viewer: bool
-                    ) -> dict[str, Any]:
+def ack_status_view(n: Notice, groups: Sequence[Household], viewer: User) -> dict[str, Any]:
     """Households that have not acknowledged come first."""
     ordered = sorted(groups, key=lambda h: (h.acknowledged, household_label(h.members[0]),
                                             h.key))
     return {"notice": notice_view(n), "summary": summary(groups),
-            "households": [household_view(h, staff_viewer) for h in ordered]}
+            "households": [household_view(h, viewer) for h in ordered]}

@@ -147,6 +147,31 @@ async def test_acknowledgement_by_household(server: InProcessServer) -> None:
         assert "701" not in str(mine["households"])
 
 
+async def test_a_worker_sees_details_of_their_own_grids_households_only(
+        server: InProcessServer) -> None:
+    """A hall notice: every worker moderates the hall, yet sees the flat numbers and real
+    names of their own grids' households only (chat.permissions.can_see_personal_details)."""
+    async with online(server, "王建国", "张伟", "吴婷") as people:
+        (_, wang), (zhang_c, zhang), (wu_c, _) = people.values()
+        notice = await post(server, wang, f"community:{zhang['community_id']}",
+                            requires_ack=True)
+        for client in (zhang_c, wu_c):
+            await client.wait_for("notice:new", lambda n: n["id"] == notice["id"])
+            await client.ok("notice:ack", {"notice_id": notice["id"]})
+        path = f"/api/v1/notices/{notice['id']}/acks"
+
+        def homes(status: dict[str, Any]) -> dict[str, list[str]]:
+            return {h["label"]: [m["name"] for m in h["members"]] for h in status["households"]}
+
+        chen = await api(server, "GET", path, await login_token(server, "陈刚"))
+        seen = homes(chen)
+        assert seen["12栋1单元201"] == ["吴婷"]
+        assert seen["3栋"] == ["张*（3栋）", "刘*（3栋）"] and "3栋2单元701" not in seen
+        assert "701" not in str(chen["households"])
+        everything = homes(await api(server, "GET", path, wang["token"]))
+        assert everything["3栋2单元701"] == ["张伟", "刘芳"]
+
+
 async def test_staff_and_the_author_do_not_acknowledge(server: InProcessServer) -> None:
     async with online(server, "李娜", "赵敏", "王建国") as people:
         (li_c, li), (zhao_c, zhao), (wang_c, _) = people.values()
