@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import socketio
 from hypothesis import assume, given
+from hypothesis import event as tally
 from hypothesis import strategies as st
 
 from tests.fuzz import strategies as fz
@@ -73,6 +74,8 @@ def test_event(world: World, event: str, data: st.DataObject) -> None:
     client = world.socket(actor)
     before = world.digest()
     ack = world.loop.run(emit(client.sio, name, args), timeout=30)
+    tally(f"{actor}: " + ("ok" if isinstance(ack, dict) and ack.get("ok") else
+                          str(ack.get("error", {}).get("code") if isinstance(ack, dict) else ack)))
     if check_ack(ack):
         assert world.digest() == before, f"refused yet changed the store: {ack}"
     else:

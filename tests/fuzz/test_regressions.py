@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any
 
+import aiohttp
 import pytest
 
 from tests.fuzz.world import World
@@ -37,5 +40,30 @@ def test_an_integer_of_over_100_digits_is_an_invalid_payload(
         world: World, event: str, payload: dict[str, Any]) -> None:
     """engine.io once dropped the whole packet: no ack at all, and an ERROR logged."""
     ack = world.loop.run(world.socket("resident").call(event, payload, timeout=5))
+    assert ack["ok"] is False and ack["error"]["code"] == "invalid", ack
+    assert world.errors.take() == []
+
+
+async def raw_event(world: World, packet: str) -> str:
+    """Send one Socket.IO packet as text over a raw websocket; the first answer to it."""
+    url = world.server.url + "/socket.io/?EIO=4&transport=websocket"
+    async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+        await ws.receive()  # engine.io open
+        await ws.send_str("40" + json.dumps({"token": world.tokens["resident"]}))
+        await ws.receive()  # namespace connected
+        await ws.send_str(packet)
+        while True:
+            answer = await asyncio.wait_for(ws.receive_str(), 5)
+            if answer.startswith("437"):
+                return answer
+
+
+@pytest.mark.parametrize("depth", [2_000, 50_000])
+def test_an_event_nested_too_deeply_is_an_invalid_payload(world: World, depth: int) -> None:
+    """Deeper than the JSON parser's recursion limit: engine.io once dropped the packet (no
+    ack, RecursionError logged). python-socketio cannot even encode it, hence the raw packet."""
+    answer = world.loop.run(raw_event(
+        world, '427["room:history",' + "[" * depth + "]" * depth + "]"))
+    ack = json.loads(answer[3:])[0]
     assert ack["ok"] is False and ack["error"]["code"] == "invalid", ack
     assert world.errors.take() == []

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import aiohttp
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 from yarl import URL
 
@@ -141,6 +141,7 @@ def test_route(world: World, route: Route, data: st.DataObject) -> None:
     status, raw, content_type = world.loop.run(
         _send(world, route.method, url, headers,
               payload if route.method not in ("GET", "HEAD") else None))
+    event(f"{actor}: {status}")
     _check_answer(route, status, raw, content_type)
     if 400 <= status < 500:
         assert world.digest() == before, f"refused with {status} yet changed the store: {raw!r}"
