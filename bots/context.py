@@ -1,5 +1,6 @@
-"""What a bot may do: the safe actions of DESIGN §1 ("posts as itself, never reads what it is
-not given"). Contexts hold the services privately; bots get only these methods."""
+"""What a bot may do: the safe actions of docs/architecture.md#bots ("posts as itself, never
+reads what it is not given"). Contexts hold the services privately; bots get only these
+methods."""
 
 from __future__ import annotations
 

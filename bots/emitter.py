@@ -1,4 +1,4 @@
-"""Live events from a bot process outside linli, through Redis (DESIGN §5).
+"""Live events from a bot process outside linli, through Redis (docs/architecture.md#bots).
 
 A separate process (a sensor bridge, a scheduler, a bot written against linli's Redis) that
 knows `LINLI_REDIS_URL` publishes through a write-only `socketio.AsyncRedisManager`; every

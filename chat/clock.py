@@ -1,4 +1,5 @@
-"""Time is injected everywhere (DESIGN §8.5); this is the one place that reads the wall clock."""
+"""Time is injected everywhere (docs/architecture.md#conventions); this is the one place that
+reads the wall clock."""
 
 from __future__ import annotations
 

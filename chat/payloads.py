@@ -1,4 +1,5 @@
-"""Inbound payloads: strict, frozen, no extra keys (DESIGN §4). One model per client event."""
+"""Inbound payloads: strict, frozen, no extra keys (docs/architecture.md#conventions,
+docs/protocol.md). One model per client event."""
 
 from __future__ import annotations
 

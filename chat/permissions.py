@@ -1,4 +1,4 @@
-"""Who may see and do what (DESIGN §1). Pure functions over records."""
+"""Who may see and do what (docs/architecture.md#security-model). Pure functions over records."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Who sees and acts on which ticket (DESIGN §1, §6). Pure functions over records.
+"""Who sees and acts on which ticket (docs/architecture.md#tickets-and-escalation).
+Pure functions over records.
 
 Workers handle their grids' tickets at grid level, admins their community's up to community
 level, street and district officers the tickets escalated to their level. Workers and admins

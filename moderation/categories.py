@@ -1,4 +1,5 @@
-"""The ten report categories of DESIGN.md §7, shared by the detector, tickets and Open311."""
+"""The ten report categories (docs/architecture.md#detection), shared by the detector, tickets
+and Open311."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pure keyword detector (DESIGN.md §7): chat text in, `Detection` out.
+"""Pure keyword detector (docs/architecture.md#detection): chat text in, `Detection` out.
 
 A `Detector` owns a private jieba tokenizer loaded with the lexicon's words; after
 construction `detect` only reads immutable tables, so one detector serves every thread.

@@ -1,4 +1,4 @@
-"""The detector's lexicon: a TOML file validated by pydantic (DESIGN.md §7)."""
+"""The detector's lexicon: a TOML file validated by pydantic (docs/architecture.md#detection)."""
 
 from __future__ import annotations
 

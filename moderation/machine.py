@@ -1,4 +1,5 @@
-"""The ticket state machine of DESIGN.md §6: pure, the clock passed in, no IO.
+"""The ticket state machine (docs/architecture.md#tickets-and-escalation): pure, the clock
+passed in, no IO.
 
 `apply(ticket, command, by, now, policy)` returns the next ticket or raises `Refused`.
 Every accepted command appends one `Transition` to the history and bumps `version`."""

@@ -20,7 +20,8 @@ LEVELS: tuple[Level, ...] = ("grid", "community", "street", "district")
 STATUSES: tuple[TicketStatus, ...] = ("draft", "submitted", "accepted", "in_progress",
                                       "resolved", "closed", "reopened", "rejected",
                                       "dismissed", "duplicate")
-# Statuses where the SLA clock runs and escalation applies ("any open" in DESIGN §6).
+# Statuses where the SLA clock runs and escalation applies ("any open",
+# docs/architecture.md#tickets-and-escalation).
 OPEN: frozenset[TicketStatus] = frozenset({"submitted", "accepted", "in_progress", "reopened"})
 FINAL: frozenset[TicketStatus] = frozenset({"closed", "rejected", "dismissed", "duplicate"})
 # What reporters and Open311 see: everything but drafts and dismissed drafts.

@@ -1,4 +1,5 @@
-"""Tickets as Open311 GeoReport v2 service requests (DESIGN §6), read-only.
+"""Tickets as Open311 GeoReport v2 service requests (docs/architecture.md#tickets-and-escalation),
+read-only.
 
 Drafts and dismissed drafts are internal and never published; nor is anything naming a
 person. `status` is "open" while someone still has to act, "closed" once resolved or ended."""

@@ -4,7 +4,8 @@ What counts: every ticket that became public (PUBLIC_STATUSES). Drafts never con
 dismissed drafts are no reports, so they are only counted apart (`drafts_open`,
 `drafts_dismissed`). Tickets merged into another (我也遇到) count in the totals but not in the
 averages or the satisfaction rate: the kept ticket stands for them. Satisfied means 满意 or
-基本满意, the two ratings that close a ticket (DESIGN §6); 不满意 reopens it."""
+基本满意, the two ratings that close a ticket (docs/architecture.md#tickets-and-escalation);
+不满意 reopens it."""
 
 from __future__ import annotations
 

@@ -76,7 +76,8 @@ def make_store(settings: Settings) -> Store:
 
 
 def make_sio(settings: Settings) -> socketio.AsyncServer:
-    # Broadcasts without a task per recipient (DESIGN §9); same semantics as the library's.
+    # Broadcasts without a task per recipient (docs/architecture.md#realtime); same semantics
+    # as the library's.
     manager: socketio.AsyncManager = DirectEmitRedisManager(settings.redis_url) \
         if settings.redis_url else DirectEmitManager()
     return socketio.AsyncServer(

@@ -27,7 +27,8 @@ REMIND_BURST = 1
 
 
 def may_post(user: User, room: Room) -> bool:
-    """Party members, grid workers and admins, in rooms they belong to (DESIGN §1)."""
+    """Party members, grid workers and admins, in rooms they belong to
+    (docs/architecture.md#security-model)."""
     poster = user.role in STAFF_ROLES or (user.role in RESIDENT_ROLES and user.party_member)
     return poster and can_join(user, room)
 

@@ -1,1 +1,2 @@
-"""One function per user intent (DESIGN §2): check permission, validate, persist, fan out."""
+"""One function per user intent (docs/architecture.md#conventions): check permission,
+validate, persist, fan out."""

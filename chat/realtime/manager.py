@@ -4,9 +4,9 @@ python-socketio 5.x's `AsyncManager.emit` encodes a broadcast once but then star
 `asyncio.Task` per recipient and `asyncio.wait`s on all of them. Each of those sends only puts
 the packet on the socket's unbounded queue (the socket's own writer task does the I/O), so it
 never really has to wait: the task is pure overhead — creation, scheduling, the wait's done
-callbacks, and garbage that wakes the cyclic collector (DESIGN §9). Here the already-encoded
-packet is handed to each recipient in a plain loop instead; one recipient's failure is logged
-and does not stop the others.
+callbacks, and garbage that wakes the cyclic collector (docs/architecture.md#realtime). Here
+the already-encoded packet is handed to each recipient in a plain loop instead; one
+recipient's failure is logged and does not stop the others.
 
 Emits with a callback (a distinct ack id per recipient) fall back to the parent unchanged.
 `DirectEmitRedisManager` gets the same local delivery: `AsyncPubSubManager` delivers what it

@@ -1,5 +1,6 @@
-"""Moderation end to end (DESIGN §1, §4): mutes, removals, flags (举报), blocked words, the
-per-room send limit and the audit log, with real Socket.IO clients against a real server.
+"""Moderation end to end (docs/architecture.md#security-model, docs/protocol.md): mutes,
+removals, flags (举报), blocked words, the per-room send limit and the audit log, with real
+Socket.IO clients against a real server.
 
 Tests that change who may say what (mutes, removals, blocked words, rate limits) run on an
 in-process server of their own; tests that only add data use the shared `server` process."""

@@ -1,5 +1,6 @@
-"""Every role against every ticket action (DESIGN §1, §6), through the ticket actions on a
-real SQLite store. Outcomes: ok, forbidden (may see, may not act) or not_found (may not see)."""
+"""Every role against every ticket action (docs/architecture.md#tickets-and-escalation),
+through the ticket actions on a real SQLite store. Outcomes: ok, forbidden (may see, may not
+act) or not_found (may not see)."""
 
 from __future__ import annotations
 
