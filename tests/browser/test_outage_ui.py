@@ -83,11 +83,13 @@ async def test_a_message_beyond_the_next_seq_fetches_the_missed_ones(
     env = {"LINLI_MONGODB_URL": mongo_url,
            "LINLI_MONGODB_DATABASE": "linli_gap_" + uuid.uuid4().hex[:8],
            "LINLI_SECRET_KEY": secrets.token_urlsafe(32)}
-    a = ServerProcess(tmp_path / "a", env).start(timeout=90)
-    b = ServerProcess(tmp_path / "b", env).start(timeout=90)
+    a = ServerProcess(tmp_path / "a", env)
+    b = ServerProcess(tmp_path / "b", env)
     page_for.base_url = a.url
     clients: list[Client] = []
     try:
+        a.start(timeout=90)
+        b.start(timeout=90)
         room = await grid_room(a)
         zhang = await sign_in(await page_for(), a.account("张伟"))
         await open_room(zhang, room)

@@ -53,10 +53,10 @@ def cluster(tmp_path: Path, relay: tuple[TcpProxy, str],
     env = {"LINLI_MONGODB_URL": relay[1],
            "LINLI_MONGODB_DATABASE": "linli_store_cut_" + uuid.uuid4().hex[:8],
            "LINLI_REDIS_URL": redis_proc.url, "LINLI_SECRET_KEY": secrets.token_urlsafe(32)}
-    first = ServerProcess(tmp_path / "a", env).start(timeout=90)
-    second = ServerProcess(tmp_path / "b", env).start(timeout=90)
-    try:
-        yield first, second
+    first = ServerProcess(tmp_path / "a", env)
+    second = ServerProcess(tmp_path / "b", env)
+    try:  # a second that fails to start must not leave the first running
+        yield first.start(timeout=90), second.start(timeout=90)
     finally:
         first.stop()
         second.stop()
