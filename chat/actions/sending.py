@@ -14,8 +14,10 @@
 person's message publishes `MessageCreated` and moves their read marker.
 
 A reused client_id: the same author sending with the same client_id in the same room gets the
-original message back (as it is now: edited, or a tombstone) and nothing is stored, delivered
-or published a second time — on every path alike. The text must be the one first sent under
+original message back (as it is now: edited, or a tombstone) and nothing is stored or
+published a second time — on every path alike. The original is announced to the room again,
+since the first try may have been stored and then failed to reach it; receivers keep one copy
+per seq. The text must be the one first sent under
 that client_id (edits since do not matter); another text is a different message and is
 refused with `conflict`. A retry passes the checks of `prepare` like any send (so it may be
 told to wait), and built-in bots without a client_id of their own get a fresh one."""
@@ -152,7 +154,11 @@ def _original(stored: Message, new: NewMessage) -> dict[str, Any]:
 async def commit(services: Services, out: Outgoing) -> dict[str, Any]:
     message, created = await services.store.append_message(out.new)
     if not created:
-        return _original(message, out.new)
+        view = _original(message, out.new)
+        # The first try may have been stored and then failed to reach the room (Redis down):
+        # announce it again; receivers keep one copy per seq.
+        await services.fanout.emit("message:new", view, out.room.id)
+        return view
     view = message_view(message)
     await services.fanout.emit("message:new", view, out.room.id)
     person = out.author.person

@@ -48,12 +48,33 @@ def _arguments(data: Any) -> list[Any]:
     return [] if data is None else [data]
 
 
+def _first_delivery(ledger: DeliveryLedger, data: Any) -> bool:
+    """False for a `message:new` whose room and seq were delivered before."""
+    view = data[0] if isinstance(data, list) and data else data
+    if not isinstance(view, dict):
+        return True
+    room, seq = view.get("room_id"), view.get("seq")
+    if not isinstance(room, str) or not isinstance(seq, int):
+        return True
+    return ledger.first_time(room, seq)
+
+
 class DirectEmitManager(socketio.AsyncManager):  # type: ignore[misc]
-    """In-process manager: one encode per broadcast, no task per recipient."""
+    """In-process manager: one encode per broadcast, no task per recipient, and each
+    `message:new` handed to the sockets once (a retried send announces its message again)."""
+
+    dedupes_in_emit = True  # the Redis manager dedupes where broadcasts arrive instead
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ledger = DeliveryLedger()
 
     async def emit(self, event: str, data: Any, namespace: str, room: Any = None,
                    skip_sid: Any = None, callback: Any = None, to: Any = None,
                    **kwargs: Any) -> None:
+        if event == "message:new" and self.dedupes_in_emit \
+                and not _first_delivery(self.ledger, data):
+            return
         if callback is not None:
             await super().emit(event, data, namespace, room=room, skip_sid=skip_sid,
                                callback=callback, to=to, **kwargs)
@@ -85,6 +106,8 @@ class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):  # 
     reports its subscription to a `SubscriptionWatch`, and hands each `message:new` to its
     sockets once (the `DeliveryLedger`, which also tells the repair where each gap starts)."""
 
+    dedupes_in_emit = False
+
     def __init__(self, url: str, watch: SubscriptionWatch | None = None,
                  ledger: DeliveryLedger | None = None) -> None:
         # The publishing client gives up on a silent Redis instead of holding up the emit
@@ -99,19 +122,10 @@ class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):  # 
     # ---- delivery ---------------------------------------------------------------------
     async def _handle_emit(self, message: dict[str, Any]) -> None:
         """Every emit of this process and every one heard from Redis passes here."""
-        if message.get("event") == "message:new" and not self._first_delivery(message):
+        if message.get("event") == "message:new" \
+                and not _first_delivery(self.ledger, message.get("data")):
             return
         await super()._handle_emit(message)
-
-    def _first_delivery(self, message: dict[str, Any]) -> bool:
-        data = message.get("data")
-        view = data[0] if isinstance(data, list) and data else data
-        if not isinstance(view, dict):
-            return True
-        room, seq = view.get("room_id"), view.get("seq")
-        if not isinstance(room, str) or not isinstance(seq, int):
-            return True
-        return self.ledger.first_time(room, seq)
 
     async def deliver_locally(self, event: str, data: Any, room: str) -> bool:
         """To this process's sockets in `room` only; False for a `message:new` they had."""
