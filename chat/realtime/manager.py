@@ -65,8 +65,8 @@ class DirectEmitManager(socketio.AsyncManager):  # type: ignore[misc]
 
     dedupes_in_emit = True  # the Redis manager dedupes where broadcasts arrive instead
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.ledger = DeliveryLedger()
 
     async def emit(self, event: str, data: Any, namespace: str, room: Any = None,
