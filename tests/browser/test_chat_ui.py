@@ -182,6 +182,8 @@ async def test_worker_turns_a_message_into_a_ticket_and_the_resident_sees_it_mov
     await expect(row).to_contain_text("已提交")
     panel = worker.locator("details[data-action=accept]")
     await panel.locator("summary").click()
+    await panel.get_by_label("类别").select_option("供电照明")
+    await panel.get_by_label("紧急程度").select_option("normal")
     await panel.locator("button[type=submit]").click()
     await expect(row).to_contain_text("已受理")  # live, no reload
     await open_room(zhang, room)  # and 报事助手 says so in the room

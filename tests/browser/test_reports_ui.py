@@ -30,10 +30,13 @@ async def dismiss_demo_drafts(server: ServerProcess) -> int:
     return len(drafts)
 
 
-async def act(page: Page, action: str) -> None:
-    """Open one action of the staff panel (a <details>) and submit its form."""
+async def act(page: Page, action: str, choices: dict[str, str] | None = None) -> None:
+    """Open one action of the staff panel (a <details>), choose `choices` (label → option
+    value) and submit its form."""
     panel = page.locator(f"details[data-action={action}]")
     await panel.locator("summary").click()
+    for name, value in (choices or {}).items():
+        await panel.get_by_label(name).select_option(value)
     await panel.locator("button[type=submit]").click()
 
 
@@ -60,7 +63,7 @@ async def test_resident_files_and_follows_live_while_staff_handles(
 
     staff = await sign_in(await page_for(desktop=True), server.account("李娜"))
     await staff.goto(f"/#/tickets/{ticket_id}")
-    await act(staff, "accept")
+    await act(staff, "accept", {"紧急程度": "normal"})
     await expect(staff.locator(".head-tags")).to_have_text("已受理")
     await expect(row).to_contain_text("已受理")  # the resident's list, live
 

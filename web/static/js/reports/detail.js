@@ -74,10 +74,11 @@ function timeline(t) {
 
 function ratingForm(t, done) {
   const line = statusLine();
-  const radios = RATINGS.map((r, i) => h("label", { class: "choice" },
-    h("input", { type: "radio", name: "rating", value: r, required: true, checked: i === 0 }),
+  const radios = RATINGS.map((r) => h("label", { class: "choice" },
+    h("input", { type: "radio", name: "rating", value: r, required: true }),
     " " + r));
-  const form = h("form", { class: "card stack rating-form", "aria-labelledby": "rate-h" },
+  const form = h("form", { class: "card stack rating-form", novalidate: true,
+    "aria-labelledby": "rate-h" },
     h("h2", { id: "rate-h" }, "评价办理结果"),
     h("fieldset", {}, h("legend", {}, "您对办理结果是否满意？"), h("div", { class: "choices" }, radios)),
     field("补充意见（可不填）", h("textarea", { name: "comment", rows: 2, maxlength: 500 })),
@@ -87,6 +88,11 @@ function ratingForm(t, done) {
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const data = Object.fromEntries(new FormData(form).entries());
+    if (!data.rating) {
+      showError(line, { message: "请选择满意程度" });
+      form.querySelector("input[name=rating]").focus();
+      return;
+    }
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     try {

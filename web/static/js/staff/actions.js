@@ -45,13 +45,22 @@ export function detectionBox(t) {
       room ? [h("dt", {}, "来自"), h("dd", {}, room.name)] : null));
 }
 
-function categoryChoice(t) {
-  const current = t.category || (t.detection && t.detection.category) || CATEGORIES[0];
-  return field("类别", select("category", CATEGORIES.map((c) => [c, c]), current));
+const CHOOSE = "请选择";
+
+/** A required choice with no silent default: 「请选择」 until the ticket has a real value. */
+function choice(text, name, options, current) {
+  const control = select(name, [["", CHOOSE], ...options], current || "");
+  control.required = true;
+  return field(text, control);
 }
 
-function urgencyChoice(t) {
-  return field("紧急程度", select("urgency", Object.entries(URGENCY), t.urgency || "normal"));
+function categoryChoice(t) {
+  return choice("类别", "category", CATEGORIES.map((c) => [c, c]), t.category);
+}
+
+/** `graded`: the urgency is someone's decision (classified before), not a filing default. */
+function urgencyChoice(t, graded) {
+  return choice("紧急程度", "urgency", Object.entries(URGENCY), graded ? t.urgency : "");
 }
 
 function noteField(name, text, required) {
@@ -69,7 +78,8 @@ function actionForm(t, action, title, controls, toBody, done, button) {
     const data = Object.fromEntries(new FormData(form).entries());
     for (const el of form.querySelectorAll("[required]")) {
       if (!String(el.value || "").trim()) {
-        showError(line, { message: "请填写" + (el.labels[0] ? el.labels[0].textContent : "必填项") });
+        const verb = el.tagName === "SELECT" ? "请选择" : "请填写";
+        showError(line, { message: verb + (el.labels[0] ? el.labels[0].textContent : "必填项") });
         el.focus();
         return;
       }
@@ -153,7 +163,7 @@ function acceptForm(t, done) {
   const upBox = up ? h("label", { class: "choice" },
     h("input", { type: "checkbox", name: "up", value: "1" }),
     " 交上一级（" + label(LEVEL, up) + "）处理") : null;
-  return actionForm(t, "accept", "受理", [categoryChoice(t), urgencyChoice(t), upBox],
+  return actionForm(t, "accept", "受理", [categoryChoice(t), urgencyChoice(t, false), upBox],
     (d) => ({ category: d.category, urgency: d.urgency, ...(d.up ? { level: up } : {}) }), done);
 }
 
@@ -175,7 +185,7 @@ export function actionsPanel(t, done) {
       (d) => ({ note: trimmed(d.note) }), done, "确认办结"));
   }
   if (mayAct(t, "classify")) {
-    parts.push(actionForm(t, "classify", "分类", [categoryChoice(t), urgencyChoice(t)],
+    parts.push(actionForm(t, "classify", "分类", [categoryChoice(t), urgencyChoice(t, true)],
       (d) => ({ category: d.category, urgency: d.urgency }), done, "保存分类"));
   }
   if (mayAct(t, "escalate")) {
