@@ -69,6 +69,12 @@ function noteField(name, text, required) {
 
 /** One action as a disclosure: <details><summary>受理</summary><form>…</form></details>. */
 function actionForm(t, action, title, controls, toBody, done, button) {
+  return stepsForm(t, action, title, controls, [[action, toBody]], done, button);
+}
+
+/** A form whose submit runs `steps` ([action, toBody]) one after another through the
+ * ticket's own routes; a step that fails stops there, showing the ticket as it now is. */
+function stepsForm(t, key, title, controls, steps, done, button) {
   const line = statusLine();
   const form = h("form", { class: "stack action-form", novalidate: true },
     controls, h("div", { class: "actions" }, h("button", { type: "submit" }, button || title)),
@@ -86,16 +92,20 @@ function actionForm(t, action, title, controls, toBody, done, button) {
     }
     const submit = form.querySelector("button[type=submit]");
     submit.disabled = true;
+    let latest = null;
     try {
-      const { ticket } = await api("POST", "/api/v1/tickets/" + encodeURIComponent(t.id) + "/"
-        + action, toBody(data));
-      done(ticket);
+      for (const [action, toBody] of steps) {
+        ({ ticket: latest } = await api("POST", "/api/v1/tickets/" + encodeURIComponent(t.id)
+          + "/" + action, toBody(data)));
+      }
+      done(latest);
     } catch (err) {
       submit.disabled = false;
       showError(line, err);
+      if (latest) done(latest);
     }
   });
-  return h("details", { class: "action", dataset: { action } },
+  return h("details", { class: "action", dataset: { action: key } },
     h("summary", {}, title), form);
 }
 
@@ -167,6 +177,30 @@ function acceptForm(t, done) {
     (d) => ({ category: d.category, urgency: d.urgency, ...(d.up ? { level: up } : {}) }), done);
 }
 
+/** Whether the user may take the ticket herself (moderation.access.can_be_assigned). */
+function mayTakeIt() {
+  return session.user.role in HANDLES;
+}
+
+const toMe = () => ({ assignee_id: session.user.id, note: "" });
+
+/** 受理并由我处理: accept, then assign to oneself, in one step. */
+function acceptMineForm(t, done) {
+  const toAccept = (d) => ({ category: d.category, urgency: d.urgency });
+  return stepsForm(t, "accept-mine", "受理并由我处理",
+    [categoryChoice(t), urgencyChoice(t, false)],
+    [["accept", toAccept], ["assign", toMe]], done, "受理并由我处理");
+}
+
+/** 办结 of an accepted or reopened ticket: assigned to her first (the state machine resolves
+ * only what is in progress), as 指派 would, then resolved. */
+function resolveMineForm(t, done) {
+  return stepsForm(t, "resolve", "办结",
+    [h("p", { class: "hint" }, "将先指派给我，再办结。"),
+      noteField("note", "办结说明（报事人可见）", true)],
+    [["assign", toMe], ["resolve", (d) => ({ note: trimmed(d.note) })]], done, "确认办结");
+}
+
 /** Every action the ticket's status and the user's role allow, each as a small form. */
 export function actionsPanel(t, done) {
   const parts = [];
@@ -178,12 +212,15 @@ export function actionsPanel(t, done) {
     parts.push(actionForm(t, "dismiss", "忽略", [noteField("reason", "忽略原因", true)],
       (d) => ({ reason: trimmed(d.reason) }), done, "确认忽略"));
   }
+  if (mayAct(t, "accept") && mayTakeIt()) parts.push(acceptMineForm(t, done));
   if (mayAct(t, "accept")) parts.push(acceptForm(t, done));
-  if (mayAct(t, "assign")) parts.push(assignForm(t, done));
   if (mayAct(t, "resolve")) {
     parts.push(actionForm(t, "resolve", "办结", [noteField("note", "办结说明（报事人可见）", true)],
       (d) => ({ note: trimmed(d.note) }), done, "确认办结"));
+  } else if (mayAct(t, "assign") && mayTakeIt()) {
+    parts.push(resolveMineForm(t, done));
   }
+  if (mayAct(t, "assign")) parts.push(assignForm(t, done));
   if (mayAct(t, "classify")) {
     parts.push(actionForm(t, "classify", "分类", [categoryChoice(t), urgencyChoice(t, true)],
       (d) => ({ category: d.category, urgency: d.urgency }), done, "保存分类"));
