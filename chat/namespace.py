@@ -77,7 +77,7 @@ class ChatNamespace:
         self._expiry: dict[str, tuple[str, str, datetime]] = {}  # sid → user, session, expiry
         sio.on("connect", self.connect)
         sio.on("disconnect", self.disconnect)
-        sio.on("*", self.dispatch)
+        sio.on("*", self._any_event)
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
@@ -109,6 +109,13 @@ class ChatNamespace:
                 self._presence.changed(user_id, rooms, online=False)
         except Unavailable:
             log.warning("could not record that %s went offline", user_id)
+
+    async def _any_event(self, *args: Any) -> dict[str, Any]:
+        """python-socketio calls the catch-all handler with (event, sid, *data), but for an
+        event named "*" with (sid, *data): the handler is registered under that name."""
+        if args and isinstance(args[0], str) and self._sio.manager.is_connected(args[0], "/"):
+            return error(NotFound("未知事件 / unknown event '*'"))
+        return await self.dispatch(*args)
 
     async def dispatch(self, event: str, sid: str, *args: Any) -> dict[str, Any]:
         try:

@@ -18,8 +18,10 @@ UNHEALTHY = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large
 PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink)
 settings.register_profile("ci", max_examples=15, deadline=None, derandomize=True,
                           database=None, suppress_health_check=UNHEALTHY, phases=PHASES)
-settings.register_profile("fuzz", max_examples=300, deadline=None, database=None,
-                          suppress_health_check=UNHEALTHY, phases=PHASES)
+# FUZZ_EXAMPLES sets how many examples per route and event in the "fuzz" profile.
+settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")),
+                          deadline=None, database=None, suppress_health_check=UNHEALTHY,
+                          phases=PHASES)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

@@ -67,3 +67,17 @@ def test_an_event_nested_too_deeply_is_an_invalid_payload(world: World, depth: i
     ack = json.loads(answer[3:])[0]
     assert ack["ok"] is False and ack["error"]["code"] == "invalid", ack
     assert world.errors.take() == []
+
+
+@pytest.mark.parametrize("args", [(), ([],), (None,), ("x", 1)])
+def test_an_event_named_star_is_unknown(world: World, args: tuple[Any, ...]) -> None:
+    """The catch-all handler is registered under "*", and python-socketio called it for an
+    event of that name without the name: once a TypeError (no ack) or an internal error."""
+    client = world.socket("resident").sio
+    data = args[0] if len(args) == 1 else args
+    ack = world.loop.run(client.call("*", data, timeout=5) if args else
+                         client.call("*", timeout=5))
+    assert ack["ok"] is False and ack["error"]["code"] == "not_found", ack
+    assert world.errors.take() == []
+    ack = world.loop.run(client.call("room:history", {"room_id": "grid:nowhere"}, timeout=5))
+    assert ack["error"]["code"] == "not_found", ack  # an ordinary event still works

@@ -18,7 +18,8 @@ from yarl import URL
 
 from tests.fuzz import strategies as fz
 from tests.fuzz.routes import CSV_BODY, FREE_PATH_PARAMS, ROUTES, SKIPPED, Route
-from tests.fuzz.world import POOLS, World
+from tests.fuzz.world import OFFICER_PHONE, POOLS, World
+from tests.support.server import DEMO_PASSWORD
 
 ACTORS = ("anonymous", "resident", "worker", "admin", "officer", "bot")
 KNOWN_CODES = {"unauthorized", "forbidden", "not_found", "invalid", "too_large", "rate_limited",
@@ -68,12 +69,15 @@ def csv_bodies() -> st.SearchStrategy[bytes]:
 
 async def _fresh_session(world: World, actor: str) -> str | None:
     names = {"resident": "张伟", "worker": "李娜", "admin": "王建国"}
-    if actor not in names:
+    if actor in names:
+        account = world.server.account(names[actor])
+        phone, password = account["phone"], account["password"]
+    elif actor == "officer":
+        phone, password = OFFICER_PHONE, DEMO_PASSWORD
+    else:
         return world.tokens[actor]
-    account = world.server.account(names[actor])
     async with aiohttp.ClientSession() as session, session.post(
-            world.server.url + "/api/v1/auth/login",
-            json={"phone": account["phone"], "password": account["password"]},
+            world.server.url + "/api/v1/auth/login", json={"phone": phone, "password": password},
             headers={"X-Forwarded-For": next(forwarded_for)}) as resp:
         assert resp.status == 200, await resp.text()
         return str((await resp.json())["token"])
@@ -81,8 +85,7 @@ async def _fresh_session(world: World, actor: str) -> str | None:
 
 async def _send(world: World, method: str, url: URL, headers: dict[str, str],
                 data: bytes | None) -> tuple[int, bytes, str]:
-    async with aiohttp.ClientSession() as session, session.request(
-            method, url, data=data, headers=headers) as resp:
+    async with world.session.request(method, url, data=data, headers=headers) as resp:
         return resp.status, await resp.read(), resp.content_type
 
 

@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+import aiohttp
 from aiohttp.http_exceptions import HttpProcessingError
 
 from tests.support.fakes import FakeClock
@@ -28,6 +29,7 @@ T = TypeVar("T")
 VOLATILE_TABLES = {"follow_consumers", "follow_cursors", "leases"}
 # Residents the fuzzers may verify, remove or mute through real ids; the actors stay intact.
 SACRIFICIAL_RESIDENTS = ("刘芳", "赵敏", "孙强", "周杰", "吴婷")
+OFFICER_PHONE = "13800000099"
 # Pools of real values, by path parameter or field name.
 POOLS = ("room_id", "community_id", "grid_id", "unit_id", "user_id", "message_id", "ticket_id",
          "poll_id", "option_id", "notice_id", "flag_id", "entry_id", "bot_id", "webhook_id",
@@ -94,6 +96,7 @@ class World:
     server: InProcessServer
     tokens: dict[str, str | None]
     pools: dict[str, list[str]]
+    session: aiohttp.ClientSession
     sockets: dict[str, Client] = field(default_factory=dict)
     errors: ErrorLog = field(default_factory=ErrorLog)
 
@@ -134,8 +137,11 @@ class World:
         return client
 
     def alive(self) -> int:
-        status, _ = self.loop.run(http("GET", self.server.url + "/healthz"), timeout=15)
-        return status
+        return self.loop.run(self._status("GET", "/healthz"), timeout=15)
+
+    async def _status(self, method: str, path: str) -> int:
+        async with self.session.request(method, self.server.url + path) as resp:
+            return resp.status
 
 
 async def _post(world_url: str, path: str, token: str | None, body: Any) -> Any:
@@ -149,7 +155,7 @@ async def _populate(server: InProcessServer) -> tuple[dict[str, str | None], dic
     resident, zhang = await login(server, "张伟")
     worker, _ = await login(server, "李娜")
     admin, wang = await login(server, "王建国")
-    officer = await district_officer(server)
+    officer = await district_officer(server, OFFICER_PHONE)
     community = wang["community_id"]
     grid = zhang["grid_ids"][0]
     grid_room, hall = f"grid:{grid}", f"community:{community}"
@@ -204,6 +210,10 @@ async def _populate(server: InProcessServer) -> tuple[dict[str, str | None], dic
     return tokens, pools
 
 
+async def _session() -> aiohttp.ClientSession:
+    return aiohttp.ClientSession()
+
+
 async def _connect(server: InProcessServer, token: str | None) -> Client:
     return await Client().connect(server.url, token)
 
@@ -214,7 +224,7 @@ def start_world(data_dir: Path) -> Iterator[World]:
                              follow_sweep_seconds=3600.0, trusted_proxies=["127.0.0.1/32"])
     loop.run(server.start(), timeout=120)
     tokens, pools = loop.run(_populate(server))
-    world = World(loop, server, tokens, pools)
+    world = World(loop, server, tokens, pools, loop.run(_session()))
     logging.getLogger().addHandler(world.errors)
     try:
         for actor in ("resident", "worker", "admin"):
@@ -226,5 +236,6 @@ def start_world(data_dir: Path) -> Iterator[World]:
         logging.getLogger().removeHandler(world.errors)
         for client in world.sockets.values():
             loop.run(client.close())
+        loop.run(world.session.close())
         loop.run(server.stop(), timeout=60)
         loop.close()
