@@ -76,3 +76,33 @@ async def test_chat_stays_at_the_newest_message_below_a_pinned_notice_and_poll(
     await at_bottom(page)
     await expect(texts(page).last).to_have_text("放在门卫了")
     await expect(texts(page).last).to_be_in_viewport()
+
+
+async def test_a_long_paste_is_counted_and_refused_whole_never_cut(
+        page_for: PageFor, server: ServerProcess) -> None:
+    room = await grid_room(server)
+    before = room["last_seq"]
+    page = await sign_in(await page_for(), server.account("张伟"))
+    await open_room(page, room)
+    box = page.get_by_label("输入消息")
+    counter = page.locator(".composer .char-count")
+    await box.fill("邻" * 1799)
+    await expect(counter).to_be_hidden()
+    await box.fill("邻" * 1950)
+    await expect(counter).to_have_text("1,950/2,000")
+
+    pasted = "停水通知：" + "邻" * 2340
+    await box.fill(pasted)
+    await expect(counter).to_have_text("2,345/2,000")
+    await box.press("Enter")
+    problem = page.locator(".composer .send-error")
+    await expect(problem).to_have_text(
+        "消息过长：最多 2,000 字，现在 2,345 字，请删减或分成几条发送。")
+    await expect(box).to_have_value(pasted)  # kept whole, nothing sent
+    await expect(page.locator(".pending .msg")).to_have_count(0)
+
+    await box.fill("邻" * 2000)  # at the limit it goes, and the complaint goes away
+    await expect(problem).to_be_hidden()
+    await box.press("Enter")
+    await expect(texts(page).last).to_have_text("邻" * 2000)
+    assert (await grid_room(server))["last_seq"] == before + 1

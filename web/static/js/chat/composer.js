@@ -8,6 +8,18 @@ const TYPING_EVERY_MS = 2500;
 const MAX_ATTEMPTS = 8;
 const RETRY_FIRST_MS = 500;  // then 1, 2, 4, 8, 8… s: about half a minute in all
 const RETRY_MAX_MS = 8000;
+const MAX_CHARS = 2000;     // the server's max_text_chars; counted in code points, as it does
+const COUNT_FROM = 1800;
+
+const thousands = (n) => n.toLocaleString("en-US");
+
+/** The length the server checks: code points of the trimmed text. */
+function charCount(text) { return [...text.trim()].length; }
+
+function tooLong(count) {
+  return "消息过长：最多 " + thousands(MAX_CHARS) + " 字，现在 " + thousands(count) +
+    " 字，请删减或分成几条发送。";
+}
 
 function newClientId() {  // crypto.randomUUID needs a secure context; plain-HTTP LANs lack one
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -71,7 +83,8 @@ export function createComposer(roomId, onPendingChange) {
   const bar = h("div", { class: "compose-bar", hidden: true });
   const suggestions = h("ul", { class: "mentions", role: "listbox", id: "mention-list-" + roomId,
                                 "aria-label": "可以@的成员", hidden: true });
-  const input = h("textarea", { id: "compose-" + roomId, rows: 1, maxlength: 2000,
+  const counter = h("span", { class: "char-count", hidden: true });
+  const input = h("textarea", { id: "compose-" + roomId, rows: 1,
     placeholder: "说点什么…（@ 可以提到邻居）", autocomplete: "off", "aria-controls": suggestions.id,
     enterkeyhint: "send" });
   const button = h("button", { type: "submit", class: "send" }, "发送");
@@ -79,10 +92,22 @@ export function createComposer(roomId, onPendingChange) {
     bar, suggestions,
     h("div", { class: "compose-row" },
       h("label", { class: "sr-only", for: input.id }, "输入消息"), input, button),
-    status);
+    counter, status);
   let replyTo = null;
   let editing = null;
   let lastTyping = 0;
+
+  function countChars() {
+    const count = charCount(input.value);
+    counter.hidden = count < COUNT_FROM;
+    counter.textContent = thousands(count) + "/" + thousands(MAX_CHARS);
+    counter.classList.toggle("over", count > MAX_CHARS);
+    if (count <= MAX_CHARS && status.dataset.tooLong) {
+      status.textContent = "";
+      delete status.dataset.tooLong;
+    }
+    return count;
+  }
 
   function setBar(text) {
     if (!text) { bar.hidden = true; replace(bar); return; }
@@ -95,6 +120,7 @@ export function createComposer(roomId, onPendingChange) {
     replyTo = null;
     if (editing) input.value = "";
     editing = null;
+    countChars();
     button.textContent = "发送";
     setBar(null);
     input.focus();
@@ -114,6 +140,7 @@ export function createComposer(roomId, onPendingChange) {
       replyTo = null;
       editing = m;
       input.value = m.text;
+      countChars();
       button.textContent = "保存";
       setBar("编辑消息");
       input.focus();
@@ -124,6 +151,13 @@ export function createComposer(roomId, onPendingChange) {
     const text = input.value;
     if (!text.trim()) return;
     status.textContent = "";
+    const count = countChars();
+    if (count > MAX_CHARS) {  // refused whole: never cut what someone wrote
+      status.textContent = tooLong(count);
+      status.dataset.tooLong = "1";
+      input.focus();
+      return;
+    }
     if (editing) {
       try {
         await emit("message:edit", { message_id: editing.id, text });
@@ -135,13 +169,14 @@ export function createComposer(roomId, onPendingChange) {
     const payload = { room_id: roomId, text, client_id: newClientId() };
     if (replyTo) payload.reply_to = replyTo.id;
     input.value = "";
+    countChars();
     setBar(null);
     replyTo = null;
     const done = (err) => {
       onPendingChange();
       if (!err) return;
       status.textContent = errorMessage(err);
-      if (!input.value) input.value = text;
+      if (!input.value) { input.value = text; countChars(); }
     };
     outbox.push({ payload, attempts: 0, done });
     onPendingChange();
@@ -168,6 +203,7 @@ export function createComposer(roomId, onPendingChange) {
   input.addEventListener("input", () => {
     const now = Date.now();
     if (now - lastTyping > TYPING_EVERY_MS) { lastTyping = now; send("typing", { room_id: roomId }); }
+    countChars();
     suggest();
   });
 
