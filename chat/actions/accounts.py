@@ -279,10 +279,10 @@ async def list_residents(
     return [u for u in users if u.role in ("resident", "enterprise") and can_verify(actor, u)]
 
 
-async def find_user(services: Services, viewer: User, user_id: str) -> tuple[User, bool]:
-    """A user of the viewer's community, and whether the viewer may see their real details."""
+async def find_user(services: Services, viewer: User, user_id: str) -> User:
+    """A user of the viewer's community (what the viewer may see of them:
+    `chat.views.user_view_for`)."""
     user = await services.store.get_user(user_id)
     if user is None or user.community_id != viewer.community_id:
         raise NotFound("no such user / 用户不存在")
-    full = viewer.id == user.id or (viewer.is_staff and viewer.status == "verified")
-    return user, full
+    return user

@@ -116,7 +116,7 @@ async def list_residents(request: web.Request) -> web.Response:
 @routes.get("/api/v1/users/{user_id}")
 async def get_user(request: web.Request) -> web.Response:
     viewer, _ = await current(request)
-    user, _ = await accounts.find_user(services(request), viewer, request.match_info["user_id"])
+    user = await accounts.find_user(services(request), viewer, request.match_info["user_id"])
     return reply({"user": user_view_for(viewer, user)})
 
 
