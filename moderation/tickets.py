@@ -10,6 +10,7 @@ from typing import Any
 from chat.errors import Conflict, Forbidden, Invalid, NotFound
 from chat.events import MessageDeleted
 from chat.models import User
+from chat.permissions import can_see_personal_details
 from chat.services import Services
 from moderation import assignees, audit, duplicates, examples, notify
 from moderation.access import RANK, can_act, can_view, in_scope, scope_filter
@@ -43,7 +44,15 @@ async def views(services: Services, page: list[Ticket], viewer: User) -> list[di
     staff = {t.id: in_scope(viewer, t) for t in page}
     found = await duplicates.targets(services, (t for t in page if staff[t.id]))
     return [ticket_view(t, users, staff_viewer=staff[t.id], now=now,
-                        duplicate=duplicates.target_of(t, found)) for t in page]
+                        duplicate=duplicates.target_of(t, found),
+                        contact=_contact(viewer, users.get(t.reporter_id)))
+            for t in page]
+
+
+def _contact(viewer: User, reporter: User | None) -> User | None:
+    """The reporter, if the viewer may see their phone and address."""
+    return reporter if reporter is not None and can_see_personal_details(viewer, reporter) \
+        else None
 
 
 async def view(services: Services, ticket: Ticket, viewer: User) -> dict[str, Any]:

@@ -54,9 +54,16 @@ def public_note(t: Ticket) -> str:
                 "")
 
 
+def reporter_contact(reporter: User) -> dict[str, Any]:
+    """The reporter's phone and address, for staff under `can_see_personal_details`."""
+    return {"phone": reporter.phone, "address": reporter.address.model_dump()}
+
+
 def ticket_view(t: Ticket, users: Mapping[str, User], *, staff_viewer: bool,
-                now: datetime, duplicate: Ticket | None = None) -> dict[str, Any]:
-    """`duplicate` is the ticket `t.duplicate_of` names, for its number (staff only)."""
+                now: datetime, duplicate: Ticket | None = None,
+                contact: User | None = None) -> dict[str, Any]:
+    """`duplicate` is the ticket `t.duplicate_of` names, for its number (staff only);
+    `contact` the reporter, when the viewer may see their personal details."""
     view: dict[str, Any] = {
         "id": t.id, "number": t.number, "source": t.source,
         "source_label": SOURCE_LABELS[t.source], "status": t.status,
@@ -85,6 +92,8 @@ def ticket_view(t: Ticket, users: Mapping[str, User], *, staff_viewer: bool,
             "duplicate_of": t.duplicate_of,
             "duplicate_number": duplicate.number if duplicate else None,
         }
+        if contact is not None:
+            view["reporter_contact"] = reporter_contact(contact)
     return view
 
 

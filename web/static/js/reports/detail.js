@@ -18,6 +18,22 @@ function dueFact(t) {
     fullTime(t.due_at)), t.overdue ? " " : "", overdueTag(t));
 }
 
+/** "3栋2单元701室": each part with its unit word, empty parts left out. */
+function addressText(a) {
+  const parts = [[a.building, "栋"], [a.unit, "单元"], [a.room, "室"]]
+    .filter(([v]) => v).map(([v, word]) => v + word);
+  return parts.join("") || "未登记";
+}
+
+/** Phone (tap to call) and address, when the server let this viewer see them. */
+function contactFacts(c) {
+  if (!c) return null;
+  return [
+    fact("报事人电话", h("a", { href: "tel:" + c.phone, class: "tel" }, c.phone)),
+    fact("报事人住址", addressText(c.address || {})),
+  ];
+}
+
 function facts(t, grids) {
   const staffView = "created_by" in t;
   return h("dl", { class: "facts ticket-facts" },
@@ -35,6 +51,7 @@ function facts(t, grids) {
     fact("我也遇到", String(t.also_affected) + " 人"),
     fact("处理人", t.assignee ? t.assignee.name : "未指派"),
     staffView && t.reporter ? fact("报事人", t.reporter.name) : null,
+    staffView ? contactFacts(t.reporter_contact) : null,
     t.resolution ? fact("办结说明", t.resolution) : null,
     t.reason ? fact(t.status === "dismissed" ? "忽略原因" : "原因", t.reason) : null,
     t.merged_into ? fact("已合并到", h("a", { href: "#/tickets/" + encodeURIComponent(t.merged_into) },
@@ -139,11 +156,18 @@ export async function renderDetail(params) {
 
   function update(t) {
     if (shown && t.version < shown.version) return;
-    draw(t);
+    draw(withContact(t));
+  }
+
+  /** Live events go to every staff member who sees the ticket, so they carry no personal
+   * details: keep the ones this viewer was given (the reporter does not change). */
+  function withContact(t) {
+    if (t.reporter_contact || !shown || !shown.reporter_contact) return t;
+    return { ...t, reporter_contact: shown.reporter_contact };
   }
 
   onLeave(on("ticket:updated", (t) => {
-    if (t && t.id === ticket.id && (!shown || t.version > shown.version)) draw(t);
+    if (t && t.id === ticket.id && (!shown || t.version > shown.version)) draw(withContact(t));
   }));
   draw(ticket);
   return root;
