@@ -10,6 +10,7 @@ import aiohttp
 import pytest
 
 from tests.fuzz.world import World
+from tests.support.server import http
 
 
 def ack_of(world: World, event: str, payload: Any) -> dict[str, Any]:
@@ -81,3 +82,16 @@ def test_an_event_named_star_is_unknown(world: World, args: tuple[Any, ...]) -> 
     assert world.errors.take() == []
     ack = world.loop.run(client.call("room:history", {"room_id": "grid:nowhere"}, timeout=5))
     assert ack["error"]["code"] == "not_found", ack  # an ordinary event still works
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/api/v1/rooms/{long}/messages"),
+    ("POST", "/api/v1/notices/{long}/ack"),
+])
+def test_an_id_over_64_characters_in_the_path_is_invalid(world: World, method: str,
+                                                          path: str) -> None:
+    """Built into a payload model by the route: once a ValidationError, answered 500."""
+    url = world.server.url + path.format(long="x" * 201)
+    status, body = world.loop.run(http(method, url, world.tokens["resident"]))
+    assert (status, body["error"]["code"]) == (400, "invalid"), body
+    assert world.errors.take() == []
