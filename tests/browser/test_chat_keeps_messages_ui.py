@@ -106,3 +106,47 @@ async def test_a_long_paste_is_counted_and_refused_whole_never_cut(
     await box.press("Enter")
     await expect(texts(page).last).to_have_text("邻" * 2000)
     assert (await grid_room(server))["last_seq"] == before + 1
+
+
+async def test_a_waiting_message_and_a_draft_survive_a_reload_and_go_once(
+        page_for: PageFor, server: ServerProcess) -> None:
+    token, _ = await login(server, "张伟")
+    rooms = (await ok(server, "GET", "/api/v1/me/rooms", token))["rooms"]
+    room = next(r for r in rooms if r["kind"] == "grid")
+    others = next(r for r in rooms if r["id"] != room["id"])
+    page = await sign_in(await page_for(expect_errors=True), server.account("张伟"))
+    await open_room(page, room)
+    server.stop()
+    await expect(page.locator("#conn")).to_contain_text("正在重连")
+    await send(page, "断线时写的，别丢")
+    await expect(page.locator(".pending .msg")).to_contain_text("发送中")
+    await page.get_by_label("输入消息").fill("还没写完的一句")
+    await page.goto("about:blank")  # the page is gone while the message waits
+    server.start()
+
+    await open_room(page, room)
+    await expect(texts(page).filter(has_text="断线时写的，别丢")).to_have_count(1)
+    await expect(page.locator(".pending .msg")).to_have_count(0)
+    await expect(page.get_by_label("输入消息")).to_have_value("还没写完的一句")
+    await open_room(page, others)  # drafts are per room
+    await expect(page.get_by_label("输入消息")).to_have_value("")
+    await page.reload()  # sent once: the server has it once, and nothing waits any more
+    await expect(page.locator("#room-title")).to_have_text(others["name"])
+    await open_room(page, room)
+    await expect(texts(page).filter(has_text="断线时写的，别丢")).to_have_count(1)
+    await expect(page.locator(".pending .msg")).to_have_count(0)
+    client, _ = await connect(server, "刘芳")
+    try:
+        page_of = await client.ok("room:history", {"room_id": room["id"], "limit": 50})
+    finally:
+        await client.close()
+    assert [m["text"] for m in page_of["messages"]].count("断线时写的，别丢") == 1
+
+    await page.goto("/#/account")  # log-out forgets the draft
+    await page.get_by_role("button", name="退出登录").click()
+    await sign_in(page, server.account("张伟"))
+    await open_room(page, room)
+    await expect(page.get_by_label("输入消息")).to_have_value("")
+    kept = await page.evaluate("Object.values(localStorage).join()")
+    assert "还没写完" not in kept and "断线时写的" not in kept
+
