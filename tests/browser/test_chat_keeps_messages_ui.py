@@ -150,3 +150,19 @@ async def test_a_waiting_message_and_a_draft_survive_a_reload_and_go_once(
     kept = await page.evaluate("Object.values(localStorage).join()")
     assert "还没写完" not in kept and "断线时写的" not in kept
 
+
+async def test_a_household_acknowledgement_reaches_the_other_members_live(
+        page_for: PageFor, server: ServerProcess) -> None:
+    room = await grid_room(server)
+    zhang = await sign_in(await page_for(), server.account("张伟"))
+    liu = await sign_in(await page_for(), server.account("刘芳"))  # 张伟's household
+    for page in (zhang, liu):
+        await open_room(page, room)
+    await pin_notice_and_poll(server, room["id"])
+    zhang_item, liu_item = (page.locator(".cm-panel li.cm-notice", has_text="周六上午停水通知")
+                            for page in (zhang, liu))
+    await expect(liu_item.locator(".cm-tags")).to_have_text("需确认")
+    await zhang_item.get_by_role("button", name="我已阅读").click()
+    await expect(zhang_item.locator(".cm-tags")).to_have_text("已确认")
+    await expect(liu_item.locator(".cm-tags")).to_have_text("本户已确认")  # live, no reload
+    await expect(liu_item.get_by_role("button", name="我已阅读")).to_have_count(0)
