@@ -166,3 +166,24 @@ async def test_a_household_acknowledgement_reaches_the_other_members_live(
     await expect(zhang_item.locator(".cm-tags")).to_have_text("已确认")
     await expect(liu_item.locator(".cm-tags")).to_have_text("本户已确认")  # live, no reload
     await expect(liu_item.get_by_role("button", name="我已阅读")).to_have_count(0)
+
+
+async def test_someone_mentioned_me_survives_a_reload_until_the_room_is_read(
+        page_for: PageFor, server: ServerProcess) -> None:
+    room = await grid_room(server)
+    page = await sign_in(await page_for(), server.account("张伟"))
+    await page.goto("/#/rooms")
+    link = page.get_by_role("link", name=room["name"])
+    await expect(link).to_be_visible()
+    await say(server, "刘芳", room["id"], ["@张*（3栋） 明早帮我收个快递"])
+    await expect(link.locator(".at")).to_have_text("[有人@我]")
+    await page.reload()  # the server says so, not the page's memory
+    await expect(link.locator(".at")).to_have_text("[有人@我]")
+
+    await link.click()
+    await expect(texts(page).last).to_have_text("@张*（3栋） 明早帮我收个快递")
+    await page.goto("/#/rooms")
+    await expect(link.locator(".badge")).to_have_count(0)
+    await page.reload()
+    await expect(link).to_contain_text("明早帮我收个快递")
+    await expect(link.locator(".at")).to_have_count(0)
