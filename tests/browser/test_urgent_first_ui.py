@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.support.browser import PageFor, sign_in
+from tests.support.browser import PageFor, shot, sign_in
 from tests.support.server import ServerProcess, connect, login, ok
 
 # Urgent tickets fall overdue almost at once (0.36 s); the sweep never runs during a test.
@@ -69,7 +69,7 @@ async def until_drafts(server: ServerProcess, token: str, texts: set[str]) -> No
 
 
 def badge(page: Page, hash_: str) -> object:
-    return page.locator(f'#nav a[data-hash="{hash_}"] .badge')
+    return page.locator(f'#nav li:has(> a[data-hash="{hash_}"]) > .badge')
 
 
 async def test_drafts_queue_puts_urgent_first_and_signals_it(server: ServerProcess,
@@ -88,6 +88,8 @@ async def test_drafts_queue_puts_urgent_first_and_signals_it(server: ServerProce
     await sign_in(staff, server.account("李娜"))
     await expect(staff).to_have_title(re.compile(r"^\(1\) 邻里"))
     await expect(badge(staff, "#/staff/drafts")).to_have_text("2")
+    drafts_link = staff.locator("#nav").get_by_role("link", name="待确认报事", exact=True)
+    await expect(drafts_link).to_have_attribute("aria-describedby", "badge-drafts")
     await staff.goto("/#/staff/drafts")
     cards = staff.locator("li.draft")
     await expect(cards).to_have_count(2)
@@ -116,6 +118,7 @@ async def test_drafts_queue_puts_urgent_first_and_signals_it(server: ServerProce
     await expect(staff.locator("#toast")).to_contain_text(LIFT)
     await staff.wait_for_function("window.__tones > 0", timeout=10_000)
     await expect(staff).to_have_title(re.compile(r"^\(3\) 邻里"))
+    await shot(staff, "drafts-urgent-first")
 
     await staff.reload()  # the choice is remembered
     await expect(staff.get_by_label("紧急报事提示音")).to_be_checked()

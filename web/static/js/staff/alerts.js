@@ -54,14 +54,17 @@ export function paintBadges() {
   for (const [key, hash] of Object.entries(BADGES)) {
     const link = document.querySelector('#nav a[data-hash="' + hash + '"]');
     if (!link) continue;
-    let badge = link.querySelector(".badge");
+    // Beside the link, not in it: the link's name stays 「待确认报事」, the count describes it.
+    let badge = link.parentElement.querySelector(".badge");
     if (!badge) {
-      badge = h("span", { class: "badge", dataset: { badge: key } });
-      link.append(" ", badge);
+      badge = h("span", { class: "badge", id: "badge-" + key, dataset: { badge: key } });
+      link.after(badge);
     }
     badge.textContent = String(counts[key]);
     badge.title = counts[key] + NOUN[key];
     badge.hidden = counts[key] === 0;
+    if (badge.hidden) link.removeAttribute("aria-describedby");
+    else link.setAttribute("aria-describedby", badge.id);
   }
   const n = counts.urgentDrafts;
   document.title = n ? "(" + n + ") " + TITLE : TITLE;
