@@ -41,6 +41,7 @@ from config.settings import Settings
 from moderation import tickets as tickets_actions
 from moderation.detection import DetectionService
 from web import packet_json
+from web.event_packets import EventPacket
 from web.http import Handler, errors_middleware, transport_headers
 from web.keys import BOTS, DETECTION, FANOUT_SUBSCRIPTION, REDIS, SERVICES, SIO
 from web.routes import (
@@ -123,6 +124,7 @@ def make_sio(settings: Settings) -> socketio.AsyncServer:
         async_mode="aiohttp",
         client_manager=manager,
         json=packet_json,
+        serializer=EventPacket,
         cors_allowed_origins=settings.cors_origins or None,
         # Oversized events up to 4× the limit still get a `too_large` ack; beyond that
         # engine.io drops the connection rather than buffer unbounded input.

@@ -95,3 +95,13 @@ def test_an_id_over_64_characters_in_the_path_is_invalid(world: World, method: s
     status, body = world.loop.run(http(method, url, world.tokens["resident"]))
     assert (status, body["error"]["code"]) == (400, "invalid"), body
     assert world.errors.take() == []
+
+
+@pytest.mark.parametrize("packet", ['427[]', '427[[1],{}]', '427[{"a":1}]', '427{"a":1}', "427",
+                                    '427[null]'])
+def test_an_event_without_a_string_name_is_unknown(world: World, packet: str) -> None:
+    """python-socketio took data[0] as the name unchecked: IndexError or TypeError, no ack."""
+    answer = world.loop.run(raw_event(world, packet))
+    ack = json.loads(answer[3:])[0]
+    assert ack["ok"] is False and ack["error"]["code"] == "not_found", ack
+    assert world.errors.take() == []
