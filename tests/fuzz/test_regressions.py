@@ -105,3 +105,10 @@ def test_an_event_without_a_string_name_is_unknown(world: World, packet: str) ->
     ack = json.loads(answer[3:])[0]
     assert ack["ok"] is False and ack["error"]["code"] == "not_found", ack
     assert world.errors.take() == []
+
+
+def test_an_unknown_event_is_not_echoed_back_whole(world: World) -> None:
+    """The refusal names the event, cut short: a 60,000-character name once came back whole."""
+    ack = ack_of(world, "x" * 60_000, {})
+    assert ack["error"]["code"] == "not_found", ack
+    assert len(ack["error"]["message"]) < 200, len(ack["error"]["message"])
