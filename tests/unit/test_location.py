@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import timeit
 
+import jieba
 import pytest
 
 from moderation.location import (
@@ -158,10 +159,13 @@ def test_many_places_are_capped() -> None:
 
 
 def test_fast_enough() -> None:
+    """A small fraction of segmenting the same text (absolute times vary between machines)."""
     text = "3栋2单元电梯又坏了 困了人 快来人啊 里面有小孩子在哭"
     assert 25 <= len(text) <= 30
-    best = min(timeit.repeat(lambda: extract_place(text), number=500, repeat=5)) / 500
-    assert best < 20e-6, f"{best * 1e6:.1f} µs"
+    jieba.lcut(text)
+    ours = min(timeit.repeat(lambda: extract_place(text), number=500, repeat=5))
+    theirs = min(timeit.repeat(lambda: jieba.lcut(text), number=500, repeat=5))
+    assert ours < theirs / 3, f"{ours / 500 * 1e6:.1f} µs vs jieba.lcut {theirs / 500 * 1e6:.1f}"
 
 
 OVERLAP: list[tuple[str, str]] = [
