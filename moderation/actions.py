@@ -6,18 +6,18 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from chat import audit
 from chat.actions.messages import delete_message
 from chat.actions.rooms import member_rooms, require_member
 from chat.clock import iso
 from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from chat.ids import new_id
-from chat.models import Mute, Room, User
+from chat.models import CommunityConfig, Mute, Room, User
 from chat.payloads import DeleteMessage
 from chat.permissions import can_join, can_moderate, is_active, user_room_id, workers_room_id
 from chat.services import Services
 from chat.views import message_view
-from moderation import audit
-from moderation.models import CommunityConfig, Flag
+from moderation.models import Flag
 from moderation.views import audit_view, flag_view
 
 log = logging.getLogger(__name__)

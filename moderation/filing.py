@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from chat import audit
 from chat.actions.rooms import require_member
 from chat.actions.speaking import check_can_speak, check_not_muted
 from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
@@ -14,7 +15,7 @@ from chat.ids import derived_id, new_id
 from chat.models import RESIDENT_ROLES, Message, Room, User
 from chat.permissions import can_moderate, community_room_id, grid_room_id, is_active
 from chat.services import Services
-from moderation import audit, examples, notify
+from moderation import examples, notify
 from moderation.categories import BY_NAME, Urgency
 from moderation.duplicates import likely_duplicate
 from moderation.location import extract_place

@@ -12,12 +12,13 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from chat import audit
 from chat.errors import Conflict, Forbidden, NotFound
 from chat.ids import new_id
 from chat.models import User
 from chat.permissions import is_active, is_operator_level
 from chat.services import Services
-from moderation import audit, retraining
+from moderation import retraining
 from moderation.detection import DetectionService
 from moderation.evaluate import Labelled
 from moderation.learning_models import DetectionModelRecord

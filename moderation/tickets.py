@@ -7,12 +7,13 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from chat import audit
 from chat.errors import Conflict, Forbidden, Invalid, NotFound
 from chat.events import MessageDeleted
 from chat.models import User
 from chat.permissions import can_see_personal_details
 from chat.services import Services
-from moderation import assignees, audit, duplicates, examples, notify
+from moderation import assignees, duplicates, examples, notify
 from moderation.access import RANK, can_act, can_view, in_scope, scope_filter
 from moderation.machine import (
     ACTION_OF,

@@ -7,11 +7,11 @@ from __future__ import annotations
 from bots.accounts.access import community_rooms, require_admin, require_bot
 from bots.accounts.models import BotToken
 from bots.accounts.payloads import CreateBot, SetBotRooms
+from chat import audit
 from chat.errors import Unauthorized
 from chat.ids import new_id
 from chat.models import User
 from chat.services import Services
-from moderation import audit
 
 TOKEN_PURPOSE = "bot-token"
 NO_PASSWORD = "!"  # not an argon2 hash: no password ever matches, so a bot cannot log in

@@ -13,12 +13,12 @@ from bots.directory.models import CATEGORIES, DirectoryEntry
 from bots.directory.payloads import EntryForm
 from bots.directory.search import rank
 from bots.directory.views import entry_view
+from chat import audit
 from chat.errors import Forbidden, Invalid, NotFound, Unavailable
 from chat.ids import new_id
 from chat.models import User
 from chat.permissions import is_active
 from chat.services import Services
-from moderation import audit
 
 SYSTEM = "system"
 IMPORT_BATCH = 200

@@ -10,11 +10,11 @@ from bots.webhooks.events import WebhooksChanged
 from bots.webhooks.models import Delivery, Webhook
 from bots.webhooks.payloads import CreateWebhook
 from bots.webhooks.targets import canonical_url
+from chat import audit
 from chat.errors import Invalid, NotFound
 from chat.ids import new_id
 from chat.models import User
 from chat.services import Services
-from moderation import audit
 
 
 async def create_webhook(services: Services, actor: User, community_id: str,

@@ -13,9 +13,21 @@ from bots.directory.store import DirectoryStore
 from bots.notices.store import NoticeStore
 from bots.polls.store import PollStore
 from chat.follow.store import FollowStore
-from chat.models import JoinCode, Message, Mute, NewMessage, Room, Session, Unit, UnitKind, User
+from chat.models import (
+    AuditEntry,
+    CommunityConfig,
+    JoinCode,
+    Message,
+    Mute,
+    NewMessage,
+    Room,
+    Session,
+    Unit,
+    UnitKind,
+    User,
+)
 from moderation.learning_store import LearningStore
-from moderation.models import AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
+from moderation.models import Flag, Ticket, TicketQuery
 
 
 class Store(PollStore, NoticeStore, DirectoryStore, BotStore, LearningStore, FollowStore, ABC):

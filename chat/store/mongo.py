@@ -17,7 +17,19 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from chat.errors import Conflict, NotFound, Unavailable
-from chat.models import JoinCode, Message, Mute, NewMessage, Room, Session, Unit, UnitKind, User
+from chat.models import (
+    AuditEntry,
+    CommunityConfig,
+    JoinCode,
+    Message,
+    Mute,
+    NewMessage,
+    Room,
+    Session,
+    Unit,
+    UnitKind,
+    User,
+)
 from chat.store.base import Store
 from chat.store.mongo_base import (
     Doc,
@@ -36,7 +48,7 @@ from chat.store.mongo_learning import MongoLearning
 from chat.store.mongo_membership import MongoMembership
 from chat.store.mongo_notices import MongoNotices
 from chat.store.mongo_polls import MongoPolls
-from moderation.models import LEVELS, OPEN, AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
+from moderation.models import LEVELS, OPEN, Flag, Ticket, TicketQuery
 
 APPEND_ATTEMPTS = 64
 SEQ_INDEX = "room_seq"

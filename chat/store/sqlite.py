@@ -8,7 +8,19 @@ from datetime import datetime
 from typing import Any
 
 from chat.errors import Conflict, NotFound
-from chat.models import JoinCode, Message, Mute, NewMessage, Room, Session, Unit, UnitKind, User
+from chat.models import (
+    AuditEntry,
+    CommunityConfig,
+    JoinCode,
+    Message,
+    Mute,
+    NewMessage,
+    Room,
+    Session,
+    Unit,
+    UnitKind,
+    User,
+)
 from chat.store.base import Store
 from chat.store.sqlite_base import SqliteBase, changed, load, ms
 from chat.store.sqlite_bots import SqliteBots
@@ -18,7 +30,7 @@ from chat.store.sqlite_learning import SqliteLearning
 from chat.store.sqlite_membership import SqliteMembership, bump_membership
 from chat.store.sqlite_notices import SqliteNotices
 from chat.store.sqlite_polls import SqlitePolls
-from moderation.models import LEVELS, OPEN, AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
+from moderation.models import LEVELS, OPEN, Flag, Ticket, TicketQuery
 
 
 class SqliteStore(SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots, SqliteLearning,
