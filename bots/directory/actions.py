@@ -12,6 +12,7 @@ from bots.directory import csv_rows
 from bots.directory.models import CATEGORIES, DirectoryEntry
 from bots.directory.payloads import EntryForm
 from bots.directory.search import rank
+from bots.directory.tokens import SegmenterLoader
 from bots.directory.views import entry_view
 from chat import audit
 from chat.errors import Forbidden, Invalid, NotFound, Unavailable
@@ -66,9 +67,10 @@ async def _search(services: Services, community_id: str, query: str, category: s
     if len(query) > MAX_QUERY_CHARS:
         raise Invalid(f"the question is too long (max {MAX_QUERY_CHARS}) / 问题过长")
     entries = await services.store.list_directory_entries(community_id, category)
-    if services.directory_terms is None:
+    loader = services.directory_terms
+    if not isinstance(loader, SegmenterLoader):
         raise Unavailable("directory search is not running here / 办事指南检索不可用")
-    segmenter = await services.directory_terms.get()
+    segmenter = await loader.get()
     matches = await asyncio.to_thread(rank, entries, query, segmenter, limit)
     return [entry_view(m.entry) | {"score": m.score} for m in matches]
 

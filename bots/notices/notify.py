@@ -4,7 +4,7 @@
   show it too;
 - `notice:updated` `{change, notice, acks?}` — a published notice's status change (unpinned,
   expired) to the room; acknowledgement counts (`change: "acks"`, the counts kept on the
-  notice, at most one a second per notice: `bots.notices.pacing`), reminders sent
+  notice, at most one a second per notice: `chat.realtime.pacing`), reminders sent
   (`change: "reminded"`, with the full count) and changes to unpublished notices to the author
   (unless a bot) and the room's staff;
 - `notice:remind` `{notice, auto}` to each member of a household that has not acknowledged,
