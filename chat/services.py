@@ -14,7 +14,7 @@ from chat.realtime.fanout import Fanout
 from chat.realtime.pacing import AckPacer
 from chat.realtime.ratelimit import RateLimiter
 from chat.realtime.registry import SocketRegistry
-from chat.store.base import Store
+from chat.store.base import ChatStore
 from config.settings import Settings
 
 
@@ -29,7 +29,7 @@ class Preload(Protocol):
 @dataclass(frozen=True)
 class Services:
     settings: Settings
-    store: Store
+    store: ChatStore
     secrets: Secrets
     clock: Clock
     fanout: Fanout

@@ -25,11 +25,11 @@ from chat.services import Services
 from moderation import filing
 from moderation.classifier import Classifier, Model
 from moderation.detector import Detection, Detector
-from moderation.learning_store import LearningStore
 from moderation.lexicon import DEFAULT_PATH, LexiconError, load_lexicon
 from moderation.model import PACKAGED
 from moderation.model.weights import ModelFile, ModelFileError
 from moderation.models import DetectionInfo
+from moderation.store.learning import LearningStore
 
 log = logging.getLogger(__name__)
 RELOAD_CHANNEL = "linli:lexicon-reload"

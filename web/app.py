@@ -36,7 +36,6 @@ from chat.realtime.registry import MemoryRegistry, RedisRegistry, SocketRegistry
 from chat.realtime.repair import GapRepair
 from chat.scheduler import Scheduler
 from chat.services import Services
-from chat.store.base import Store
 from config.settings import Settings
 from moderation import tickets as tickets_actions
 from moderation.detection import DetectionService
@@ -57,22 +56,13 @@ from web.routes import (
     stats,
     tickets,
 )
+from web.stores import make_store
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 REDIS_COMMAND_SECONDS = 2.0
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-
-
-def make_store(settings: Settings) -> Store:
-    if settings.mongodb_url:
-        from chat.store.mongo import MongoStore
-
-        return MongoStore(settings.mongodb_url, settings.mongodb_database)
-    from chat.store.sqlite import SqliteStore
-
-    return SqliteStore(settings.sqlite_path, settings.sqlite_synchronous)
 
 
 def make_sio(settings: Settings) -> socketio.AsyncServer:
@@ -140,7 +130,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     sio = make_sio(settings)
     sio.attach(app)
     fanout = SocketIOFanout(sio, registry)
-    services = Services(settings=settings, store=make_store(settings),
+    store = make_store(settings)
+    services = Services(settings=settings, store=store,
                         secrets=Secrets(settings.secret()), clock=clock or SystemClock(),
                         fanout=fanout, limiter=limiter, registry=registry,
                         events=Events(settings.hook_timeout_seconds),
@@ -157,7 +148,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         "poll:vote": (Vote, lambda s, u, p, sid: polls_actions.vote(s, u, p)),
         "notice:ack": (AckNotice, lambda s, u, p, sid: notices_actions.acknowledge(s, u, p)),
     })
-    detection = DetectionService(settings.lexicon_path, services.store)
+    detection = DetectionService(settings.lexicon_path, store)
     follow = Follow(services, redis)
     scheduler, bot_registry = _follow_events(services, detection, follow)
     scheduler.add("expired sessions", settings.sweep_seconds, namespace.end_expired)

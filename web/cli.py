@@ -28,11 +28,12 @@ from chat.services import Services
 from chat.views import join_code_view, unit_view, user_view
 from config.settings import Settings, load_settings
 from web import train_cli
-from web.app import create_app, make_store
+from web.app import create_app
 from web.demo import format_accounts, seed_demo
 from web.detect_cli import add_detect_parser
 from web.directory_cli import add_directory_parser
 from web.keys import SERVICES
+from web.stores import make_store
 
 log = logging.getLogger("linli")
 
