@@ -123,7 +123,7 @@ class ChatNamespace:
         await self._check_session(sid)
         entry = self._events.get(event)
         if entry is None:
-            raise NotFound(f"unknown event {event!r} / 未知事件")
+            raise NotFound(f"unknown event {event[:64]!r} / 未知事件")
         if len(args) != 1:
             raise Invalid("an event carries exactly one payload object / 参数格式错误")
         self._check_size(args[0])

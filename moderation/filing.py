@@ -41,8 +41,9 @@ def _source(user: User) -> Source:
 
 
 def _urgency(filer: User, asked: Urgency | None, category: str | None) -> Urgency:
-    """Grading (分级) is the handlers' job: residents get the category's default."""
-    if asked is not None and filer.is_staff:
+    """Grading (分级) is the handlers' job: residents get the category's default, unless they
+    mark a danger 紧急 (someone hurt or trapped, fire, gas), which only raises it."""
+    if asked is not None and (filer.is_staff or asked == "urgent"):
         return asked
     return BY_NAME[category].default_urgency if category else "normal"
 

@@ -28,7 +28,7 @@ from chat.clock import Clock, SystemClock
 from chat.events import Events, MessageDeleted
 from chat.follow.hub import Follow
 from chat.namespace import ChatNamespace
-from chat.realtime.fanout import SocketIOFanout
+from chat.realtime.fanout import Fanout, NoClientsFanout, SocketIOFanout
 from chat.realtime.manager import DirectEmitManager, DirectEmitRedisManager
 from chat.realtime.presence import PresenceBatcher
 from chat.realtime.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
@@ -40,6 +40,7 @@ from config.settings import Settings
 from moderation import tickets as tickets_actions
 from moderation.detection import DetectionService
 from web import packet_json
+from web.event_packets import EventPacket
 from web.http import Handler, errors_middleware, transport_headers
 from web.keys import BOTS, DETECTION, FANOUT_SUBSCRIPTION, REDIS, SERVICES, SIO
 from web.routes import (
@@ -56,13 +57,54 @@ from web.routes import (
     stats,
     tickets,
 )
-from web.stores import make_store
+from web.stores import Store, make_store
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 REDIS_COMMAND_SECONDS = 2.0
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+def command_redis(settings: Settings) -> Redis | None:
+    """Redis for commands on a request's path: they give up on a silent Redis (a partition)
+    instead of hanging the request. Subscriptions, idle by design, use a client without a read
+    timeout."""
+    if not settings.redis_url:
+        return None
+    client: Redis = Redis.from_url(settings.redis_url, decode_responses=True,
+                                   socket_timeout=REDIS_COMMAND_SECONDS,
+                                   socket_connect_timeout=REDIS_COMMAND_SECONDS)
+    return client
+
+
+def build_services(settings: Settings, sio: socketio.AsyncServer | None, commands: Redis | None,
+                   clock: Clock | None = None,
+                   directory_terms: SegmenterLoader | None = None,
+                   store: Store | None = None) -> Services:
+    """The one way settings become `Services`, for the server and for CLI commands alike: the
+    configured store, and with Redis the shared registry, rate limits and fan-out (a CLI
+    command's effects reach the clients of every process). `sio` None: nobody to tell (a CLI
+    command without Redis). `store`: the one the caller holds as the composed Store (otherwise
+    the configured one)."""
+    registry: SocketRegistry = RedisRegistry(commands) if commands else MemoryRegistry()
+    limiter: RateLimiter = RedisRateLimiter(commands) if commands else MemoryRateLimiter()
+    fanout: Fanout = SocketIOFanout(sio, registry) if sio is not None else NoClientsFanout()
+    return Services(settings=settings, store=store if store is not None else make_store(settings),
+                    secrets=Secrets(settings.secret()), clock=clock or SystemClock(),
+                    fanout=fanout, limiter=limiter, registry=registry,
+                    events=Events(settings.hook_timeout_seconds),
+                    directory_terms=directory_terms)
+
+
+def emitter_sio(settings: Settings) -> socketio.AsyncServer | None:
+    """For a process without sockets of its own (the CLI): with Redis, a Socket.IO server whose
+    write-only manager publishes to the serving processes; without, None."""
+    if not settings.redis_url:
+        return None
+    return socketio.AsyncServer(
+        async_mode="aiohttp", json=packet_json,
+        client_manager=socketio.AsyncRedisManager(settings.redis_url, write_only=True))
 
 
 def make_sio(settings: Settings) -> socketio.AsyncServer:
@@ -74,6 +116,7 @@ def make_sio(settings: Settings) -> socketio.AsyncServer:
         async_mode="aiohttp",
         client_manager=manager,
         json=packet_json,
+        serializer=EventPacket,
         cors_allowed_origins=settings.cors_origins or None,
         # Oversized events up to 4× the limit still get a `too_large` ack; beyond that
         # engine.io drops the connection rather than buffer unbounded input.
@@ -119,23 +162,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
                           middlewares=[security_headers, transport_headers, errors_middleware])
     redis = Redis.from_url(settings.redis_url, decode_responses=True) \
         if settings.redis_url else None
-    # Commands on a request's path give up on a silent Redis (a partition) instead of hanging
-    # the request; subscriptions, idle by design, keep the client without a read timeout.
-    commands = Redis.from_url(settings.redis_url, decode_responses=True,
-                              socket_timeout=REDIS_COMMAND_SECONDS,
-                              socket_connect_timeout=REDIS_COMMAND_SECONDS) \
-        if settings.redis_url else None
-    registry: SocketRegistry = RedisRegistry(commands) if commands else MemoryRegistry()
-    limiter: RateLimiter = RedisRateLimiter(commands) if commands else MemoryRateLimiter()
     sio = make_sio(settings)
     sio.attach(app)
-    fanout = SocketIOFanout(sio, registry)
+    commands = command_redis(settings)
     store = make_store(settings)
-    services = Services(settings=settings, store=store,
-                        secrets=Secrets(settings.secret()), clock=clock or SystemClock(),
-                        fanout=fanout, limiter=limiter, registry=registry,
-                        events=Events(settings.hook_timeout_seconds),
-                        directory_terms=SegmenterLoader())
+    services = build_services(settings, sio, commands, clock, SegmenterLoader(), store)
+    registry, fanout = services.registry, services.fanout
     manager = sio.manager
     if isinstance(manager, DirectEmitRedisManager):
         if isinstance(registry, RedisRegistry):  # Redis may have come back empty

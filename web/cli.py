@@ -16,24 +16,18 @@ from typing import Any, cast
 from aiohttp import web
 
 from chat.actions import accounts, hierarchy
-from chat.auth import Secrets
-from chat.clock import SystemClock
 from chat.errors import DomainError
 from chat.models import UnitKind
 from chat.payloads import CreateStaff
-from chat.realtime.fanout import NoClientsFanout
-from chat.realtime.ratelimit import MemoryRateLimiter
-from chat.realtime.registry import MemoryRegistry
 from chat.services import Services
 from chat.views import join_code_view, unit_view, user_view
 from config.settings import Settings, load_settings
 from web import train_cli
-from web.app import create_app
+from web.app import build_services, command_redis, create_app, emitter_sio
 from web.demo import format_accounts, seed_demo
 from web.detect_cli import add_detect_parser
 from web.directory_cli import add_directory_parser
 from web.keys import SERVICES
-from web.stores import make_store
 
 log = logging.getLogger("linli")
 
@@ -54,15 +48,20 @@ def _logging(level: str) -> None:
 
 @asynccontextmanager
 async def offline_services(settings: Settings) -> AsyncIterator[Services]:
-    """Services for one CLI command: the configured store, no sockets of our own."""
-    store = make_store(settings)
-    await store.open()
+    """Services for one CLI command, built as the server builds its own: no sockets here, but
+    with Redis what the command does reaches the clients of every serving process."""
+    commands = command_redis(settings)
+    sio = emitter_sio(settings)
+    services = build_services(settings, sio, commands)
+    await services.store.open()
     try:
-        yield Services(settings=settings, store=store, secrets=Secrets(settings.secret()),
-                       clock=SystemClock(), fanout=NoClientsFanout(),
-                       limiter=MemoryRateLimiter(), registry=MemoryRegistry())
+        yield services
     finally:
-        await store.close()
+        await services.store.close()
+        if sio is not None and sio.manager.redis is not None:  # connected on first publish
+            await sio.manager.redis.aclose()
+        if commands is not None:
+            await commands.aclose()
 
 
 def _print_json(data: Any) -> None:

@@ -46,6 +46,15 @@ async def body(request: web.Request, model: type[P]) -> P:
         raise invalid_from(exc) from exc
 
 
+def from_path(model: type[P], **fields: Any) -> P:
+    """A payload built from path and query values: `invalid` when they do not fit it (an id
+    over 64 characters, say), not a 500."""
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        raise invalid_from(exc) from exc
+
+
 class RoomScoped(Protocol[R]):
     """A body for a route under /rooms/{room_id}: its own `room_id` may be left out."""
 

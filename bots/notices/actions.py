@@ -139,6 +139,7 @@ async def acknowledge(services: Services, user: User, form: AckNotice) -> dict[s
         at=services.clock.now()))
     if created:
         await notify.acks_changed(services, room, notice.id)
+        await notify.household_acknowledged(services, room, notice.id, user)
     return {"notice_id": notice.id} | own_ack_view(notice, [ack], user)
 
 

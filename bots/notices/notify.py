@@ -8,7 +8,9 @@
   (`change: "reminded"`, with the full count) and changes to unpublished notices to the author
   (unless a bot) and the room's staff;
 - `notice:remind` `{notice, auto}` to each member of a household that has not acknowledged,
-  with a line in the chat that counts the households (no names)."""
+  with a line in the chat that counts the households (no names);
+- `notice:household_ack` `{notice_id, room_id}` to the other members of a household when one
+  of them acknowledged, so their 「我已阅读」 turns into 本户已确认 without a reload."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from bots.notices.views import ack_counts_view, notice_view
 from bots.store import bots_store
 from chat.actions.bot_messages import post_bot_message
 from chat.actions.rooms import room_members
-from chat.models import Room
+from chat.models import Room, User
 from chat.permissions import can_moderate, user_room_id, workers_room_id
 from chat.services import Services
 
@@ -77,6 +79,17 @@ async def acks_changed(services: Services, room: Room, notice_id: str) -> None:
                 "acks": ack_counts_view(notice)})
 
     await services.ack_pacer.changed(notice_id, send)
+
+
+async def household_acknowledged(services: Services, room: Room, notice_id: str,
+                                  user: User) -> None:
+    """`user` acknowledged: the rest of their household (in this room) no longer needs to."""
+    if user.household is None:
+        return
+    data = {"notice_id": notice_id, "room_id": room.id}
+    for member in await room_members(services, room):
+        if member.household == user.household and member.id != user.id:
+            await services.fanout.emit("notice:household_ack", data, user_room_id(member.id))
 
 
 async def remind(services: Services, room: Room, notice: Notice, *, auto: bool

@@ -36,12 +36,15 @@ async def my_rooms(services: Services, user: User) -> list[dict[str, Any]]:
     rooms = await member_rooms(services, user)
     last = await services.store.last_seqs([r.id for r in rooms])
     read = await services.store.read_markers(user.id)
+    mentioned = await services.store.unread_mentions(
+        user.id, {r.id: read.get(r.id, 0) for r in rooms})
     newest = [await services.store.history(r.id, None, 1) for r in rooms]
     return [
         room_view(r) | {
             "last_seq": last[r.id],
             "read_seq": min(read.get(r.id, 0), last[r.id]),
             "unread": max(last[r.id] - read.get(r.id, 0), 0),
+            "unread_mentions": mentioned[r.id],
             "can_moderate": can_moderate(user, r),
             "last_message": message_view(page[-1]) if page else None,
         }

@@ -167,6 +167,11 @@ class ChatStore(FollowStore, ABC):
     async def read_markers(self, user_id: str) -> dict[str, int]: ...
 
     @abstractmethod
+    async def unread_mentions(self, user_id: str, after: Mapping[str, int]) -> dict[str, int]:
+        """Per room of `after` (room id → read marker): messages past the marker that name
+        `user_id` in `mentions` or have `mention_all`, not sent by them and not deleted."""
+
+    @abstractmethod
     async def set_mute(self, mute: Mute) -> None: ...
 
     @abstractmethod

@@ -308,6 +308,21 @@ class MongoChat(MongoMembership, MongoCursors, MongoBase, ChatStore):
             docs = await self._col("read_markers").find({"user_id": user_id}).to_list()
         return {str(doc["room_id"]): int(doc["seq"]) for doc in docs}
 
+    async def unread_mentions(self, user_id: str, after: Mapping[str, int]) -> dict[str, int]:
+        if not after:
+            return {}
+        unread = [{"room_id": room_id, "seq": {"$gt": seq}} for room_id, seq in after.items()]
+        pipeline: list[Doc] = [
+            {"$match": {
+                "$or": unread, "sender_id": {"$ne": user_id}, "deleted_at": None,
+                "$and": [{"$or": [{"mentions": user_id}, {"mention_all": True}]}]}},
+            {"$group": {"_id": "$room_id", "count": {"$sum": 1}}},
+        ]
+        with translated_errors():
+            cursor = await self._col("messages").aggregate(pipeline)
+            found = {str(doc["_id"]): int(doc["count"]) for doc in await cursor.to_list()}
+        return {room_id: found.get(room_id, 0) for room_id in after}
+
     async def set_mute(self, mute: Mute) -> None:
         with translated_errors():
             await self._col("mutes").replace_one(

@@ -308,6 +308,20 @@ class SqliteChat(SqliteMembership, SqliteCursors, SqliteBase, ChatStore):
         rows = await self._run(lambda c: c.execute(sql, (user_id,)).fetchall())
         return {r["room_id"]: r["seq"] for r in rows}
 
+    async def unread_mentions(self, user_id: str, after: Mapping[str, int]) -> dict[str, int]:
+        sql = (
+            "SELECT COUNT(*) FROM messages WHERE room_id = ? AND seq > ? AND sender_id != ?"
+            " AND json_extract(doc, '$.deleted_at') IS NULL"
+            " AND (json_extract(doc, '$.mention_all')"
+            " OR EXISTS (SELECT 1 FROM json_each(doc, '$.mentions') WHERE value = ?))"
+        )
+
+        def read(c: sqlite3.Connection) -> dict[str, int]:
+            return {room_id: c.execute(sql, (room_id, seq, user_id, user_id)).fetchone()[0]
+                    for room_id, seq in after.items()}
+
+        return await self._run(read)
+
     async def set_mute(self, mute: Mute) -> None:
         sql = (
             "INSERT INTO mutes (room_id, user_id, doc) VALUES (?, ?, ?)"

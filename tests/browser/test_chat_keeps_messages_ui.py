@@ -106,3 +106,84 @@ async def test_a_long_paste_is_counted_and_refused_whole_never_cut(
     await box.press("Enter")
     await expect(texts(page).last).to_have_text("邻" * 2000)
     assert (await grid_room(server))["last_seq"] == before + 1
+
+
+async def test_a_waiting_message_and_a_draft_survive_a_reload_and_go_once(
+        page_for: PageFor, server: ServerProcess) -> None:
+    token, _ = await login(server, "张伟")
+    rooms = (await ok(server, "GET", "/api/v1/me/rooms", token))["rooms"]
+    room = next(r for r in rooms if r["kind"] == "grid")
+    others = next(r for r in rooms if r["id"] != room["id"])
+    page = await sign_in(await page_for(expect_errors=True), server.account("张伟"))
+    await open_room(page, room)
+    server.stop()
+    await expect(page.locator("#conn")).to_contain_text("正在重连")
+    await send(page, "断线时写的，别丢")
+    await expect(page.locator(".pending .msg")).to_contain_text("发送中")
+    await page.get_by_label("输入消息").fill("还没写完的一句")
+    await page.goto("about:blank")  # the page is gone while the message waits
+    server.start()
+
+    await open_room(page, room)
+    await expect(texts(page).filter(has_text="断线时写的，别丢")).to_have_count(1)
+    await expect(page.locator(".pending .msg")).to_have_count(0)
+    await expect(page.get_by_label("输入消息")).to_have_value("还没写完的一句")
+    await open_room(page, others)  # drafts are per room
+    await expect(page.get_by_label("输入消息")).to_have_value("")
+    await page.reload()  # sent once: the server has it once, and nothing waits any more
+    await expect(page.locator("#room-title")).to_have_text(others["name"])
+    await open_room(page, room)
+    await expect(texts(page).filter(has_text="断线时写的，别丢")).to_have_count(1)
+    await expect(page.locator(".pending .msg")).to_have_count(0)
+    client, _ = await connect(server, "刘芳")
+    try:
+        page_of = await client.ok("room:history", {"room_id": room["id"], "limit": 50})
+    finally:
+        await client.close()
+    assert [m["text"] for m in page_of["messages"]].count("断线时写的，别丢") == 1
+
+    await page.goto("/#/account")  # log-out forgets the draft
+    await page.get_by_role("button", name="退出登录").click()
+    await sign_in(page, server.account("张伟"))
+    await open_room(page, room)
+    await expect(page.get_by_label("输入消息")).to_have_value("")
+    kept = await page.evaluate("Object.values(localStorage).join()")
+    assert "还没写完" not in kept and "断线时写的" not in kept
+
+
+async def test_a_household_acknowledgement_reaches_the_other_members_live(
+        page_for: PageFor, server: ServerProcess) -> None:
+    room = await grid_room(server)
+    zhang = await sign_in(await page_for(), server.account("张伟"))
+    liu = await sign_in(await page_for(), server.account("刘芳"))  # 张伟's household
+    for page in (zhang, liu):
+        await open_room(page, room)
+    await pin_notice_and_poll(server, room["id"])
+    zhang_item, liu_item = (page.locator(".cm-panel li.cm-notice", has_text="周六上午停水通知")
+                            for page in (zhang, liu))
+    await expect(liu_item.locator(".cm-tags")).to_have_text("需确认")
+    await zhang_item.get_by_role("button", name="我已阅读").click()
+    await expect(zhang_item.locator(".cm-tags")).to_have_text("已确认")
+    await expect(liu_item.locator(".cm-tags")).to_have_text("本户已确认")  # live, no reload
+    await expect(liu_item.get_by_role("button", name="我已阅读")).to_have_count(0)
+
+
+async def test_someone_mentioned_me_survives_a_reload_until_the_room_is_read(
+        page_for: PageFor, server: ServerProcess) -> None:
+    room = await grid_room(server)
+    page = await sign_in(await page_for(), server.account("张伟"))
+    await page.goto("/#/rooms")
+    link = page.get_by_role("link", name=room["name"])
+    await expect(link).to_be_visible()
+    await say(server, "刘芳", room["id"], ["@张*（3栋） 明早帮我收个快递"])
+    await expect(link.locator(".at")).to_have_text("[有人@我]")
+    await page.reload()  # the server says so, not the page's memory
+    await expect(link.locator(".at")).to_have_text("[有人@我]")
+
+    await link.click()
+    await expect(texts(page).last).to_have_text("@张*（3栋） 明早帮我收个快递")
+    await page.goto("/#/rooms")
+    await expect(link.locator(".badge")).to_have_count(0)
+    await page.reload()
+    await expect(link).to_contain_text("明早帮我收个快递")
+    await expect(link.locator(".at")).to_have_count(0)

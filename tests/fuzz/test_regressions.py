@@ -10,6 +10,7 @@ import aiohttp
 import pytest
 
 from tests.fuzz.world import World
+from tests.support.server import http
 
 
 def ack_of(world: World, event: str, payload: Any) -> dict[str, Any]:
@@ -81,3 +82,33 @@ def test_an_event_named_star_is_unknown(world: World, args: tuple[Any, ...]) -> 
     assert world.errors.take() == []
     ack = world.loop.run(client.call("room:history", {"room_id": "grid:nowhere"}, timeout=5))
     assert ack["error"]["code"] == "not_found", ack  # an ordinary event still works
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/api/v1/rooms/{long}/messages"),
+    ("POST", "/api/v1/notices/{long}/ack"),
+])
+def test_an_id_over_64_characters_in_the_path_is_invalid(world: World, method: str,
+                                                          path: str) -> None:
+    """Built into a payload model by the route: once a ValidationError, answered 500."""
+    url = world.server.url + path.format(long="x" * 201)
+    status, body = world.loop.run(http(method, url, world.tokens["resident"]))
+    assert (status, body["error"]["code"]) == (400, "invalid"), body
+    assert world.errors.take() == []
+
+
+@pytest.mark.parametrize("packet", ['427[]', '427[[1],{}]', '427[{"a":1}]', '427{"a":1}', "427",
+                                    '427[null]'])
+def test_an_event_without_a_string_name_is_unknown(world: World, packet: str) -> None:
+    """python-socketio took data[0] as the name unchecked: IndexError or TypeError, no ack."""
+    answer = world.loop.run(raw_event(world, packet))
+    ack = json.loads(answer[3:])[0]
+    assert ack["ok"] is False and ack["error"]["code"] == "not_found", ack
+    assert world.errors.take() == []
+
+
+def test_an_unknown_event_is_not_echoed_back_whole(world: World) -> None:
+    """The refusal names the event, cut short: a 60,000-character name once came back whole."""
+    ack = ack_of(world, "x" * 60_000, {})
+    assert ack["error"]["code"] == "not_found", ack
+    assert len(ack["error"]["message"]) < 200, len(ack["error"]["message"])

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import aiohttp
+from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer, district_officer
-from tests.support.server import Client, http, login
+from tests.support.server import Client, free_port, http, login
 
 T = TypeVar("T")
 # Tables that the server's own background work writes whatever requests do (cursors of the
@@ -150,7 +151,8 @@ async def _post(world_url: str, path: str, token: str | None, body: Any) -> Any:
     return data
 
 
-async def _populate(server: InProcessServer) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+async def _populate(server: InProcessServer, hook_url: str
+                    ) -> tuple[dict[str, str | None], dict[str, list[str]]]:
     url = server.url
     resident, zhang = await login(server, "张伟")
     worker, _ = await login(server, "李娜")
@@ -165,7 +167,7 @@ async def _populate(server: InProcessServer) -> tuple[dict[str, str | None], dic
     spare_bot = await _post(url, f"/api/v1/admin/communities/{community}/bots", admin,
                             {"name": "sparebot", "rooms": [hall]})
     hook = await _post(url, f"/api/v1/admin/communities/{community}/webhooks", admin,
-                       {"url": "http://127.0.0.1:9/hook", "events": ["poll.closed"]})
+                       {"url": hook_url, "events": ["poll.closed"]})
     ticket = await _post(url, "/api/v1/tickets", resident,
                          {"description": "3栋楼道灯坏了", "location": "3栋2单元"})
     poll = await _post(url, f"/api/v1/rooms/{grid_room}/polls", worker,
@@ -218,12 +220,30 @@ async def _connect(server: InProcessServer, token: str | None) -> Client:
     return await Client().connect(server.url, token)
 
 
+async def _webhook_sink() -> tuple[web.AppRunner, str]:
+    """A receiver that takes every webhook delivery, so that none is retried later (a retry
+    would change the store while some refused request is being checked)."""
+    async def take(request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/hook", take)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner, f"http://127.0.0.1:{port}/hook"
+
+
 def start_world(data_dir: Path) -> Iterator[World]:
     loop = LoopThread()
+    sink, hook_url = loop.run(_webhook_sink())
     server = InProcessServer(data_dir, FakeClock(), sweep_seconds=3600.0,
-                             follow_sweep_seconds=3600.0, trusted_proxies=["127.0.0.1/32"])
+                             follow_sweep_seconds=3600.0, trusted_proxies=["127.0.0.1/32"],
+                             webhook_private_targets=True)
     loop.run(server.start(), timeout=120)
-    tokens, pools = loop.run(_populate(server))
+    tokens, pools = loop.run(_populate(server, hook_url))
     world = World(loop, server, tokens, pools, loop.run(_session()))
     logging.getLogger().addHandler(world.errors)
     try:
@@ -238,4 +258,5 @@ def start_world(data_dir: Path) -> Iterator[World]:
             loop.run(client.close())
         loop.run(world.session.close())
         loop.run(server.stop(), timeout=60)
+        loop.run(sink.cleanup())
         loop.close()

@@ -463,6 +463,28 @@ async def test_read_markers_only_move_forward(store: Store) -> None:
     assert await store.read_markers("nobody") == {}
 
 
+async def test_unread_mentions_count_what_names_the_user_after_the_marker(store: Store) -> None:
+    def mention(room_id: str, client_id: str, sender_id: str = "u1", *,
+                mentions: tuple[str, ...] = ("u2",), everyone: bool = False) -> NewMessage:
+        return new_message(room_id, client_id, sender_id).model_copy(
+            update={"mentions": mentions, "mention_all": everyone})
+
+    for new in (mention("a", "c1"), mention("a", "c2", mentions=("u3",)),  # seq 1, 2
+                mention("a", "c3"), mention("a", "c4", mentions=(), everyone=True),  # 3, 4
+                mention("a", "c5", "u2", mentions=("u2",)),  # 5: one's own
+                mention("a", "c6"),  # 6: deleted below
+                mention("b", "c1", mentions=(), everyone=True)):
+        await store.append_message(new)
+    [deleted] = await store.messages_after("a", 5, 1)
+    await store.update_message(deleted.id, {"deleted_at": at(20), "deleted_by": "u1"})
+
+    assert await store.unread_mentions("u2", {"a": 0, "b": 0, "empty": 0}) == {
+        "a": 3, "b": 1, "empty": 0}
+    assert await store.unread_mentions("u2", {"a": 3, "b": 1}) == {"a": 1, "b": 0}
+    assert await store.unread_mentions("u3", {"a": 0}) == {"a": 2}
+    assert await store.unread_mentions("u2", {}) == {}
+
+
 async def test_mutes_latest_wins(store: Store) -> None:
     first = Mute(room_id="a", user_id="u1", until=at(600), by="w1", reason="刷屏", created_at=T0)
     second = Mute(room_id="a", user_id="u1", until=at(60), by="w2", created_at=at(30))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -98,8 +98,13 @@ async def test_filing_checks_the_grid_and_leaves_grading_to_staff(world: World) 
         await filing.file_ticket(s, world.people["worker"], FileTicket(
             description="二网格的事", grid_id=world.units["g2"]))
     resident = await filing.file_ticket(s, world.people["reporter"], FileTicket(
-        description="垃圾桶满了", category="环境卫生", urgency="urgent"))
-    assert resident["urgency"] == "low"  # the category's default, not the resident's choice
+        description="电梯有异响", category="电梯设施", urgency="low"))
+    assert resident["urgency"] == "normal"  # the category's default, not the resident's choice
+    danger = await filing.file_ticket(s, world.people["reporter"], FileTicket(
+        description="电梯困人了", category="电梯设施", urgency="urgent"))
+    assert danger["urgency"] == "urgent"  # 紧急: a resident may flag danger, which only raises it
+    due = datetime.fromisoformat(danger["due_at"]) - datetime.fromisoformat(danger["submitted_at"])
+    assert due == timedelta(hours=s.settings.sla_hours["urgent"])
     staff = await filing.file_ticket(s, world.people["worker"], FileTicket(
         description="楼道灯不亮还冒火花", category="供电照明", urgency="urgent"))
     assert staff["urgency"] == "urgent"

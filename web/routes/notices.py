@@ -7,7 +7,7 @@ from aiohttp import web
 
 from bots.notices import actions
 from bots.notices.payloads import AckNotice, RoomNoticeBody
-from web.http import current, query_int, reply, room_body, services
+from web.http import current, from_path, query_int, reply, room_body, services
 
 routes = web.RouteTableDef()
 
@@ -40,7 +40,7 @@ async def notice_detail(request: web.Request) -> web.Response:
 @routes.post("/api/v1/notices/{notice_id}/ack")
 async def acknowledge(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    form = AckNotice(notice_id=request.match_info["notice_id"])
+    form = from_path(AckNotice, notice_id=request.match_info["notice_id"])
     return reply(await actions.acknowledge(services(request), user, form))
 
 

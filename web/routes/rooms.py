@@ -7,7 +7,7 @@ from aiohttp import web
 from chat.actions import messages
 from chat.actions.rooms import members_view
 from chat.payloads import RoomHistory
-from web.http import current, query_int, reply, services
+from web.http import current, from_path, query_int, reply, services
 
 routes = web.RouteTableDef()
 
@@ -16,9 +16,9 @@ routes = web.RouteTableDef()
 async def history(request: web.Request) -> web.Response:
     user, _ = await current(request)
     limit = query_int(request, "limit", 50, 1, 100)
-    payload = RoomHistory(room_id=request.match_info["room_id"],
-                          before_seq=query_int(request, "before_seq", None, 1, 2**62),
-                          limit=limit or 50)
+    payload = from_path(RoomHistory, room_id=request.match_info["room_id"],
+                        before_seq=query_int(request, "before_seq", None, 1, 2**62),
+                        limit=limit or 50)
     return reply(await messages.room_history(services(request), user, payload))
 
 

@@ -9,6 +9,7 @@ import * as auth from "./auth.js";
 import * as chat from "./chat/index.js";
 import * as reports from "./reports/index.js";
 import * as staff from "./staff/index.js";
+import { paintBadges, refreshSoon, startAlerts, stopAlerts } from "./staff/alerts.js";
 import * as community from "./community/index.js";
 
 const MENU = [
@@ -40,6 +41,7 @@ function buildMenu() {
   const party = session.user.party_member ? " · 党员" : "";
   const pending = session.user.status === "pending" ? "（待审核）" : "";
   document.getElementById("me").textContent = session.user.name + pending + " · " + role + party;
+  paintBadges();
 }
 
 function markCurrent() {
@@ -49,6 +51,7 @@ function markCurrent() {
     if (here) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   }
   setMenu(false);
+  refreshSoon();  // e.g. a flag handled on its page
 }
 
 function setMenu(open) {
@@ -65,6 +68,7 @@ export async function startSession() {
   chat.init(rooms);
   buildMenu();
   connect();
+  startAlerts();
 }
 
 /** A worker verified this account: its rooms and menu appear without a reload. */
@@ -87,6 +91,7 @@ function home() {
 }
 
 export function endSession() {
+  stopAlerts();
   disconnect();
   chat.reset();
   session.clear();

@@ -1,7 +1,8 @@
 // Writing: send (with a client_id so retries never duplicate), reply, edit, @mentions, typing.
-import { errorMessage, h, replace } from "../dom.js";
+import { errorMessage, h, replace, toast } from "../dom.js";
 import { connected, emit, on, send } from "../socket.js";
 import { session } from "../session.js";
+import { forgetKept, keepDraft, keepOutbox, keptDraft, keptOutbox } from "./kept.js";
 import { addMessages, loadMembers, room as roomOf } from "./state.js";
 
 const TYPING_EVERY_MS = 2500;
@@ -28,10 +29,22 @@ function newClientId() {  // crypto.randomUUID needs a secure context; plain-HTT
 
 /** Sends wait here across disconnects and are retried with the same client_id: on the next
  * connect, or — when the server answered `unavailable` or timed out while the socket stayed
- * connected — after a growing pause. */
+ * connected — after a growing pause. Kept in the browser too (kept.js), so a reload resends
+ * them. */
 const outbox = [];
+const watchers = new Set();  // the open composers' onPendingChange
 let flushing = false;
 let retryTimer = null;
+
+function changed() {
+  keepOutbox(outbox.map((item) => item.payload));
+  for (const fn of watchers) fn();
+}
+
+/** A send that will never go: its text returns to the room's draft rather than vanish. */
+function rescue(item) {
+  if (!keptDraft(item.payload.room_id)) keepDraft(item.payload.room_id, item.payload.text);
+}
 
 function retryLater(attempts) {
   if (retryTimer) return;
@@ -53,12 +66,15 @@ async function flush() {
       try {
         const m = await emit("message:send", item.payload);
         outbox.shift();
+        changed();
         addMessages(m.room_id, [m]);
         item.done(null);
       } catch (err) {
         item.attempts += 1;
         if (err.code !== "timeout" && err.code !== "unavailable" || item.attempts >= MAX_ATTEMPTS) {
           outbox.shift();
+          rescue(item);
+          changed();
           item.done(err);
         } else {
           if (connected()) retryLater(item.attempts);  // else the next connect flushes again
@@ -71,8 +87,25 @@ async function flush() {
 
 on("connect", () => { cancelRetry(); flush(); });
 
-/** On log-out: nothing written by one account may be sent by the next. */
-export function clearOutbox() { cancelRetry(); outbox.length = 0; }
+/** On log-out: nothing written by one account may be sent by the next, here or after a
+ * reload; its drafts go too. */
+export function clearOutbox() {
+  cancelRetry();
+  outbox.length = 0;
+  forgetKept();
+}
+
+/** After a reload: what was waiting goes out on the next connect, with its client_id. */
+export function restoreOutbox() {
+  const queued = new Set(outbox.map((item) => item.payload.client_id));
+  for (const payload of keptOutbox()) {
+    if (queued.has(payload.client_id)) continue;
+    outbox.push({ payload, attempts: 0, done: (err) => {
+      if (err) toast("消息未能发送，已放回输入框：" + errorMessage(err));
+    } });
+  }
+  changed();
+}
 
 export function pendingFor(roomId) {
   return outbox.filter((item) => item.payload.room_id === roomId);
@@ -87,6 +120,7 @@ export function createComposer(roomId, onPendingChange) {
   const input = h("textarea", { id: "compose-" + roomId, rows: 1,
     placeholder: "说点什么…（@ 可以提到邻居）", autocomplete: "off", "aria-controls": suggestions.id,
     enterkeyhint: "send" });
+  input.value = keptDraft(roomId);
   const button = h("button", { type: "submit", class: "send" }, "发送");
   const form = h("form", { class: "composer", "aria-label": "发送消息" },
     bar, suggestions,
@@ -96,6 +130,8 @@ export function createComposer(roomId, onPendingChange) {
   let replyTo = null;
   let editing = null;
   let lastTyping = 0;
+  watchers.add(onPendingChange);
+  countChars();
 
   function countChars() {
     const count = charCount(input.value);
@@ -118,7 +154,7 @@ export function createComposer(roomId, onPendingChange) {
 
   function cancel() {
     replyTo = null;
-    if (editing) input.value = "";
+    if (editing) input.value = keptDraft(roomId);
     editing = null;
     countChars();
     button.textContent = "发送";
@@ -129,6 +165,7 @@ export function createComposer(roomId, onPendingChange) {
   const api = {
     element: form,
     focus: () => input.focus(),
+    dispose: () => watchers.delete(onPendingChange),
     replyTo(m) {
       editing = null;
       replyTo = m;
@@ -169,17 +206,17 @@ export function createComposer(roomId, onPendingChange) {
     const payload = { room_id: roomId, text, client_id: newClientId() };
     if (replyTo) payload.reply_to = replyTo.id;
     input.value = "";
+    keepDraft(roomId, "");
     countChars();
     setBar(null);
     replyTo = null;
     const done = (err) => {
-      onPendingChange();
       if (!err) return;
       status.textContent = errorMessage(err);
       if (!input.value) { input.value = text; countChars(); }
     };
     outbox.push({ payload, attempts: 0, done });
-    onPendingChange();
+    changed();
     flush();
   }
 
@@ -204,6 +241,7 @@ export function createComposer(roomId, onPendingChange) {
     const now = Date.now();
     if (now - lastTyping > TYPING_EVERY_MS) { lastTyping = now; send("typing", { room_id: roomId }); }
     countChars();
+    if (!editing) keepDraft(roomId, input.value);
     suggest();
   });
 

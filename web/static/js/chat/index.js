@@ -3,7 +3,7 @@ import { session } from "../session.js";
 import { on } from "../socket.js";
 import { toast } from "../dom.js";
 import { navigate, current } from "../router.js";
-import { clearOutbox } from "./composer.js";
+import { clearOutbox, restoreOutbox } from "./composer.js";
 import { roomsView } from "./list.js";
 import { api } from "../api.js";
 import { addRoom, init as initState, removeRoom, reset as resetState } from "./state.js";
@@ -13,6 +13,7 @@ let wired = false;
 
 export function init(list) {
   initState(list);
+  restoreOutbox();
   if (!wired) { wire(); wired = true; }
 }
 

@@ -37,7 +37,7 @@ function fresh(r) {
   return { ...r, messages: new Map(), loaded: false, hasMore: true, seen: r.read_seq,
            readSeq: r.read_seq, lastSeq: r.last_seq, unread: r.unread || 0,
            last: r.last_message || null,
-           mentioned: false, online: new Set(), members: null };
+           mentioned: (r.unread_mentions || 0) > 0, online: new Set(), members: null };
 }
 
 export function room(id) { return rooms.get(id); }

@@ -147,6 +147,7 @@ export async function roomView(params) {
   document.addEventListener("visibilitychange", seen);
   onLeave(() => {
     unsubscribe();
+    composer.dispose();
     setOpenRoom(null);
     document.removeEventListener("visibilitychange", seen);
     resized.disconnect();

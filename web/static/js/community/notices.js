@@ -208,6 +208,10 @@ export function noticeItem(initial, { expanded, onGone }) {
       renderHead();
     },
     refreshCounts: loadCounts,
+    householdAcknowledged() {
+      notice = { ...notice, household_acknowledged: true };
+      render();
+    },
     highlight() {
       li.classList.add("cm-remind");
       open = true;

@@ -2,7 +2,7 @@
 //
 // The chat view puts it above the message list; `#/rooms/:id/board` shows it full-page. It
 // fetches GET /api/v1/rooms/{id}/notices and /polls, listens to notice:new, notice:updated,
-// notice:remind, poll:new and poll:updated for this room, refetches on every (re)connect, and
+// notice:remind, notice:household_ack, poll:new and poll:updated for this room, refetches on every (re)connect, and
 // unsubscribes itself through the router's onLeave (or `panel.dispose()`).
 import { api } from "../api.js";
 import { errorMessage, h, toast } from "../dom.js";
@@ -122,6 +122,9 @@ export function roomPanel(roomId, options = {}) {
       toast("提醒：请阅读并确认公告《" + notice.title + "》");
       const item = notices.get(notice.id);
       if (item) item.highlight(); else addNotice(notice, true);
+    }),
+    on("notice:household_ack", (e) => {
+      if (mine(e) && notices.has(e.notice_id)) notices.get(e.notice_id).householdAcknowledged();
     }),
     on("poll:new", (poll) => { if (mine(poll)) addPoll(poll, true); }),
     on("poll:updated", (poll) => {

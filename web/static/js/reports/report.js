@@ -46,6 +46,34 @@ async function staffFields() {
   ];
 }
 
+const DANGEROUS = ["燃气安全", "消防安全"];
+
+/** 紧急, for residents: someone in danger. Staff grade urgency with the select instead. */
+function urgentChoice() {
+  const box = h("input", { type: "checkbox", name: "urgency", value: "urgent",
+    id: "report-urgent", "aria-describedby": "report-urgent-hint" });
+  return h("div", { class: "field" },
+    h("label", { class: "choice", for: "report-urgent" }, box, " 紧急"),
+    h("small", { id: "report-urgent-hint", class: "hint" }, "有人受伤、被困、起火、燃气泄漏等危险"));
+}
+
+/** The emergency numbers, shown at once for gas and fire, and for anything marked 紧急. */
+function emergencyBox() {
+  const tel = (n) => h("a", { href: "tel:" + n }, n);
+  return h("div", { class: "card emergency", role: "alert", hidden: true },
+    h("p", {}, h("strong", {}, "如有危险，请先保证人身安全：")),
+    h("p", {}, "燃气泄漏请先离开并拨打燃气抢修电话；火警 ", tel("119"), "；急救 ", tel("120"), "。"));
+}
+
+function watchDanger(form, box) {
+  const sync = () => {
+    const data = Object.fromEntries(new FormData(form).entries());
+    box.hidden = !(DANGEROUS.includes(data.category) || data.urgency === "urgent");
+  };
+  form.addEventListener("change", sync);
+  sync();
+}
+
 function payloadOf(form, messageId) {
   const data = Object.fromEntries(new FormData(form).entries());
   const body = { location: (data.location || "").trim() };
@@ -88,6 +116,7 @@ export async function renderReport(params, q) {
   const room = q.room_id ? session.rooms.find((r) => r.id === q.room_id) : null;
   const message = messageId ? await messagePreview(q.room_id, messageId) : null;
   const line = statusLine();
+  const emergency = emergencyBox();
   const description = h("textarea", { name: "description", rows: 5, maxlength: 1000,
     required: !messageId, placeholder: "例如：3栋2单元楼道灯坏了，晚上很黑" });
   const form = h("form", { class: "card stack report-form", novalidate: true },
@@ -95,9 +124,11 @@ export async function renderReport(params, q) {
     field(messageId ? "补充描述（可不填）" : "问题描述", description),
     field("位置", h("input", { name: "location", maxlength: 100, autocomplete: "off",
       placeholder: "例如：3栋2单元门口" }), "楼栋、单元或附近的标志"),
-    session.isStaff ? await staffFields() : null,
+    session.isStaff ? await staffFields() : urgentChoice(),
+    emergency,
     h("div", { class: "actions" }, h("button", { type: "submit" }, "提交报事")),
     line);
+  watchDanger(form, emergency);
   form.addEventListener("submit", (e) => submit(e, form, line, messageId));
   const staff = session.isStaff;
   return h("section", { class: "report-page" },

@@ -5,7 +5,8 @@ import { CATEGORIES, LEVEL, SOURCE, STATUS, URGENCY } from "../labels.js";
 import { onLeave } from "../router.js";
 import { session } from "../session.js";
 import { on } from "../socket.js";
-import { gridNames, OPEN_STATUSES, replaceRow, ticketRow } from "../reports/tickets.js";
+import { gridNames, OPEN_STATUSES, ticketRow } from "../reports/tickets.js";
+import { urgencyRank } from "./alerts.js";
 
 const PAGE = 20;
 const OPEN = OPEN_STATUSES.join(",");
@@ -50,13 +51,56 @@ function hashFor(q) {
   return "#/staff/tickets" + (text ? "?" + text : "");
 }
 
-function apiQuery(q, offset) {
+function apiQuery(q, urgency, offset) {
   return query({
     status: q.status === undefined ? OPEN : q.status, grid_id: q.grid_id, category: q.category,
-    urgency: q.urgency, level: q.level, source: q.source,
+    urgency, level: q.level, source: q.source,
     overdue: q.overdue === "1" ? "true" : "", assignee_id: q.mine === "1" ? session.user.id : "",
     offset, limit: PAGE,
   });
+}
+
+/** The list comes most urgent first (紧急, 较急, 一般), newest first within each: one paged
+ * stream per urgency, read in that order. */
+function streamsFor(q) {
+  const urgencies = q.urgency ? [q.urgency] : Object.keys(URGENCY)
+    .sort((a, b) => urgencyRank(a) - urgencyRank(b));
+  return urgencies.map((urgency) => ({ urgency, fetched: 0, total: 0, buffer: [] }));
+}
+
+async function fetchStream(q, stream) {
+  const page = await api("GET", "/api/v1/tickets" + apiQuery(q, stream.urgency, stream.fetched));
+  stream.fetched += page.tickets.length;
+  stream.total = page.total;
+  stream.buffer.push(...page.tickets);
+  return page.tickets.length;
+}
+
+/** Up to a page of rows, taken from the streams in order, fetching as they run dry. */
+async function nextRows(q, streams) {
+  const rows = [];
+  for (const stream of streams) {
+    while (rows.length < PAGE) {
+      if (!stream.buffer.length && (stream.fetched >= stream.total
+        || !(await fetchStream(q, stream)))) break;
+      rows.push(stream.buffer.shift());
+    }
+  }
+  return rows;
+}
+
+/** Where a live row goes: before the first row no more urgent than it (newest first). */
+function placeRow(list, row, urgency) {
+  const rank = urgencyRank(urgency);
+  const after = [...list.children].find((li) => li.dataset.rank !== undefined
+    && Number(li.dataset.rank) >= rank);
+  list.insertBefore(row, after || null);
+}
+
+function rankedRow(t, grids) {
+  const row = ticketRow(t, grids);
+  row.dataset.rank = String(urgencyRank(t.urgency));
+  return row;
 }
 
 /** Whether a ticket from a live event belongs in the list the filters describe. */
@@ -82,18 +126,26 @@ export async function renderBoard(params, q) {
   let offset = 0;
   let total = 0;
   let generation = 0;
+  let streams = [];
 
   async function load(reset) {
     const mine = ++generation;
-    if (reset) offset = 0;
     more.disabled = true;
     try {
-      const page = await api("GET", "/api/v1/tickets" + apiQuery(filters, offset));
+      if (reset) {
+        const fresh = streamsFor(filters);
+        await Promise.all(fresh.map((stream) => fetchStream(filters, stream)));
+        if (mine !== generation) return;
+        streams = fresh;
+        offset = 0;
+      }
+      const rows = await nextRows(filters, streams);
       if (mine !== generation) return;
       if (reset) replace(list);
-      for (const t of page.tickets) list.append(ticketRow(t, grids));
-      offset += page.tickets.length;
-      total = page.total;
+      const shown = new Set([...list.children].map((li) => li.dataset.ticketId));
+      for (const t of rows) if (!shown.has(t.id)) list.append(rankedRow(t, grids));
+      offset += rows.length;
+      total = streams.reduce((sum, stream) => sum + stream.total, 0);
       count.textContent = "共 " + total + " 张工单" + (total ? "，已显示 " + offset + " 张" : "");
       more.hidden = offset >= total;
       line.textContent = "";
@@ -117,11 +169,22 @@ export async function renderBoard(params, q) {
 
   onLeave(on("ticket:updated", (t) => {
     if (!t) return;
-    if (replaceRow(list, t, grids)) return;
+    const row = [...list.children].find((li) => li.dataset.ticketId === t.id);
+    if (row) {
+      if (row.dataset.rank === String(urgencyRank(t.urgency))) {
+        row.replaceWith(rankedRow(t, grids));
+      } else {
+        row.remove();  // re-graded: moves to its new place
+        placeRow(list, rankedRow(t, grids), t.urgency);
+      }
+      return;
+    }
     if (matches(t, filters)) {
       const empty = list.querySelector(".empty");
       if (empty) empty.remove();
-      list.prepend(ticketRow(t, grids));
+      placeRow(list, rankedRow(t, grids), t.urgency);
+      const stream = streams.find((one) => one.urgency === t.urgency);
+      if (stream) { stream.fetched += 1; stream.total += 1; }  // it shifts its stream by one
       offset += 1;
       total += 1;
       count.textContent = "共 " + total + " 张工单，已显示 " + offset + " 张";

@@ -7,6 +7,7 @@ import { onLeave } from "../router.js";
 import { session } from "../session.js";
 import { on } from "../socket.js";
 import { fullTime, gridNames, ticketTitle } from "../reports/tickets.js";
+import { soundToggle, urgencyRank, urgentFirst } from "./alerts.js";
 
 const DONE = { confirm: "已确认上报", dismiss: "已忽略", merge: "已合并" };
 
@@ -40,7 +41,8 @@ function draftCard(t, grids) {
   const room = t.room_id ? session.rooms.find((r) => r.id === t.room_id) : null;
   const line = statusLine();
   const headId = "draft-" + t.id;
-  const card = h("li", { class: "draft", dataset: { ticketId: t.id }, "aria-labelledby": headId },
+  const card = h("li", { class: "draft" + (t.urgency === "urgent" ? " is-urgent" : ""),
+    dataset: { ticketId: t.id, rank: String(urgencyRank(t.urgency)) }, "aria-labelledby": headId },
     h("div", { class: "draft-head" },
       h("a", { id: headId, href: "#/tickets/" + encodeURIComponent(t.id) }, ticketTitle(t)),
       h("span", { class: "tag blue" }, d.category || "未能判断类别"),
@@ -81,7 +83,10 @@ export async function renderDrafts() {
 
   onLeave(on("draft:new", (t) => {
     if (!t || t.status !== "draft" || cardOf(t.id)) return;
-    list.prepend(draftCard(t, grids));
+    // Newest first within its urgency: before the first card that is no more urgent.
+    const rank = urgencyRank(t.urgency);
+    const after = [...list.children].find((li) => Number(li.dataset.rank) >= rank);
+    list.insertBefore(draftCard(t, grids), after || null);
     sync();
   }));
   onLeave(on("ticket:updated", (t) => {
@@ -91,7 +96,7 @@ export async function renderDrafts() {
   list.addEventListener("draft-done", (e) => { e.target.remove(); sync(); });
   try {
     const { tickets } = await api("GET", "/api/v1/tickets" + query({ status: "draft", limit: 100 }));
-    for (const t of tickets) list.append(draftCard(t, grids));
+    for (const t of [...tickets].sort(urgentFirst)) list.append(draftCard(t, grids));
   } catch (err) {
     showError(line, err);
   }
@@ -99,6 +104,7 @@ export async function renderDrafts() {
   return h("section", { class: "drafts-page" },
     h("div", { class: "page-head" }, h("h1", {}, "待确认报事"),
       h("a", { href: "#/staff/tickets?status=dismissed" }, "已忽略的")),
-    h("p", { class: "sub" }, "群聊中自动识别出的问题，确认后成为正式工单。"),
+    h("p", { class: "sub" }, "群聊中自动识别出的问题，确认后成为正式工单。紧急的排在最前。"),
+    soundToggle(),
     line, empty, list);
 }
