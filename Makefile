@@ -77,4 +77,4 @@ lint: venv  ## ruff, mypy and the layer contracts (import-linter, see pyproject.
 	$(BIN)/lint-imports
 
 clean:  ## remove virtual environments and caches (keeps ./data)
-	rm -rf $(VENV) $(MONGO_VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MONGO_VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
