@@ -71,9 +71,10 @@ fuzz: venv  ## fuzz every REST route and Socket.IO event with many more examples
 bench: venv  ## fan-out benchmark: linli vs a bare python-socketio server
 	$(BIN)/python -m bench.fanout $(BENCH_ARGS)
 
-lint: venv  ## ruff and mypy
+lint: venv  ## ruff, mypy and the layer contracts (import-linter, see pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:  ## remove virtual environments and caches (keeps ./data)
-	rm -rf $(VENV) $(MONGO_VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MONGO_VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

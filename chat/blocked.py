@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from chat.errors import BlockedContent
-from chat.store.base import Store
+from chat.store.base import ChatStore
 
 CACHE_SECONDS = 5.0
 
@@ -16,7 +16,7 @@ class BlockedWords:
         self._ttl = ttl
         self._cache: dict[str, tuple[float, tuple[str, ...]]] = {}
 
-    async def words(self, store: Store, community_id: str) -> tuple[str, ...]:
+    async def words(self, store: ChatStore, community_id: str) -> tuple[str, ...]:
         hit = self._cache.get(community_id)
         if hit is not None and hit[0] > time.monotonic():
             return hit[1]
@@ -28,7 +28,7 @@ class BlockedWords:
     def forget(self, community_id: str) -> None:
         self._cache.pop(community_id, None)
 
-    async def check(self, store: Store, community_id: str, global_words: list[str],
+    async def check(self, store: ChatStore, community_id: str, global_words: list[str],
                     text: str) -> None:
         lowered = text.lower()
         for word in (*global_words, *await self.words(store, community_id)):

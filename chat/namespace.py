@@ -31,6 +31,7 @@ from chat.payloads import (
 from chat.permissions import session_room_id, staff_event_rooms, user_room_id
 from chat.realtime.presence import PresenceBatcher
 from chat.services import Services
+from chat.validation import invalid_from
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +56,6 @@ def ok(data: Any) -> dict[str, Any]:
 
 def error(exc: DomainError) -> dict[str, Any]:
     return {"ok": False, "error": exc.to_dict()}
-
-
-def invalid_from(exc: ValidationError) -> Invalid:
-    problems = [
-        {"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]}
-        for e in exc.errors(include_url=False, include_input=False)
-    ]
-    return Invalid("invalid payload / 参数无效", problems=problems)
 
 
 class ChatNamespace:

@@ -6,18 +6,19 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from chat import audit
 from chat.actions.messages import delete_message
 from chat.actions.rooms import member_rooms, require_member
 from chat.clock import iso
 from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from chat.ids import new_id
-from chat.models import Mute, Room, User
+from chat.models import CommunityConfig, Mute, Room, User
 from chat.payloads import DeleteMessage
 from chat.permissions import can_join, can_moderate, is_active, user_room_id, workers_room_id
 from chat.services import Services
 from chat.views import message_view
-from moderation import audit
-from moderation.models import CommunityConfig, Flag
+from moderation.models import Flag
+from moderation.store.base import moderation_store
 from moderation.views import audit_view, flag_view
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ async def mute_member(
     room = await require_member(services, actor, room_id)
     if not can_moderate(actor, room):
         raise Forbidden("only this room's workers may mute / 仅本群网格员可禁言")
-    target = await services.store.get_user(user_id)
+    target = await moderation_store(services).get_user(user_id)
     if target is None or not can_join(target, room):
         raise NotFound("no such member / 该成员不存在")
     if target.is_staff:
@@ -38,7 +39,7 @@ async def mute_member(
     now = services.clock.now()
     mute = Mute(room_id=room.id, user_id=target.id, until=until, by=actor.id, reason=reason,
                 created_at=now)
-    await services.store.set_mute(mute)
+    await moderation_store(services).set_mute(mute)
     event = {"action": "muted" if until > now else "unmuted", "room_id": room.id,
              "until": iso(until), "reason": reason}
     await services.fanout.emit("moderation", event, user_room_id(target.id))
@@ -49,12 +50,12 @@ async def mute_member(
 
 async def _moderated_target(services: Services, actor: User, room_id: str,
                             user_id: str) -> tuple[Room, User]:
-    room = await services.store.get_room(room_id)
+    room = await moderation_store(services).get_room(room_id)
     if room is None:
         raise NotFound("no such room / 群聊不存在")
     if not can_moderate(actor, room):
         raise Forbidden("only this room's workers may do this / 仅本群网格员可操作")
-    target = await services.store.get_user(user_id)
+    target = await moderation_store(services).get_user(user_id)
     # a member of the room, or one removed from it: never someone the room does not hold
     if target is None or not can_join(target.model_copy(update={"removed_from": ()}), room):
         raise NotFound("no such member / 该成员不存在")
@@ -67,7 +68,7 @@ async def remove_member(services: Services, actor: User, room_id: str, user_id: 
                         reason: str) -> dict[str, Any]:
     """Out of the room at once, on every socket; stays out until restored."""
     room, target = await _moderated_target(services, actor, room_id, user_id)
-    await services.store.set_room_removal(target.id, room.id, True)
+    await moderation_store(services).set_room_removal(target.id, room.id, True)
     await services.fanout.leave_room(target.id, room.id)
     await services.fanout.emit("moderation", {"action": "removed", "room_id": room.id,
                                               "reason": reason}, user_room_id(target.id))
@@ -79,7 +80,7 @@ async def remove_member(services: Services, actor: User, room_id: str, user_id: 
 async def restore_member(services: Services, actor: User, room_id: str,
                          user_id: str) -> dict[str, Any]:
     room, target = await _moderated_target(services, actor, room_id, user_id)
-    target = await services.store.set_room_removal(target.id, room.id, False)
+    target = await moderation_store(services).set_room_removal(target.id, room.id, False)
     if can_join(target, room):
         await services.fanout.enter_rooms(target.id, [room.id])
         await services.fanout.emit("moderation", {"action": "restored", "room_id": room.id},
@@ -99,7 +100,7 @@ def _flag_audience(room: Room) -> list[str]:
 
 async def flag_message(services: Services, actor: User, message_id: str,
                        reason: str) -> dict[str, Any]:
-    message = await services.store.get_message(message_id)
+    message = await moderation_store(services).get_message(message_id)
     if message is None or message.deleted_at is not None:
         raise NotFound("no such message / 消息不存在")
     room = await require_member(services, actor, message.room_id)
@@ -111,7 +112,7 @@ async def flag_message(services: Services, actor: User, message_id: str,
     flag = Flag(id=new_id("f", 12), message_id=message.id, room_id=room.id,
                 community_id=room.community_id, by=actor.id, reason=reason,
                 created_at=services.clock.now())
-    await services.store.add_flag(flag)
+    await moderation_store(services).add_flag(flag)
     event = flag_view(flag) | {"message": message_view(message)}
     for audience in _flag_audience(room):
         await services.fanout.emit("flag:new", event, audience)
@@ -125,23 +126,24 @@ async def list_flags(services: Services, actor: User, open_only: bool,
     rooms = [r for r in await member_rooms(services, actor) if can_moderate(actor, r)]
     if not rooms:
         raise Forbidden("moderators only / 仅限网格员和管理员")
-    flags = await services.store.list_flags([r.id for r in rooms], open_only, limit)
+    flags = await moderation_store(services).list_flags([r.id for r in rooms], open_only, limit)
     views = []
     for flag in flags:
-        message = await services.store.get_message(flag.message_id)
+        message = await moderation_store(services).get_message(flag.message_id)
         views.append(flag_view(flag) | {"message": message_view(message) if message else None})
     return views
 
 
 async def handle_flag(services: Services, actor: User, flag_id: str, outcome: str,
                       note: str) -> dict[str, Any]:
-    flag = await services.store.get_flag(flag_id)
-    room = await services.store.get_room(flag.room_id) if flag else None
+    flag = await moderation_store(services).get_flag(flag_id)
+    room = await moderation_store(services).get_room(flag.room_id) if flag else None
     if flag is None or room is None or not can_moderate(actor, room):
         raise NotFound("no such report / 举报不存在")
     handled = flag.model_copy(update={"handled_by": actor.id, "outcome": outcome,
                                       "handled_at": services.clock.now()})
-    if not await services.store.handle_flag(handled):  # two moderators: the first one wins
+    # two moderators: the first one wins
+    if not await moderation_store(services).handle_flag(handled):
         raise Conflict("this report was already handled / 该举报已处理")
     if outcome == "deleted":
         await delete_message(services, actor, DeleteMessage(message_id=flag.message_id,
@@ -161,7 +163,7 @@ def _admin_of(actor: User, community_id: str) -> None:
 async def blocked_words(services: Services, actor: User, community_id: str) -> dict[str, Any]:
     if not (actor.is_staff and actor.community_id == community_id and is_active(actor)):
         raise Forbidden("staff of this community only / 仅限本社区工作人员")
-    config = await services.store.get_community_config(community_id)
+    config = await moderation_store(services).get_community_config(community_id)
     return {"community_id": community_id,
             "words": list(config.blocked_words) if config else [],
             "global_words": list(services.settings.blocked_words)}
@@ -170,10 +172,10 @@ async def blocked_words(services: Services, actor: User, community_id: str) -> d
 async def set_blocked_words(services: Services, actor: User, community_id: str,
                             words: list[str]) -> dict[str, Any]:
     _admin_of(actor, community_id)
-    old = await services.store.get_community_config(community_id) \
+    old = await moderation_store(services).get_community_config(community_id) \
         or CommunityConfig(community_id=community_id)
     new_words = tuple(dict.fromkeys(w for w in words if w))
-    await services.store.put_community_config(old.model_copy(update={
+    await moderation_store(services).put_community_config(old.model_copy(update={
         "blocked_words": new_words, "updated_by": actor.id,
         "updated_at": services.clock.now()}))
     services.blocked.forget(community_id)
@@ -191,10 +193,10 @@ async def audit_log(services: Services, actor: User, *, action: str | None,
     (None once a page comes back short)."""
     if actor.role != "admin" or actor.community_id is None or not is_active(actor):
         raise Forbidden("community admins only / 仅限社区管理员")
-    entries = await services.store.list_audit(
+    entries = await moderation_store(services).list_audit(
         community_id=actor.community_id, action=action, actor_id=actor_id,
         target_id=target_id, before=before, before_id=before_id, limit=limit)
-    people = await services.store.get_users(sorted({e.actor_id for e in entries}))
+    people = await moderation_store(services).get_users(sorted({e.actor_id for e in entries}))
     actors = {u.id: u for u in people}
     last = entries[-1] if len(entries) == limit else None
     return {"entries": [audit_view(e, actors) for e in entries],

@@ -16,19 +16,20 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from chat import audit
 from chat.errors import Forbidden, Invalid
 from chat.events import MessageCreated
 from chat.models import RESIDENT_ROLES, User
 from chat.permissions import is_operator_level
 from chat.services import Services
-from moderation import audit, filing
+from moderation import filing
 from moderation.classifier import Classifier, Model
 from moderation.detector import Detection, Detector
-from moderation.learning_store import LearningStore
 from moderation.lexicon import DEFAULT_PATH, LexiconError, load_lexicon
 from moderation.model import PACKAGED
 from moderation.model.weights import ModelFile, ModelFileError
 from moderation.models import DetectionInfo
+from moderation.store.learning import LearningStore
 
 log = logging.getLogger(__name__)
 RELOAD_CHANNEL = "linli:lexicon-reload"

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from chat.services import Services
 from moderation.location import extract_place, places_overlap
 from moderation.models import Ticket, TicketQuery, TicketStatus
+from moderation.store.base import moderation_store
 
 CANDIDATES: tuple[TicketStatus, ...] = ("draft", "submitted", "accepted", "in_progress",
                                         "reopened")
@@ -36,7 +37,7 @@ async def likely_duplicate(services: Services, *, community_id: str, grid_id: st
     query = TicketQuery(community_ids=(community_id,), grid_ids=(grid_id,), category=category,
                         statuses=CANDIDATES, created_from=now - timedelta(hours=hours),
                         created_until=now, limit=PAGE)
-    page, _ = await services.store.find_tickets(query)  # newest first
+    page, _ = await moderation_store(services).find_tickets(query)  # newest first
     same = [t for t in page if t.merged_into is None and places_overlap(location, _place(t))]
     if not same:
         return None
@@ -47,7 +48,7 @@ async def likely_duplicate(services: Services, *, community_id: str, grid_id: st
 async def targets(services: Services, tickets: Iterable[Ticket]) -> dict[str, Ticket]:
     """The tickets these ones are marked likely duplicates of, by id (for their views)."""
     ids = sorted({t.duplicate_of for t in tickets if t.duplicate_of})
-    found = await asyncio.gather(*(services.store.get_ticket(i) for i in ids))
+    found = await asyncio.gather(*(moderation_store(services).get_ticket(i) for i in ids))
     return {t.id: t for t in found if t is not None}
 
 

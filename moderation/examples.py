@@ -10,6 +10,7 @@ from moderation.evaluate import Labelled
 from moderation.learning_models import DetectionExample, ExampleSource
 from moderation.masking import mask
 from moderation.models import Ticket
+from moderation.store.base import moderation_store
 
 
 def _label(ticket: Ticket, action: str) -> tuple[Labelled, ExampleSource] | None:
@@ -33,14 +34,14 @@ async def observe(services: Services, ticket: Ticket, action: str, actor: User) 
     if not ticket.message_ids or (action != "create" and actor.id == ticket.reporter_id):
         return
     labelled = _label(ticket, action)
-    message = await services.store.get_message(ticket.message_ids[0])
+    message = await moderation_store(services).get_message(ticket.message_ids[0])
     if labelled is None or message is None or message.kind != "text":
         return
     label, source = labelled
-    sender = await services.store.get_user(message.sender_id)
+    sender = await moderation_store(services).get_user(message.sender_id)
     text = mask(message.text, names=[sender.name] if sender else [])
     now = services.clock.now()
-    await services.store.upsert_detection_example(DetectionExample(
+    await moderation_store(services).upsert_detection_example(DetectionExample(
         id=f"x{ticket.id}", text=text, is_report=label.is_report, category=label.category,
         urgency=label.urgency, source=source, ticket_id=ticket.id, message_id=message.id,
         community_id=ticket.community_id, actor_id=actor.id, created_at=now, updated_at=now))

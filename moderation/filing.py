@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from chat import audit
 from chat.actions.rooms import require_member
 from chat.actions.speaking import check_can_speak, check_not_muted
 from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
@@ -14,13 +15,14 @@ from chat.ids import derived_id, new_id
 from chat.models import RESIDENT_ROLES, Message, Room, User
 from chat.permissions import can_moderate, community_room_id, grid_room_id, is_active
 from chat.services import Services
-from moderation import audit, examples, notify
+from moderation import examples, notify
 from moderation.categories import BY_NAME, Urgency
 from moderation.duplicates import likely_duplicate
 from moderation.location import extract_place
 from moderation.machine import Confirm, new_ticket
 from moderation.models import DetectionInfo, Source, Ticket
 from moderation.payloads import FileTicket
+from moderation.store.base import moderation_store
 from moderation.tickets import policy, transition, view
 from moderation.views import SYSTEM
 
@@ -54,14 +56,14 @@ def draft_id(services: Services, message_id: str) -> str:
 
 async def _create(services: Services, *, by: str, status: Any, ticket_id: str | None = None,
                   **fields: Any) -> Ticket:
-    community = await services.store.get_unit(fields["community_id"])
-    street = await services.store.get_unit(community.parent_id) \
+    community = await moderation_store(services).get_unit(fields["community_id"])
+    street = await moderation_store(services).get_unit(community.parent_id) \
         if community and community.parent_id else None
     ticket = new_ticket(status=status, by=by, now=services.clock.now(), policy=policy(services),
                         id=ticket_id or new_id("t", 12), number=0,
                         street_id=street.id if street else None,
                         district_id=street.parent_id if street else None, **fields)
-    return await services.store.add_ticket(ticket)
+    return await moderation_store(services).add_ticket(ticket)
 
 
 async def create_draft(services: Services, message: Message, room: Room, sender: User,
@@ -120,7 +122,7 @@ async def _speech_rooms(services: Services, user: User, grid_id: str | None) -> 
     """Where a form's words would otherwise be said: the ticket's grid room and the hall."""
     ids = [grid_room_id(grid_id)] if grid_id else []
     ids.append(community_room_id(user.community_id or ""))
-    return [room for i in ids if (room := await services.store.get_room(i)) is not None]
+    return [room for i in ids if (room := await moderation_store(services).get_room(i)) is not None]
 
 
 async def _check_ticket_text(services: Services, user: User, rooms: list[Room],
@@ -139,14 +141,14 @@ async def _grid_for(services: Services, user: User, grid_id: str | None) -> str 
         return home_grid(user) if user.role != "admin" else None
     if user.role == "worker" and grid_id not in user.grid_ids:
         raise Forbidden("not one of your grids / 不是你负责的网格")
-    grid = await services.store.get_unit(grid_id)
+    grid = await moderation_store(services).get_unit(grid_id)
     if grid is None or grid.kind != "grid" or grid.parent_id != user.community_id:
         raise NotFound("no such grid in your community / 本社区没有该网格")
     return grid_id
 
 
 async def _report_message(services: Services, user: User, form: FileTicket) -> dict[str, Any]:
-    message = await services.store.get_message(form.message_id or "")
+    message = await moderation_store(services).get_message(form.message_id or "")
     if message is None or message.deleted_at is not None:
         raise NotFound("no such message / 消息不存在")
     room = await require_member(services, user, message.room_id)
@@ -154,7 +156,7 @@ async def _report_message(services: Services, user: User, form: FileTicket) -> d
     if not own and not can_moderate(user, room):
         raise Forbidden("you may report only your own messages / 只能将自己的消息报事")
     await _check_ticket_text(services, user, [room], form.description or "", form.location)
-    sender = await services.store.get_user(message.sender_id)
+    sender = await moderation_store(services).get_user(message.sender_id)
     reporter = sender if sender is not None and sender.role in RESIDENT_ROLES else user
     try:
         ticket = await _create(
@@ -171,7 +173,7 @@ async def _report_message(services: Services, user: User, form: FileTicket) -> d
 async def _already_a_ticket(services: Services, user: User, ticket_id: str,
                             own: bool) -> dict[str, Any]:
     """The detector got there first: reporting the message confirms its draft."""
-    existing = await services.store.get_ticket(ticket_id)
+    existing = await moderation_store(services).get_ticket(ticket_id)
     if existing is None:
         raise Conflict("the message is being reported; try again / 正在报事，请稍后重试")
     if existing.status == "draft":

@@ -12,15 +12,17 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from chat import audit
 from chat.errors import Conflict, Forbidden, NotFound
 from chat.ids import new_id
 from chat.models import User
 from chat.permissions import is_active, is_operator_level
 from chat.services import Services
-from moderation import audit, retraining
+from moderation import retraining
 from moderation.detection import DetectionService
 from moderation.evaluate import Labelled
 from moderation.learning_models import DetectionModelRecord
+from moderation.store.base import moderation_store
 
 log = logging.getLogger(__name__)
 _running = asyncio.Lock()
@@ -53,6 +55,7 @@ def _record_view(record: DetectionModelRecord) -> dict[str, Any]:
 
 async def status(services: Services, detection: DetectionService, actor: Actor) -> dict[str, Any]:
     _admin(actor)
+    store = moderation_store(services)
     model = detection.classifier.model.file
     return {"model": {"version": model.version, "stored_id": detection.model_id,
                       "source": "store" if detection.model_id else "packaged",
@@ -61,8 +64,8 @@ async def status(services: Services, detection: DetectionService, actor: Actor) 
                                      "urgent": model.thresholds.urgent},
                       "info": model.info},
             "lexicon": {"sha256": detection.lexicon_sha256},
-            "examples": await services.store.count_detection_examples(),
-            "models": [_record_view(r) for r in await services.store.list_detection_models()]}
+            "examples": await store.count_detection_examples(),
+            "models": [_record_view(r) for r in await store.list_detection_models()]}
 
 
 def _in_process(request: retraining.Request) -> retraining.Outcome:
@@ -78,8 +81,8 @@ async def retrain(services: Services, detection: DetectionService, actor: Actor,
     if _running.locked():
         raise Conflict("a retraining is already running / 正在重新训练，请稍候")
     async with _running:
-        examples = await services.store.list_detection_examples()
-        version = await services.store.next_detection_model_version()
+        examples = await moderation_store(services).list_detection_examples()
+        version = await moderation_store(services).next_detection_model_version()
         request = retraining.Request(
             [(e.id, Labelled(text=e.text, is_report=e.is_report, category=e.category,
                              urgency=e.urgency)) for e in examples],
@@ -105,12 +108,12 @@ async def _keep(services: Services, actor: Actor, version: int, examples: int,
         created_at=services.clock.now(), created_by=_ids(actor)[0], examples=examples,
         figures=outcome.figures, status="candidate" if outcome.not_worse else "rejected",
         note="" if outcome.not_worse else "worse than the model in use / 不优于当前模型")
-    await services.store.add_detection_model(record, outcome.candidate)
+    await moderation_store(services).add_detection_model(record, outcome.candidate)
     return record
 
 
 async def _get(services: Services, model_id: str) -> DetectionModelRecord:
-    record = await services.store.get_detection_model(model_id)
+    record = await moderation_store(services).get_detection_model(model_id)
     if record is None:
         raise NotFound("no such detection model / 检测模型不存在")
     return record
@@ -119,7 +122,7 @@ async def _get(services: Services, model_id: str) -> DetectionModelRecord:
 async def _switch(services: Services, detection: DetectionService, actor: Actor,
                   redis: Redis | None, model_id: str | None, action: str) -> None:
     previous = detection.model_id
-    await services.store.activate_detection_model(model_id, services.clock.now())
+    await moderation_store(services).activate_detection_model(model_id, services.clock.now())
     loaded = await detection.reload_everywhere(redis)
     await audit.record(services, actor, action, "detection", model_id or "packaged",
                        _ids(actor)[1], previous=previous or "packaged", model=loaded["model"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -138,22 +138,3 @@ class Flag(Record):
     handled_at: datetime | None = None
     outcome: Literal["deleted", "kept"] | None = None
 
-
-class AuditEntry(Record):
-    id: str
-    community_id: str | None
-    actor_id: str
-    action: str
-    target_type: Literal["message", "user", "room", "ticket", "flag", "community", "lexicon",
-                         "bot", "webhook", "directory", "detection"]
-    target_id: str
-    reason: str = ""
-    details: dict[str, Any] = Field(default_factory=dict)
-    at: datetime
-
-
-class CommunityConfig(Record):
-    community_id: str
-    blocked_words: tuple[str, ...] = ()
-    updated_by: str | None = None
-    updated_at: datetime | None = None

@@ -12,17 +12,21 @@ from chat.services import Services
 from moderation.access import audience
 from moderation.events import TicketChanged
 from moderation.models import Ticket
+from moderation.store.base import moderation_store
 from moderation.views import ticket_view, user_ids_of
 
 log = logging.getLogger(__name__)
 
 
 async def _users(services: Services, ticket: Ticket) -> dict[str, User]:
-    return {u.id: u for u in await services.store.get_users(sorted(user_ids_of(ticket)))}
+    users = await moderation_store(services).get_users(sorted(user_ids_of(ticket)))
+    return {u.id: u for u in users}
 
 
 async def _duplicate(services: Services, ticket: Ticket) -> Ticket | None:
-    return await services.store.get_ticket(ticket.duplicate_of) if ticket.duplicate_of else None
+    if ticket.duplicate_of is None:
+        return None
+    return await moderation_store(services).get_ticket(ticket.duplicate_of)
 
 
 async def draft_created(services: Services, ticket: Ticket) -> None:

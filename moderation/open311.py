@@ -16,6 +16,7 @@ from chat.services import Services
 from moderation.categories import BY_CODE, BY_NAME, CATEGORIES
 from moderation.machine import STATUS_LABELS
 from moderation.models import OPEN, PUBLIC_STATUSES, Ticket, TicketQuery, TicketStatus
+from moderation.store.base import moderation_store
 from moderation.views import LEVEL_LABELS, public_note
 
 CLOSED: tuple[TicketStatus, ...] = ("resolved", "closed", "rejected", "duplicate")
@@ -63,7 +64,7 @@ async def _units_of(services: Services, tickets: list[Ticket]) -> dict[str, Unit
            if i}
     units = {}
     for unit_id in ids:
-        unit = await services.store.get_unit(unit_id)
+        unit = await moderation_store(services).get_unit(unit_id)
         if unit is not None:
             units[unit_id] = unit
     return units
@@ -73,7 +74,7 @@ async def requests(services: Services, *, ids: list[str] | None, service_code: s
                    status: str | None, start: datetime | None, end: datetime | None
                    ) -> list[dict[str, Any]]:
     if ids:
-        found = [t for i in ids[:MAX_IDS] if (t := await services.store.get_ticket(i))]
+        found = [t for i in ids[:MAX_IDS] if (t := await moderation_store(services).get_ticket(i))]
         tickets = [t for t in found if t.status in PUBLIC_STATUSES]
     else:
         by_status = {"open": tuple(sorted(OPEN)), "closed": CLOSED}
@@ -83,7 +84,7 @@ async def requests(services: Services, *, ids: list[str] | None, service_code: s
         category = BY_CODE[service_code].name if service_code in BY_CODE else None
         query = TicketQuery(statuses=statuses, category=category, created_from=start,
                             created_until=end, limit=MAX_REQUESTS)
-        tickets, _ = await services.store.find_tickets(query)
+        tickets, _ = await moderation_store(services).find_tickets(query)
         if service_code == UNCATEGORISED:
             tickets = [t for t in tickets if t.category is None]
     units = await _units_of(services, tickets)

@@ -12,6 +12,7 @@ from chat.services import Services
 from moderation.access import scope_filter
 from moderation.models import Ticket, TicketQuery
 from moderation.stats import stats_view, ticket_stats
+from moderation.store.base import moderation_store
 
 PAGE = 500
 
@@ -38,10 +39,11 @@ async def all_tickets(services: Services, query: TicketQuery) -> list[Ticket]:
     """Every ticket matching `query`, oldest pages last. The window ends at a fixed moment and
     tickets are never deleted, so a ticket filed meanwhile can only push others to a later
     page — read twice, kept once — never past the loop."""
+    store = moderation_store(services)
     found: dict[str, Ticket] = {}
     offset = 0
     while True:
-        page, _ = await services.store.find_tickets(query.model_copy(update={"offset": offset}))
+        page, _ = await store.find_tickets(query.model_copy(update={"offset": offset}))
         found.update((t.id, t) for t in page)
         if len(page) < query.limit:
             return list(found.values())
@@ -51,7 +53,7 @@ async def all_tickets(services: Services, query: TicketQuery) -> list[Ticket]:
 async def grid_names(services: Services, grid_ids: set[str]) -> dict[str, str]:
     names: dict[str, str] = {}
     for grid_id in sorted(grid_ids):
-        unit = await services.store.get_unit(grid_id)
+        unit = await moderation_store(services).get_unit(grid_id)
         if unit is not None:
             names[grid_id] = unit.name
     return names

@@ -7,12 +7,13 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from chat import audit
 from chat.errors import Conflict, Forbidden, Invalid, NotFound
 from chat.events import MessageDeleted
 from chat.models import User
 from chat.permissions import can_see_personal_details
 from chat.services import Services
-from moderation import assignees, audit, duplicates, examples, notify
+from moderation import assignees, duplicates, examples, notify
 from moderation.access import RANK, can_act, can_view, in_scope, scope_filter
 from moderation.machine import (
     ACTION_OF,
@@ -27,6 +28,7 @@ from moderation.machine import (
     apply,
 )
 from moderation.models import OPEN, PUBLIC_STATUSES, Ticket, TicketQuery, Transition
+from moderation.store.base import moderation_store
 from moderation.views import SYSTEM, ticket_view, user_ids_of
 
 log = logging.getLogger(__name__)
@@ -39,7 +41,7 @@ def policy(services: Services) -> Policy:
 
 async def views(services: Services, page: list[Ticket], viewer: User) -> list[dict[str, Any]]:
     ids = sorted(set().union(*(user_ids_of(t) for t in page))) if page else []
-    users = {u.id: u for u in await services.store.get_users(ids)}
+    users = {u.id: u for u in await moderation_store(services).get_users(ids)}
     now = services.clock.now()
     staff = {t.id: in_scope(viewer, t) for t in page}
     found = await duplicates.targets(services, (t for t in page if staff[t.id]))
@@ -62,7 +64,7 @@ async def view(services: Services, ticket: Ticket, viewer: User) -> dict[str, An
 # ---- transitions ---------------------------------------------------------------------------
 
 async def load(services: Services, user: User, ticket_id: str) -> Ticket:
-    ticket = await services.store.get_ticket(ticket_id)
+    ticket = await moderation_store(services).get_ticket(ticket_id)
     if ticket is None or not can_view(user, ticket):
         raise NotFound("no such ticket / 工单不存在")
     return ticket
@@ -78,7 +80,7 @@ async def transition(services: Services, user: User, ticket_id: str, command: Co
     changed = apply(ticket, command, user.id, services.clock.now(), policy(services))
     kept = await _absorb(services, user, ticket, command.into) \
         if isinstance(command, Merge) else None
-    await services.store.save_ticket(changed)
+    await moderation_store(services).save_ticket(changed)
     reason = next((str(v) for k in ("reason", "note", "comment")
                    if (v := getattr(command, k, ""))), "")
     into = {"into": command.into} if isinstance(command, Merge) else {}
@@ -96,7 +98,7 @@ async def _acting(services: Services, user: User, ticket_id: str, action: str,
                   *, as_reporter: bool = False) -> Ticket:
     """The ticket `user` may do `action` to: `not_found` unless they may see it, else
     `forbidden` unless they may act."""
-    ticket = await services.store.get_ticket(ticket_id)
+    ticket = await moderation_store(services).get_ticket(ticket_id)
     allowed = ticket is not None and (
         can_act(user, ticket, action)
         or (as_reporter and action == "confirm" and ticket.reporter_id == user.id))
@@ -122,7 +124,7 @@ async def _absorb(services: Services, user: User, duplicate: Ticket, into: str) 
     Saved before the duplicate, with the version check, so two tickets merged into each other
     at the same moment cannot both end up `duplicate`. A draft may be kept only for another
     draft (two detections of one problem): a public ticket never hides in a draft."""
-    target = await services.store.get_ticket(into)
+    target = await moderation_store(services).get_ticket(into)
     if target is None or not in_scope(user, target):
         raise NotFound("no such ticket to merge into / 合并目标不存在")
     keeps = target.status in OPEN or (target.status == "draft" == duplicate.status)
@@ -138,7 +140,7 @@ async def _absorb(services: Services, user: User, duplicate: Ticket, into: str) 
         "supporters": tuple(supporters),
         "message_ids": tuple(dict.fromkeys((*target.message_ids, *duplicate.message_ids))),
         "version": target.version + 1, "updated_at": now, "history": (*target.history, entry)})
-    await services.store.save_ticket(kept)
+    await moderation_store(services).save_ticket(kept)
     return kept
 
 
@@ -157,7 +159,7 @@ async def list_tickets(services: Services, user: User, filters: dict[str, Any]
     if filters.pop("overdue", False):
         filters["overdue_at"] = services.clock.now()
     query = TicketQuery(**filters, **scope)
-    page, total = await services.store.find_tickets(query)
+    page, total = await moderation_store(services).find_tickets(query)
     return {"tickets": await views(services, page, user), "total": total,
             "offset": query.offset, "limit": query.limit}
 
@@ -166,7 +168,7 @@ async def my_tickets(services: Services, user: User, offset: int, limit: int
                      ) -> dict[str, Any]:
     query = TicketQuery(reporter_id=user.id, statuses=PUBLIC_STATUSES, offset=offset,
                         limit=limit)
-    page, total = await services.store.find_tickets(query)
+    page, total = await moderation_store(services).find_tickets(query)
     return {"tickets": await views(services, page, user), "total": total,
             "offset": offset, "limit": limit}
 
@@ -200,10 +202,11 @@ async def sweep(services: Services) -> dict[str, int]:
 
 
 async def _sweep(services: Services, query: TicketQuery, command: Command) -> int:
+    store = moderation_store(services)
     done = 0
     offset = 0
     while True:
-        page, _ = await services.store.find_tickets(query.model_copy(update={"offset": offset}))
+        page, _ = await store.find_tickets(query.model_copy(update={"offset": offset}))
         for ticket in page:
             if await _system_step(services, ticket, command):
                 done += 1
@@ -216,7 +219,7 @@ async def _sweep(services: Services, query: TicketQuery, command: Command) -> in
 async def _system_step(services: Services, ticket: Ticket, command: Command) -> bool:
     try:
         changed = apply(ticket, command, SYSTEM, services.clock.now(), policy(services))
-        await services.store.save_ticket(changed)
+        await moderation_store(services).save_ticket(changed)
     except Conflict:
         return False
     action = ACTION_OF[type(command)]
@@ -231,11 +234,11 @@ async def redact_deleted_source(services: Services, event: MessageDeleted) -> No
     """A ticket keeps its words for the handlers, but stops publishing them (Open311,
     webhooks) once the message they came from was deleted."""
     for _ in range(5):
-        ticket = await services.store.ticket_for_message(event.message.id)
+        ticket = await moderation_store(services).ticket_for_message(event.message.id)
         if ticket is None or ticket.redacted:
             return
         try:
-            await services.store.save_ticket(ticket.model_copy(update={
+            await moderation_store(services).save_ticket(ticket.model_copy(update={
                 "redacted": True, "version": ticket.version + 1,
                 "updated_at": services.clock.now()}))
             return

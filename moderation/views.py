@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from chat.clock import iso
-from chat.models import User
+from chat.models import AuditEntry, User
 from chat.names import display_name
 from moderation.machine import STATUS_LABELS
-from moderation.models import SOURCE_LABELS, AuditEntry, Flag, Ticket, Transition
+from moderation.models import SOURCE_LABELS, Flag, Ticket, Transition
 
 LEVEL_LABELS = {"grid": "网格", "community": "社区", "street": "街道", "district": "区"}
 SYSTEM = "system"

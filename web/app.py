@@ -36,7 +36,6 @@ from chat.realtime.registry import MemoryRegistry, RedisRegistry, SocketRegistry
 from chat.realtime.repair import GapRepair
 from chat.scheduler import Scheduler
 from chat.services import Services
-from chat.store.base import Store
 from config.settings import Settings
 from moderation import tickets as tickets_actions
 from moderation.detection import DetectionService
@@ -58,22 +57,13 @@ from web.routes import (
     stats,
     tickets,
 )
+from web.stores import Store, make_store
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 REDIS_COMMAND_SECONDS = 2.0
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-
-
-def make_store(settings: Settings) -> Store:
-    if settings.mongodb_url:
-        from chat.store.mongo import MongoStore
-
-        return MongoStore(settings.mongodb_url, settings.mongodb_database)
-    from chat.store.sqlite import SqliteStore
-
-    return SqliteStore(settings.sqlite_path, settings.sqlite_synchronous)
 
 
 def command_redis(settings: Settings) -> Redis | None:
@@ -90,15 +80,17 @@ def command_redis(settings: Settings) -> Redis | None:
 
 def build_services(settings: Settings, sio: socketio.AsyncServer | None, commands: Redis | None,
                    clock: Clock | None = None,
-                   directory_terms: SegmenterLoader | None = None) -> Services:
+                   directory_terms: SegmenterLoader | None = None,
+                   store: Store | None = None) -> Services:
     """The one way settings become `Services`, for the server and for CLI commands alike: the
     configured store, and with Redis the shared registry, rate limits and fan-out (a CLI
     command's effects reach the clients of every process). `sio` None: nobody to tell (a CLI
-    command without Redis)."""
+    command without Redis). `store`: the one the caller holds as the composed Store (otherwise
+    the configured one)."""
     registry: SocketRegistry = RedisRegistry(commands) if commands else MemoryRegistry()
     limiter: RateLimiter = RedisRateLimiter(commands) if commands else MemoryRateLimiter()
     fanout: Fanout = SocketIOFanout(sio, registry) if sio is not None else NoClientsFanout()
-    return Services(settings=settings, store=make_store(settings),
+    return Services(settings=settings, store=store if store is not None else make_store(settings),
                     secrets=Secrets(settings.secret()), clock=clock or SystemClock(),
                     fanout=fanout, limiter=limiter, registry=registry,
                     events=Events(settings.hook_timeout_seconds),
@@ -173,7 +165,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     sio = make_sio(settings)
     sio.attach(app)
     commands = command_redis(settings)
-    services = build_services(settings, sio, commands, clock, SegmenterLoader())
+    store = make_store(settings)
+    services = build_services(settings, sio, commands, clock, SegmenterLoader(), store)
     registry, fanout = services.registry, services.fanout
     manager = sio.manager
     if isinstance(manager, DirectEmitRedisManager):
@@ -187,7 +180,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         "poll:vote": (Vote, lambda s, u, p, sid: polls_actions.vote(s, u, p)),
         "notice:ack": (AckNotice, lambda s, u, p, sid: notices_actions.acknowledge(s, u, p)),
     })
-    detection = DetectionService(settings.lexicon_path, services.store)
+    detection = DetectionService(settings.lexicon_path, store)
     follow = Follow(services, redis)
     scheduler, bot_registry = _follow_events(services, detection, follow)
     scheduler.add("expired sessions", settings.sweep_seconds, namespace.end_expired)

@@ -13,8 +13,8 @@ from pydantic import BaseModel, ValidationError
 from chat.actions.accounts import authenticate
 from chat.errors import DomainError, Forbidden, Invalid, NotFound, TooLarge, Unavailable
 from chat.models import OFFICER_ROLES, STAFF_ROLES, Session, User
-from chat.namespace import invalid_from
 from chat.services import Services
+from chat.validation import invalid_from
 from web.keys import SERVICES
 
 log = logging.getLogger(__name__)

@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from config.settings import load_settings
 from moderation import learning
 from moderation.detection import DetectionService
+from moderation.store.base import moderation_store
 
 
 async def from_store(config: Path | None) -> int:
@@ -20,9 +21,10 @@ async def from_store(config: Path | None) -> int:
         if settings.redis_url else None
     try:
         async with offline_services(settings) as services:
-            detection = DetectionService(settings.lexicon_path, services.store)
+            store = moderation_store(services)
+            detection = DetectionService(settings.lexicon_path, store)
             await detection.load()
-            examples = await services.store.count_detection_examples()
+            examples = await store.count_detection_examples()
             print(f"retraining with {examples} examples from the store "
                   "(this takes a minute)…", flush=True)
             result = await learning.retrain(services, detection, "operator", redis)

@@ -7,11 +7,12 @@ from __future__ import annotations
 from bots.accounts.access import community_rooms, require_admin, require_bot
 from bots.accounts.models import BotToken
 from bots.accounts.payloads import CreateBot, SetBotRooms
+from bots.store import bots_store
+from chat import audit
 from chat.errors import Unauthorized
 from chat.ids import new_id
 from chat.models import User
 from chat.services import Services
-from moderation import audit
 
 TOKEN_PURPOSE = "bot-token"
 NO_PASSWORD = "!"  # not an argon2 hash: no password ever matches, so a bot cannot log in
@@ -19,7 +20,7 @@ NO_PASSWORD = "!"  # not an argon2 hash: no password ever matches, so a bot cann
 
 async def _issue_token(services: Services, actor: User, bot: User) -> str:
     token = services.secrets.new_token()
-    await services.store.add_bot_token(BotToken(
+    await bots_store(services).add_bot_token(BotToken(
         id=new_id("bt"), bot_id=bot.id,
         token_digest=services.secrets.digest(TOKEN_PURPOSE, token),
         created_by=actor.id, created_at=services.clock.now()))
@@ -34,7 +35,7 @@ async def create_bot(services: Services, actor: User, community_id: str,
     bot = User(id=bot_id, phone=f"bot:{bot_id}", name=form.name, role="bot", status="verified",
                password_hash=NO_PASSWORD, created_at=services.clock.now(),
                community_id=community_id, bot_rooms=rooms)
-    await services.store.add_user(bot)
+    await bots_store(services).add_user(bot)
     token = await _issue_token(services, actor, bot)
     await audit.record(services, actor, "bot.create", "bot", bot.id, community_id,
                        name=bot.name, rooms=list(rooms))
@@ -43,13 +44,13 @@ async def create_bot(services: Services, actor: User, community_id: str,
 
 async def list_bots(services: Services, actor: User, community_id: str) -> list[User]:
     require_admin(actor, community_id)
-    return await services.store.list_users(community_id=community_id, role="bot")
+    return await bots_store(services).list_users(community_id=community_id, role="bot")
 
 
 async def set_rooms(services: Services, actor: User, bot_id: str, form: SetBotRooms) -> User:
     bot, community_id = await require_bot(services, actor, bot_id)
     rooms = await community_rooms(services, community_id, form.rooms)
-    updated = await services.store.update_user(bot.id, {"bot_rooms": rooms})
+    updated = await bots_store(services).update_user(bot.id, {"bot_rooms": rooms})
     await audit.record(services, actor, "bot.rooms", "bot", bot.id, community_id,
                        rooms=list(rooms))
     return updated
@@ -57,7 +58,7 @@ async def set_rooms(services: Services, actor: User, bot_id: str, form: SetBotRo
 
 async def revoke_tokens(services: Services, actor: User, bot_id: str) -> int:
     bot, community_id = await require_bot(services, actor, bot_id)
-    revoked = await services.store.revoke_bot_tokens(bot.id, services.clock.now())
+    revoked = await bots_store(services).revoke_bot_tokens(bot.id, services.clock.now())
     await audit.record(services, actor, "bot.revoke", "bot", bot.id, community_id,
                        tokens=revoked)
     return revoked
@@ -67,7 +68,7 @@ async def rotate_token(services: Services, actor: User, bot_id: str) -> tuple[st
     """Revoke the bot's live tokens, then issue a new one: a leaked token is replaced, not
     joined. Returns the new token and how many were revoked."""
     bot, community_id = await require_bot(services, actor, bot_id)
-    revoked = await services.store.revoke_bot_tokens(bot.id, services.clock.now())
+    revoked = await bots_store(services).revoke_bot_tokens(bot.id, services.clock.now())
     token = await _issue_token(services, actor, bot)
     await audit.record(services, actor, "bot.token", "bot", bot.id, community_id,
                        revoked=revoked)
@@ -77,11 +78,11 @@ async def rotate_token(services: Services, actor: User, bot_id: str) -> tuple[st
 async def authenticate_bot(services: Services, token: str | None) -> User:
     if not token or len(token) > 200:
         raise Unauthorized("missing bot token / 缺少机器人令牌")
-    found = await services.store.get_bot_token_by_digest(
+    found = await bots_store(services).get_bot_token_by_digest(
         services.secrets.digest(TOKEN_PURPOSE, token))
     if found is None or found.revoked_at is not None:
         raise Unauthorized("invalid or revoked bot token / 机器人令牌无效或已吊销")
-    bot = await services.store.get_user(found.bot_id)
+    bot = await bots_store(services).get_user(found.bot_id)
     if bot is None or bot.role != "bot" or bot.status != "verified":
         raise Unauthorized("bot account not active / 机器人账号不可用")
     return bot

@@ -1,4 +1,4 @@
-"""The store interface of this part (composed into chat.store.base.Store): bot tokens,
+"""The store interface of this part (composed into web.stores.Store): bot tokens,
 webhooks and their delivery log. Bot accounts themselves are users (role "bot")."""
 
 from __future__ import annotations

@@ -12,13 +12,15 @@ from bots.directory import csv_rows
 from bots.directory.models import CATEGORIES, DirectoryEntry
 from bots.directory.payloads import EntryForm
 from bots.directory.search import rank
+from bots.directory.tokens import SegmenterLoader
 from bots.directory.views import entry_view
+from bots.store import bots_store
+from chat import audit
 from chat.errors import Forbidden, Invalid, NotFound, Unavailable
 from chat.ids import new_id
 from chat.models import User
 from chat.permissions import is_active
 from chat.services import Services
-from moderation import audit
 
 SYSTEM = "system"
 IMPORT_BATCH = 200
@@ -40,7 +42,7 @@ def _require_member(actor: User | None, community_id: str) -> None:
 
 
 async def _require_community(services: Services, community_id: str) -> None:
-    unit = await services.store.get_unit(community_id)
+    unit = await bots_store(services).get_unit(community_id)
     if unit is None or unit.kind != "community":
         raise NotFound("no such community / 社区不存在")
 
@@ -65,10 +67,11 @@ async def _search(services: Services, community_id: str, query: str, category: s
                   limit: int) -> list[dict[str, Any]]:
     if len(query) > MAX_QUERY_CHARS:
         raise Invalid(f"the question is too long (max {MAX_QUERY_CHARS}) / 问题过长")
-    entries = await services.store.list_directory_entries(community_id, category)
-    if services.directory_terms is None:
+    entries = await bots_store(services).list_directory_entries(community_id, category)
+    loader = services.directory_terms
+    if not isinstance(loader, SegmenterLoader):
         raise Unavailable("directory search is not running here / 办事指南检索不可用")
-    segmenter = await services.directory_terms.get()
+    segmenter = await loader.get()
     matches = await asyncio.to_thread(rank, entries, query, segmenter, limit)
     return [entry_view(m.entry) | {"score": m.score} for m in matches]
 
@@ -83,7 +86,7 @@ async def list_entries(services: Services, actor: User | None, community_id: str
     if query and query.strip():
         found = await _search(services, community_id, query.strip(), category, limit)
     else:
-        entries = await services.store.list_directory_entries(community_id, category)
+        entries = await bots_store(services).list_directory_entries(community_id, category)
         entries.sort(key=lambda e: CATEGORIES.index(e.category))
         found = [entry_view(e) for e in entries]
     return {"community_id": community_id, "categories": list(CATEGORIES), "entries": found}
@@ -100,14 +103,14 @@ async def create_entry(services: Services, actor: User | None, community_id: str
     require_admin(actor, community_id)
     await _require_community(services, community_id)
     entry = _entry(services, actor, community_id, form)
-    await services.store.add_directory_entry(entry)
+    await bots_store(services).add_directory_entry(entry)
     await audit.record(services, actor or SYSTEM, "directory.create", "directory", entry.id,
                        community_id, name=entry.name)
     return entry_view(entry)
 
 
 async def _existing(services: Services, actor: User | None, entry_id: str) -> DirectoryEntry:
-    entry = await services.store.get_directory_entry(entry_id)
+    entry = await bots_store(services).get_directory_entry(entry_id)
     if entry is None:
         raise NotFound("no such directory entry / 办事指南条目不存在")
     require_admin(actor, entry.community_id)
@@ -119,7 +122,7 @@ async def update_entry(services: Services, actor: User | None, entry_id: str,
     old = await _existing(services, actor, entry_id)
     new = _entry(services, actor, old.community_id, form, entry_id).model_copy(
         update={"created_at": old.created_at})
-    await services.store.update_directory_entry(new)
+    await bots_store(services).update_directory_entry(new)
     await audit.record(services, actor or SYSTEM, "directory.update", "directory", entry_id,
                        old.community_id, name=new.name)
     return entry_view(new)
@@ -128,7 +131,7 @@ async def update_entry(services: Services, actor: User | None, entry_id: str,
 async def delete_entry(services: Services, actor: User | None, entry_id: str
                        ) -> dict[str, Any]:
     entry = await _existing(services, actor, entry_id)
-    if not await services.store.delete_directory_entry(entry_id):
+    if not await bots_store(services).delete_directory_entry(entry_id):
         raise NotFound("no such directory entry / 办事指南条目不存在")
     await audit.record(services, actor or SYSTEM, "directory.delete", "directory", entry_id,
                        entry.community_id, name=entry.name)
@@ -147,7 +150,7 @@ async def import_csv(services: Services, actor: User | None, community_id: str, 
     for start in range(0, total, IMPORT_BATCH):
         batch = [_entry(services, actor, community_id, form)
                  for _, form in rows.forms[start:start + IMPORT_BATCH]]
-        new, changed = await services.store.upsert_directory_entries(batch)
+        new, changed = await bots_store(services).upsert_directory_entries(batch)
         created, updated = created + new, updated + changed
         if progress is not None:
             progress(start + len(batch), total)

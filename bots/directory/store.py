@@ -1,4 +1,4 @@
-"""The store interface of this part (composed into chat.store.base.Store)."""
+"""The store interface of this part (composed into web.stores.Store)."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from bots.notices.households import in_audience
 from bots.notices.models import PUBLIC, Notice, NoticeAck
 from bots.notices.payloads import AckNotice, NewNotice
 from bots.notices.views import ack_status_view, notice_view, own_ack_view
+from bots.store import bots_store
 from chat.actions.rooms import require_member
 from chat.actions.speaking import check_can_speak
 from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
@@ -64,7 +65,7 @@ async def publish_notice(services: Services, *, author_id: str, author_name: str
     await check_can_speak(services, author_id, room, form.title, form.body)
     notice = new_notice(author_id=author_id, author_name=author_name, room=room, form=form,
                         now=services.clock.now())
-    await services.store.add_notice(notice)
+    await bots_store(services).add_notice(notice)
     if notice.status == "pinned":
         await notify.published(services, notice)
     return notice_view(notice)
@@ -81,8 +82,8 @@ async def post_notice(services: Services, user: User, form: NewNotice) -> dict[s
 
 async def _visible(services: Services, user: User, notice_id: str) -> tuple[Notice, Room]:
     """A member sees the room's published notices; unpublished ones only their managers."""
-    notice = await services.store.get_notice(notice_id)
-    room = await services.store.get_room(notice.room_id) if notice else None
+    notice = await bots_store(services).get_notice(notice_id)
+    room = await bots_store(services).get_room(notice.room_id) if notice else None
     if notice is None or room is None or not can_join(user, room) or \
             (notice.status not in PUBLIC and not may_manage(user, room, notice)):
         raise NotFound("no such notice / 公告不存在")
@@ -99,7 +100,7 @@ async def _managed(services: Services, user: User, notice_id: str) -> tuple[Noti
 async def _with_own_acks(services: Services, user: User, notices: list[Notice]
                          ) -> list[dict[str, Any]]:
     asked = [n.id for n in notices if n.requires_ack]
-    acks = await services.store.acks_for(asked, user.id, user.household)
+    acks = await bots_store(services).acks_for(asked, user.id, user.household)
     return [notice_view(n) | own_ack_view(n, acks, user) for n in notices]
 
 
@@ -108,7 +109,7 @@ async def room_notices(services: Services, user: User, room_id: str, *,
     """Pinned notices (newest first), or with `include_all` the recent ones of any status."""
     room = await require_member(services, user, room_id)
     now = services.clock.now()
-    found = await services.store.room_notices(room_id, pinned_only=not include_all,
+    found = await bots_store(services).room_notices(room_id, pinned_only=not include_all,
                                               limit=RECENT)
     shown = [n for n in found
              if (n.status in PUBLIC or may_manage(user, room, n))
@@ -133,7 +134,7 @@ async def acknowledge(services: Services, user: User, form: AckNotice) -> dict[s
         raise Invalid("this notice is not published yet / 公告尚未发布")
     if not in_audience(user, notice.author_id):
         raise Forbidden("only residents acknowledge notices / 仅居民需要确认公告")
-    ack, created = await services.store.add_ack(NoticeAck(
+    ack, created = await bots_store(services).add_ack(NoticeAck(
         notice_id=notice.id, user_id=user.id, household=user.household,
         at=services.clock.now()))
     if created:
@@ -160,7 +161,7 @@ async def unpin(services: Services, user: User, notice_id: str) -> dict[str, Any
     changed = notice.model_copy(update={
         "status": "unpinned" if was_public else "cancelled", "closed_by": user.id,
         "closed_at": now, "updated_at": now, "version": notice.version + 1})
-    await services.store.save_notice(changed)
+    await bots_store(services).save_notice(changed)
     await notify.status_changed(services, room, changed, public=was_public)
     return notice_view(changed)
 

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from bots.notices import notify
 from bots.notices.models import Notice
+from bots.store import bots_store
 from chat.errors import Conflict
 from chat.services import Services
 
@@ -46,10 +47,10 @@ async def run_step(services: Services, notice: Notice, now: datetime) -> Step | 
     changed = notice.model_copy(update=_changes(step, now) | {
         "updated_at": now, "version": notice.version + 1})
     try:
-        await services.store.save_notice(changed)
+        await bots_store(services).save_notice(changed)
     except Conflict:
         return None
-    room = await services.store.get_room(notice.room_id)
+    room = await bots_store(services).get_room(notice.room_id)
     if step == "publish":
         await notify.published(services, changed)
     elif room is not None and step == "expire":
@@ -61,7 +62,7 @@ async def run_step(services: Services, notice: Notice, now: datetime) -> Step | 
 
 async def run_due(services: Services) -> None:
     now = services.clock.now()
-    for notice in await services.store.due_notices(now, SWEEP_PAGE):
+    for notice in await bots_store(services).due_notices(now, SWEEP_PAGE):
         try:
             await run_step(services, notice, now)
         except Exception:

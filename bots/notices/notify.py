@@ -4,7 +4,7 @@
   show it too;
 - `notice:updated` `{change, notice, acks?}` — a published notice's status change (unpinned,
   expired) to the room; acknowledgement counts (`change: "acks"`, the counts kept on the
-  notice, at most one a second per notice: `bots.notices.pacing`), reminders sent
+  notice, at most one a second per notice: `chat.realtime.pacing`), reminders sent
   (`change: "reminded"`, with the full count) and changes to unpublished notices to the author
   (unless a bot) and the room's staff;
 - `notice:remind` `{notice, auto}` to each member of a household that has not acknowledged,
@@ -19,6 +19,7 @@ from typing import Any
 from bots.notices.households import Household, audience, households, pending_members, summary
 from bots.notices.models import Notice
 from bots.notices.views import ack_counts_view, notice_view
+from bots.store import bots_store
 from chat.actions.bot_messages import post_bot_message
 from chat.actions.rooms import room_members
 from chat.models import Room, User
@@ -31,7 +32,7 @@ BOT_NAME = "公告"
 
 async def ack_state(services: Services, room: Room, notice: Notice) -> list[Household]:
     members = audience(await room_members(services, room), notice.author_id)
-    return households(members, await services.store.list_acks(notice.id))
+    return households(members, await bots_store(services).list_acks(notice.id))
 
 
 def staff_rooms(room: Room) -> list[str]:
@@ -46,7 +47,7 @@ async def _to_managers(services: Services, room: Room, notice: Notice,
     for target in staff_rooms(room):
         await services.fanout.emit("notice:updated", data, target)
     author = None if notice.author_id.startswith("bot:") \
-        else await services.store.get_user(notice.author_id)
+        else await bots_store(services).get_user(notice.author_id)
     if author is not None and author.role != "bot" and not can_moderate(author, room):
         await services.fanout.emit("notice:updated", data, user_room_id(author.id))
 
@@ -71,7 +72,7 @@ async def status_changed(services: Services, room: Room, notice: Notice, *,
 async def acks_changed(services: Services, room: Room, notice_id: str) -> None:
     """Someone acknowledged: the counts as stored, paced (no recount of the room)."""
     async def send() -> None:
-        notice = await services.store.get_notice(notice_id)
+        notice = await bots_store(services).get_notice(notice_id)
         if notice is not None:
             await _to_managers(services, room, notice, {
                 "change": "acks", "notice": notice_view(notice),

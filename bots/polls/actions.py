@@ -18,6 +18,7 @@ from bots.polls.tally import (
     check_choice,
     check_deadline,
     check_options,
+    count_change,
     is_open,
     live_result,
     max_choices_for,
@@ -33,6 +34,7 @@ from bots.polls.views import (
     poll_view,
     result_text,
 )
+from bots.store import bots_store
 from chat.actions.bot_messages import post_bot_message
 from chat.actions.rooms import member_room_ids, require_member, room_members
 from chat.actions.speaking import check_can_speak
@@ -74,8 +76,9 @@ async def _names(services: Services, polls: Sequence[Poll]) -> dict[str, dict[st
     named = [p.id for p in polls if not p.anonymous and results_visible(p)]
     if not named:
         return {}
-    ballots = await services.store.list_ballots(named)
-    users = {u.id: u for u in await services.store.get_users(sorted({b.caster for b in ballots}))}
+    store = bots_store(services)
+    ballots = await store.list_ballots(named)
+    users = {u.id: u for u in await store.get_users(sorted({b.caster for b in ballots}))}
     names: dict[str, dict[str, list[str]]] = {poll_id: {} for poll_id in named}
     for ballot in ballots:
         user = users.get(ballot.caster)
@@ -97,7 +100,7 @@ async def _own_views(services: Services, polls: Sequence[Poll], user: User
     views = await _room_views(services, polls)
     keys = [(p.id, voter_key(services.secrets, p, user)) for p in polls] \
         if may_vote(user) else []
-    found = await services.store.get_ballots([(poll_id, k) for poll_id, k in keys if k])
+    found = await bots_store(services).get_ballots([(poll_id, k) for poll_id, k in keys if k])
     ballots = {b.poll_id: b for b in found}
     return [own_view(view, ballots.get(p.id), caster_key(services.secrets, p, user))
             for p, view in zip(polls, views, strict=True)]
@@ -105,8 +108,8 @@ async def _own_views(services: Services, polls: Sequence[Poll], user: User
 
 async def _member_poll(services: Services, user: User, poll_id: str) -> tuple[Poll, Room]:
     """A poll of a room the user belongs to; others' polls do not exist for them."""
-    poll = await services.store.get_poll(poll_id)
-    room = await services.store.get_room(poll.room_id) if poll is not None else None
+    poll = await bots_store(services).get_poll(poll_id)
+    room = await bots_store(services).get_room(poll.room_id) if poll is not None else None
     if poll is None or room is None or not can_join(user, room):
         raise NotFound("no such poll / 表决不存在")
     return poll, room
@@ -138,7 +141,7 @@ async def _open(services: Services, author_id: str, author_name: str, room: Room
     poll = _new_poll(services, author_id, author_name, room, form)
     poll = poll.model_copy(update={
         "eligible": electorate(poll, await room_members(services, room))})
-    await services.store.add_poll(poll)
+    await bots_store(services).add_poll(poll)
     view, = await _room_views(services, [poll])
     await services.fanout.emit("poll:new", view, room.id)
     await post_bot_message(services, room.id, POLLS_BOT_ID, POLLS_BOT_NAME, new_poll_text(poll),
@@ -175,7 +178,7 @@ async def vote(services: Services, user: User, form: Vote) -> dict[str, Any]:
     choice = check_choice(poll, form.option_ids)
     voter = require_voter_key(services.secrets, poll, user)
     caster = caster_key(services.secrets, poll, user)
-    existing = await services.store.get_ballot(poll.id, voter)
+    existing = await bots_store(services).get_ballot(poll.id, voter)
     if existing is not None:
         if existing.caster == caster and existing.option_ids == choice:
             mine, = await _own_views(services, [poll], user)  # a retried vote
@@ -183,7 +186,8 @@ async def vote(services: Services, user: User, form: Vote) -> dict[str, Any]:
         check_change(poll, existing, caster)
     ballot = Ballot(poll_id=poll.id, voter=voter, caster=caster, option_ids=choice)
     try:
-        cast = await services.store.cast_ballot(ballot, existing)
+        cast = await bots_store(services).cast_ballot(ballot, existing,
+                                                      count_change(ballot, existing))
     except Conflict:
         await _explain_lost_race(services, poll, voter, caster)
         raise
@@ -196,7 +200,7 @@ async def vote(services: Services, user: User, form: Vote) -> dict[str, Any]:
 async def _explain_lost_race(services: Services, poll: Poll, voter: str, caster: str) -> None:
     """Another ballot under the same voter key got in first (a member of the same household,
     or the voter from another device): say so as a vote read afterwards would have."""
-    stored = await services.store.get_ballot(poll.id, voter)
+    stored = await bots_store(services).get_ballot(poll.id, voter)
     if stored is not None:
         check_change(poll, stored, caster)
 
@@ -210,16 +214,16 @@ async def _close(services: Services, poll: Poll, room: Room | None, by: str,
     the sweep (see announce_pending)."""
     eligible = _eligible(services, poll, await _voters(services, room))
     for _ in range(CLOSE_ATTEMPTS):
-        ballots = await services.store.list_ballots([poll.id])
+        ballots = await bots_store(services).list_ballots([poll.id])
         result = tally(poll, ballots, eligible)
         closed = poll.model_copy(update={
             "status": "closed", "closed_at": services.clock.now(), "closed_by": by,
             "closed_by_name": by_name, "result": result, "counts": result.counts,
             "voters": result.voters, "eligible": result.eligible, "version": poll.version + 1})
         try:
-            await services.store.save_poll(closed)
+            await bots_store(services).save_poll(closed)
         except Conflict:
-            fresh = await services.store.get_poll(poll.id)
+            fresh = await bots_store(services).get_poll(poll.id)
             if fresh is None or fresh.status == "closed":
                 return None
             poll = fresh
@@ -243,7 +247,7 @@ async def _announce(services: Services, poll: Poll, room: Room | None) -> None:
                                result_text(poll), client_id=f"poll-result-{poll.id}")
     services.events.publish(PollClosed(poll_id=poll.id, room_id=poll.room_id,
                                        community_id=poll.community_id, result=decision))
-    await services.store.mark_announced(poll.id, services.clock.now())
+    await bots_store(services).mark_announced(poll.id, services.clock.now())
     log.info("poll %s closed by %s: %d of %d voted", poll.id, poll.closed_by,
              decision["voters"], decision["eligible"])
 
@@ -265,13 +269,13 @@ async def close_poll(services: Services, user: User, poll_id: str) -> dict[str, 
 
 async def close_due(services: Services, poll: Poll) -> bool:
     """Close a poll whose deadline passed; False when another process got there first."""
-    room = await services.store.get_room(poll.room_id)
+    room = await bots_store(services).get_room(poll.room_id)
     return await _close(services, poll, room, DEADLINE, None) is not None
 
 
 async def announce_pending(services: Services, poll: Poll) -> None:
     """Announce a poll that closed but whose announcement did not go out."""
-    await _announce(services, poll, await services.store.get_room(poll.room_id))
+    await _announce(services, poll, await bots_store(services).get_room(poll.room_id))
 
 
 # ---- reading -----------------------------------------------------------------------------------
@@ -285,7 +289,7 @@ async def poll_detail(services: Services, user: User, poll_id: str) -> dict[str,
 async def list_polls(services: Services, user: User, room_id: str,
                      limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
     room = await require_member(services, user, room_id)
-    return await _own_views(services, await services.store.list_polls(room.id, limit), user)
+    return await _own_views(services, await bots_store(services).list_polls(room.id, limit), user)
 
 
 async def decisions(services: Services, user: User, community_id: str, *,
@@ -299,4 +303,5 @@ async def decisions(services: Services, user: User, community_id: str, *,
         if room_id not in rooms:
             raise Forbidden("you are not a member of this room / 你不是该群成员")
         rooms = [room_id]
-    return [decision_view(p) for p in await services.store.list_decisions(rooms, limit, offset)]
+    decisions = await bots_store(services).list_decisions(rooms, limit, offset)
+    return [decision_view(p) for p in decisions]

@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from bots.polls.actions import announce_pending, close_due
+from bots.store import bots_store
 from chat.errors import DomainError
 from chat.services import Services
 
@@ -24,14 +25,14 @@ ANNOUNCE_WINDOW = timedelta(days=1)
 
 async def run_due(services: Services) -> None:
     now = services.clock.now()
-    for poll in await services.store.due_polls(now, BATCH):
+    for poll in await bots_store(services).due_polls(now, BATCH):
         try:
             await close_due(services, poll)
         except DomainError as exc:
             log.warning("could not close poll %s at its deadline: %s", poll.id, exc.message)
         except Exception:
             log.exception("closing poll %s at its deadline failed", poll.id)
-    owed = await services.store.unannounced_polls(now - ANNOUNCE_WINDOW, now - ANNOUNCE_GRACE,
+    owed = await bots_store(services).unannounced_polls(now - ANNOUNCE_WINDOW, now - ANNOUNCE_GRACE,
                                                   BATCH)
     for poll in owed:
         try:

@@ -1,9 +1,9 @@
-"""The store interface of this part (composed into chat.store.base.Store)."""
+"""The store interface of this part (composed into web.stores.Store)."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bots.polls.models import Ballot, Poll
@@ -46,9 +46,12 @@ class PollStore(ABC):
         """Closed polls of these rooms, most recently closed first."""
 
     @abstractmethod
-    async def cast_ballot(self, ballot: Ballot, previous: Ballot | None) -> Poll:
+    async def cast_ballot(self, ballot: Ballot, previous: Ballot | None,
+                          change: Mapping[str, int]) -> Poll:
         """Store a ballot while its poll is open and, in the same atomic write, bump the poll's
-        version and move its running tally (`counts`, `voters`); return the poll as stored.
+        version and move its running tally: each option's count by `change` (worked out by the
+        caller, bots.polls.tally.count_change), `voters` by one when `previous` is None;
+        return the poll as stored.
 
         With `previous` None the voter must not have a ballot yet; otherwise the stored ballot
         must still equal `previous` and is replaced. Raise Conflict when the poll is not open,

@@ -102,15 +102,6 @@ def count_change(ballot: Ballot, previous: Ballot | None) -> dict[str, int]:
     return change
 
 
-def with_ballot(poll: Poll, ballot: Ballot, previous: Ballot | None) -> Poll:
-    """The poll record after a ballot (how the store moves its running tally)."""
-    counts = dict(poll.counts)
-    for option_id, n in count_change(ballot, previous).items():
-        counts[option_id] = counts.get(option_id, 0) + n
-    return poll.model_copy(update={"counts": counts, "version": poll.version + 1,
-                                   "voters": poll.voters + (1 if previous is None else 0)})
-
-
 def _result(poll: Poll, counts: dict[str, int], voters: int, electorate: int) -> PollResult:
     turnout = round(voters / electorate, 4) if electorate else 0.0
     quorum_met = None if poll.quorum_percent is None else \

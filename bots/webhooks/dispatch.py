@@ -31,6 +31,7 @@ from typing import Any
 import aiohttp
 
 from bots.polls.events import PollClosed
+from bots.store import bots_store
 from bots.webhooks import bodies
 from bots.webhooks.bodies import Outgoing
 from bots.webhooks.events import WebhooksChanged
@@ -108,14 +109,15 @@ class Dispatcher:
         if cached is not None and now - cached[0] < timedelta(seconds=HOOKS_TTL_SECONDS):
             return cached[1]
         generation = self._generation
-        hooks = tuple(await self._services.store.list_webhooks(community_id, active_only=True))
+        store = bots_store(self._services)
+        hooks = tuple(await store.list_webhooks(community_id, active_only=True))
         if generation == self._generation:
             self._hooks[community_id] = (now, hooks)
         return hooks
 
     async def _fan_out(self, out: Outgoing, message: Message | None = None
                        ) -> list[asyncio.Task[bool]]:
-        store = self._services.store
+        store = bots_store(self._services)
         started: list[asyncio.Task[bool]] = []
         for hook in await self._active_hooks(out.community_id):
             if out.event not in hook.events or \
@@ -158,10 +160,10 @@ class Dispatcher:
                             event=out.event, event_id=out.event_id,
                             created_at=self._services.clock.now())
         try:
-            await self._services.store.add_delivery(delivery)
+            await bots_store(self._services).add_delivery(delivery)
             return delivery
         except Conflict:
-            stored = await self._services.store.get_delivery(delivery.id)
+            stored = await bots_store(self._services).get_delivery(delivery.id)
         if stored is None or stored.status != "pending":
             return None
         return self._running.get(stored.id, stored)
@@ -187,7 +189,7 @@ class Dispatcher:
 
     async def _still_active(self, hook: Webhook, delivery: Delivery) -> Webhook | None:
         """The webhook as stored now; None, with the delivery marked failed, once deleted."""
-        store = self._services.store
+        store = bots_store(self._services)
         current = await store.get_webhook(hook.id)
         if current is not None and current.active:
             return current
@@ -207,7 +209,7 @@ class Dispatcher:
             changes["status"] = "failed"
             log.warning("webhook %s: delivery %s failed after %d attempts: %s",
                         delivery.webhook_id, delivery.id, attempt, error)
-        await self._services.store.update_delivery(delivery.id, changes)
+        await bots_store(self._services).update_delivery(delivery.id, changes)
         return done or attempt == ATTEMPTS
 
     async def _post(self, hook: Webhook, delivery: Delivery, body: bytes

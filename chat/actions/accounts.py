@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 from typing import Literal, cast
 
+from chat import audit
 from chat.actions.hierarchy import ancestry, require_unit
 from chat.actions.rooms import member_room_ids
 from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized
@@ -16,7 +17,6 @@ from chat.payloads import CreateStaff, Register
 from chat.permissions import can_manage_unit, can_verify, user_room_id
 from chat.services import Services
 from chat.views import user_view
-from moderation import audit
 
 log = logging.getLogger(__name__)
 

@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from chat import audit
 from chat.actions import sending
 from chat.actions.rooms import require_member
 from chat.actions.sending import Author, clean_text
@@ -18,7 +19,6 @@ from chat.payloads import DeleteMessage, EditMessage, RoomHistory, RoomSync, Sen
 from chat.permissions import can_moderate
 from chat.services import Services
 from chat.views import message_view
-from moderation import audit
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from chat.errors import DomainError, Unavailable
 from chat.events import MessageCreated
 from chat.follow.lease import Lease
 from chat.models import Message
-from chat.store.base import Store
+from chat.store.base import ChatStore
 
 log = logging.getLogger(__name__)
 PAGE = 100
@@ -59,7 +59,7 @@ async def _nothing() -> None:
     return None
 
 
-async def all_rooms(store: Store) -> list[str]:
+async def all_rooms(store: ChatStore) -> list[str]:
     rooms: list[str] = []
     for community in await store.list_units("community"):
         rooms += [room.id for room in await store.list_rooms(community.id)]
@@ -67,7 +67,7 @@ async def all_rooms(store: Store) -> list[str]:
 
 
 class Runner:
-    def __init__(self, store: Store, consumer: Consumer, lease: Lease, lease_seconds: float,
+    def __init__(self, store: ChatStore, consumer: Consumer, lease: Lease, lease_seconds: float,
                  sweep_seconds: float) -> None:
         self.consumer = consumer
         self._store = store

@@ -1,4 +1,4 @@
-"""The store interface of message consumers (composed into chat.store.base.Store): how far each
+"""The store interface of message consumers (composed into web.stores.Store): how far each
 consumer got in each room, and which process runs it."""
 
 from __future__ import annotations

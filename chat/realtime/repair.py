@@ -15,7 +15,7 @@ from typing import Any, get_args
 
 from chat.models import Message, RoomKind
 from chat.realtime.ledger import DeliveryLedger
-from chat.store.base import Store
+from chat.store.base import ChatStore
 from chat.views import message_view
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def is_chat_room(room_id: str) -> bool:
 
 
 class GapRepair:
-    def __init__(self, store: Store, ledger: DeliveryLedger,
+    def __init__(self, store: ChatStore, ledger: DeliveryLedger,
                  local_rooms: Callable[[], list[str]], deliver: Deliver) -> None:
         self._store = store
         self._ledger = ledger

@@ -1,4 +1,8 @@
-"""The store interface. Backends raise `chat.errors.Conflict` on uniqueness violations and
+"""The store interface of the chat core: what chat code may ask of the store. Each part above
+declares its own interface next to its code (bots.polls.store, moderation.store.base, …); the
+one store object the app passes around implements them all and is assembled in web.stores.
+
+Backends raise `chat.errors.Conflict` on uniqueness violations and
 `chat.errors.Unavailable` when the database cannot be reached; nothing else leaks out."""
 
 from __future__ import annotations
@@ -8,17 +12,23 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bots.accounts.store import BotStore
-from bots.directory.store import DirectoryStore
-from bots.notices.store import NoticeStore
-from bots.polls.store import PollStore
 from chat.follow.store import FollowStore
-from chat.models import JoinCode, Message, Mute, NewMessage, Room, Session, Unit, UnitKind, User
-from moderation.learning_store import LearningStore
-from moderation.models import AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
+from chat.models import (
+    AuditEntry,
+    CommunityConfig,
+    JoinCode,
+    Message,
+    Mute,
+    NewMessage,
+    Room,
+    Session,
+    Unit,
+    UnitKind,
+    User,
+)
 
 
-class Store(PollStore, NoticeStore, DirectoryStore, BotStore, LearningStore, FollowStore, ABC):
+class ChatStore(FollowStore, ABC):
     # ---- lifecycle --------------------------------------------------------------------
     @abstractmethod
     async def open(self) -> None:
@@ -167,44 +177,7 @@ class Store(PollStore, NoticeStore, DirectoryStore, BotStore, LearningStore, Fol
     @abstractmethod
     async def get_mute(self, room_id: str, user_id: str) -> Mute | None: ...
 
-    # ---- tickets ----------------------------------------------------------------------------
-    @abstractmethod
-    async def add_ticket(self, ticket: Ticket) -> Ticket:
-        """Store with the community's next running `number` (the given one is ignored).
-        A message belongs to one ticket at a time: raise Conflict (with `ticket_id`) when one
-        of `message_ids` already belongs to a ticket that was not dismissed."""
-
-    @abstractmethod
-    async def get_ticket(self, ticket_id: str) -> Ticket | None: ...
-
-    @abstractmethod
-    async def save_ticket(self, ticket: Ticket) -> None:
-        """Replace the stored ticket whose version is `ticket.version - 1`; raise Conflict when
-        someone else changed it first, NotFound when it does not exist."""
-
-    @abstractmethod
-    async def find_tickets(self, query: TicketQuery) -> tuple[list[Ticket], int]:
-        """One page, newest first, and the number of all matching tickets."""
-
-    @abstractmethod
-    async def ticket_for_message(self, message_id: str) -> Ticket | None:
-        """The newest ticket that links this message."""
-
-    # ---- flags, audit log and community configuration --------------------------------------
-    @abstractmethod
-    async def add_flag(self, flag: Flag) -> None: ...
-
-    @abstractmethod
-    async def get_flag(self, flag_id: str) -> Flag | None: ...
-
-    @abstractmethod
-    async def handle_flag(self, flag: Flag) -> bool:
-        """Store the handled flag unless it was handled already; True when stored."""
-
-    @abstractmethod
-    async def list_flags(self, room_ids: Sequence[str], open_only: bool, limit: int) -> list[Flag]:
-        """Flags of these rooms, newest first."""
-
+    # ---- audit log and community configuration --------------------------------------------
     @abstractmethod
     async def add_audit(self, entry: AuditEntry) -> None: ...
 

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, TypeVar
 import bson
 from bson.codec_options import CodecOptions
 from pydantic import BaseModel
-from pymongo import AsyncMongoClient, IndexModel, ReturnDocument
+from pymongo import DESCENDING, AsyncMongoClient, IndexModel, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, PyMongoError
@@ -26,6 +26,8 @@ from chat.errors import TEMPORARILY_UNAVAILABLE, Conflict, Unavailable
 M = TypeVar("M", bound=BaseModel)
 Doc = dict[str, Any]
 BACK_OFF_CAP = 0.05  # seconds
+APPEND_ATTEMPTS = 64
+"""How often an insert that takes the next number (max + 1) retries after losing a race."""
 
 
 @contextmanager
@@ -123,6 +125,11 @@ class MongoBase:
             return await self._col(name).find_one_and_update(
                 query, {"$set": fields}, return_document=ReturnDocument.AFTER
             )
+
+    async def _max(self, name: str, query: Doc, field: str) -> int:
+        """The highest `field` of the matching documents (0 when none match)."""
+        last = await self._col(name).find_one(query, [field], sort=[(field, DESCENDING)])
+        return 0 if last is None else int(last[field])
 
     def _as_stored(self, doc: Doc) -> Doc:
         """The document as a read would return it (millisecond datetimes, lists)."""

@@ -12,10 +12,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from chat.store.sqlite import SqliteStore
 from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
 from tests.support.server import connect, login, ok
+from web.store_sqlite import SqliteStore
 
 
 @pytest.fixture

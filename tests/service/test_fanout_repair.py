@@ -16,7 +16,7 @@ from chat.models import NewMessage
 from chat.realtime.ledger import DeliveryLedger
 from chat.realtime.repair import GapRepair
 from chat.realtime.subscription import SubscriptionWatch
-from chat.store.base import Store
+from web.stores import Store
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 ROOM = "grid:g1"

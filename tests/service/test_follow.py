@@ -16,9 +16,9 @@ from chat.events import MessageCreated
 from chat.follow.lease import RedisLease, StoreLease
 from chat.follow.runner import Consumer, Runner
 from chat.models import NewMessage, Room, Unit, User
-from chat.store.base import Store
 from tests.support.redis_server import redis_server
 from tests.support.stores import StoreTarget
+from web.stores import Store
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 LEASE = 0.3  # seconds: the loop renews every 0.1 s

@@ -16,9 +16,9 @@ from chat.payloads import CreateStaff, EditMessage, Register, RoomSync, SendMess
 from chat.realtime.ratelimit import MemoryRateLimiter
 from chat.realtime.registry import MemoryRegistry
 from chat.services import Services
-from chat.store.base import Store
 from config.settings import load_settings
 from tests.support.fakes import FakeClock, RecordingFanout
+from web.stores import Store
 
 
 class World:

@@ -23,9 +23,9 @@ from chat.payloads import EditMessage, SendMessage
 from chat.realtime.ratelimit import MemoryRateLimiter
 from chat.realtime.registry import MemoryRegistry
 from chat.services import Services
-from chat.store.base import Store
 from config.settings import load_settings
 from tests.support.fakes import FakeClock, RecordingFanout
+from web.stores import Store
 
 Send = Callable[[str, str], Awaitable[dict[str, Any]]]
 

@@ -27,9 +27,9 @@ from chat.models import (
     UnitKind,
     User,
 )
-from chat.store.base import Store
-from chat.store.mongo import MongoStore
 from tests.support.stores import StoreTarget
+from web.store_mongo import MongoStore
+from web.stores import Store
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 

@@ -9,9 +9,9 @@ import pytest
 
 from bots.webhooks.models import Delivery
 from chat.errors import Conflict
-from chat.store.base import Store
 from moderation.machine import Policy, new_ticket
 from moderation.models import Ticket
+from web.stores import Store
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 

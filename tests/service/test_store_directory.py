@@ -10,7 +10,7 @@ import pytest
 
 from bots.directory.models import DirectoryEntry
 from chat.errors import Conflict, NotFound
-from chat.store.base import Store
+from web.stores import Store
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 

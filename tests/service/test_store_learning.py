@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from chat.errors import Conflict, Invalid, NotFound, TooLarge
-from chat.store.base import Store
 from moderation.learning_models import DetectionExample, DetectionModelRecord
-from moderation.learning_store import MAX_MODEL_BLOB
+from moderation.store.learning import MAX_MODEL_BLOB
+from web.stores import Store
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ import pytest
 
 from bots.notices.models import Notice, NoticeAck
 from chat.errors import Conflict, NotFound
-from chat.store.base import Store
+from web.stores import Store
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 

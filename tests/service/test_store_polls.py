@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from bots.polls.models import Ballot, Poll, PollOption, PollResult
+from bots.polls.tally import count_change
 from chat.errors import Conflict, NotFound
-from chat.store.base import Store
 from tests.support.stores import StoreTarget
+from web.stores import Store
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -40,6 +41,10 @@ def closed(p: Poll, minute: float, version: int | None = None) -> Poll:
                                 "version": version or p.version + 1})
 
 
+async def cast(store: Store, ballot: Ballot, previous: Ballot | None) -> Poll:
+    return await store.cast_ballot(ballot, previous, count_change(ballot, previous))
+
+
 def ballot(voter: str, *options: str, poll_id: str = "p1", caster: str | None = None
            ) -> Ballot:
     return Ballot(poll_id=poll_id, voter=voter, caster=caster or voter, option_ids=options)
@@ -61,28 +66,28 @@ async def test_add_get_and_list_newest_first(store: Store) -> None:
 async def test_ballots_bump_the_version_and_are_one_per_voter(store: Store) -> None:
     await store.add_poll(poll("p1"))
     first = ballot("h1", "o1", caster="u1")
-    await store.cast_ballot(first, None)
-    await store.cast_ballot(ballot("h2", "o2", caster="u3"), None)
+    await cast(store, first, None)
+    await cast(store, ballot("h2", "o2", caster="u3"), None)
     assert (await store.get_poll("p1") or poll("x")).version == 3
     assert await store.get_ballot("p1", "h1") == first
     assert await store.get_ballot("p1", "h9") is None
     with pytest.raises(Conflict):
-        await store.cast_ballot(ballot("h1", "o2", caster="u2"), None)
+        await cast(store, ballot("h1", "o2", caster="u2"), None)
     changed = ballot("h1", "o2", caster="u1")
-    await store.cast_ballot(changed, first)
+    await cast(store, changed, first)
     with pytest.raises(Conflict):  # the stored ballot is no longer `first`
-        await store.cast_ballot(ballot("h1", "o1", caster="u1"), first)
+        await cast(store, ballot("h1", "o1", caster="u1"), first)
     assert [(b.voter, b.option_ids) for b in await store.list_ballots(["p1"])] == \
         [("h1", ("o2",)), ("h2", ("o2",))]
     assert (await store.get_poll("p1") or poll("x")).version == 4
     with pytest.raises(NotFound):
-        await store.cast_ballot(ballot("h1", "o1", poll_id="nope"), None)
+        await cast(store, ballot("h1", "o1", poll_id="nope"), None)
 
 
 async def test_closing_is_a_compare_and_swap(store: Store, store_target: StoreTarget) -> None:
     p = poll("p1")
     await store.add_poll(p)
-    await store.cast_ballot(ballot("h1", "o1"), None)
+    await cast(store, ballot("h1", "o1"), None)
     with pytest.raises(Conflict):  # read before the ballot: must tally again
         await store.save_poll(closed(p, 30))
     other = store_target.new()  # a second process
@@ -98,7 +103,7 @@ async def test_closing_is_a_compare_and_swap(store: Store, store_target: StoreTa
     stored = await store.get_poll("p1")
     assert stored == closed(fresh, 30)
     with pytest.raises(Conflict):  # no ballots after closing
-        await store.cast_ballot(ballot("h2", "o2"), None)
+        await cast(store, ballot("h2", "o2"), None)
     assert [b.voter for b in await store.list_ballots(["p1"])] == ["h1"]
     with pytest.raises(NotFound):
         await store.save_poll(poll("nope", version=2))
@@ -126,15 +131,15 @@ async def test_due_polls_and_decisions(store: Store) -> None:
 async def test_a_ballot_moves_the_running_tally_in_the_same_write(store: Store) -> None:
     await store.add_poll(poll("p1", multiple=True, max_choices=2,
                               counts={"o1": 0, "o2": 0}, eligible=3))
-    after = await store.cast_ballot(ballot("h1", "o1", "o2"), None)
+    after = await cast(store, ballot("h1", "o1", "o2"), None)
     assert (after.counts, after.voters, after.version, after.eligible) == \
         ({"o1": 1, "o2": 1}, 1, 2, 3)
-    await store.cast_ballot(ballot("h2", "o1"), None)
-    after = await store.cast_ballot(ballot("h1", "o2"), ballot("h1", "o1", "o2"))
+    await cast(store, ballot("h2", "o1"), None)
+    after = await cast(store, ballot("h1", "o2"), ballot("h1", "o1", "o2"))
     assert (after.counts, after.voters, after.version) == ({"o1": 1, "o2": 1}, 2, 4)
     assert await store.get_poll("p1") == after
     with pytest.raises(Conflict):  # a refused ballot leaves the tally alone
-        await store.cast_ballot(ballot("h2", "o2", caster="u9"), None)
+        await cast(store, ballot("h2", "o2", caster="u9"), None)
     assert await store.get_poll("p1") == after
 
 
@@ -143,7 +148,7 @@ async def test_ballots_read_in_batches(store: Store) -> None:
     await store.add_poll(poll("p2", 1))
     odd = "g1/3.2/$701"  # keys may hold dots and dollars
     for b in (ballot(odd, "o1"), ballot("h2", "o2"), ballot("h1", "o2", poll_id="p2")):
-        await store.cast_ballot(b, None)
+        await cast(store, b, None)
     assert await store.get_ballot("p1", odd) == ballot(odd, "o1")
     found = await store.get_ballots([("p1", odd), ("p2", "h1"), ("p2", odd), ("p9", "h1")])
     assert sorted((b.poll_id, b.voter) for b in found) == [("p1", odd), ("p2", "h1")]
@@ -184,15 +189,15 @@ async def test_a_close_counts_exactly_the_ballots_that_were_accepted(
             await store.add_poll(poll(poll_id, per_household=False))
             accepted: set[str] = set()
 
-            async def cast(voter: str, poll_id: str = poll_id,
+            async def vote(voter: str, poll_id: str = poll_id,
                            accepted: set[str] = accepted) -> None:
                 try:
-                    await store.cast_ballot(ballot(voter, "o1", poll_id=poll_id), None)
+                    await cast(store, ballot(voter, "o1", poll_id=poll_id), None)
                 except Conflict:
                     return
                 accepted.add(voter)
 
-            *_, counted = await asyncio.gather(*(cast(f"u{v}") for v in range(4)),
+            *_, counted = await asyncio.gather(*(vote(f"u{v}") for v in range(4)),
                                                close_once(closer, poll_id))
             assert counted == accepted
             assert {b.voter for b in await store.list_ballots([poll_id])} == accepted

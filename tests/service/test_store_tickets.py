@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from chat.errors import Conflict, NotFound
-from chat.models import User
-from chat.store.base import Store
+from chat.models import AuditEntry, CommunityConfig, User
 from moderation.machine import Confirm, Policy, apply, new_ticket
-from moderation.models import AuditEntry, CommunityConfig, Flag, Ticket, TicketQuery
+from moderation.models import Flag, Ticket, TicketQuery
 from tests.support.stores import StoreTarget
+from web.stores import Store
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 POLICY = Policy()

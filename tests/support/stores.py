@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from pymongo import MongoClient
 
-from chat.store.base import Store
-from chat.store.mongo import MongoStore
-from chat.store.sqlite import SqliteStore
 from tests.support.mongo_wire import mongo_server, mongo_skip_reason
+from web.store_mongo import MongoStore
+from web.store_sqlite import SqliteStore
+from web.stores import Store
 
 BACKENDS = ["sqlite", pytest.param("mongo", marks=pytest.mark.mongo)]
 MONGO_SKIPPED = pytest.StashKey[str]()

@@ -16,11 +16,11 @@ from chat.models import Address, User
 from chat.realtime.ratelimit import MemoryRateLimiter
 from chat.realtime.registry import MemoryRegistry
 from chat.services import Services
-from chat.store.sqlite import SqliteStore
 from config.settings import load_settings
 from moderation.machine import Policy, new_ticket
 from moderation.models import Level, Ticket, TicketStatus
 from tests.support.fakes import FakeClock, RecordingFanout
+from web.store_sqlite import SqliteStore
 
 ROLES = ("reporter", "neighbour", "worker", "other_worker", "admin", "other_admin",
          "street", "other_street", "district")

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from bots.polls import actions
 from bots.polls.payloads import CastVote, RoomPollBody, Vote
-from chat.namespace import invalid_from
+from chat.validation import invalid_from
 from web.http import body, current, query_int, reply, room_body, services
 
 routes = web.RouteTableDef()

@@ -9,8 +9,8 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from chat.namespace import invalid_from
 from chat.payloads import Payload
+from chat.validation import invalid_from
 from moderation import filing, tickets
 from moderation.categories import Urgency
 from moderation.machine import (

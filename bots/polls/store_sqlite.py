@@ -4,11 +4,11 @@ one transaction, so closing (a compare-and-swap on the version) never misses a b
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bots.polls.models import Ballot, Poll
-from bots.polls.tally import with_ballot
+from bots.polls.store import PollStore
 from chat.errors import Conflict, NotFound
 from chat.store.sqlite_base import SqliteBase, changed, load, ms
 
@@ -24,7 +24,16 @@ def _poll_row(p: Poll) -> tuple[object, ...]:
             ms(p.closed_at) if p.closed_at else None, p.version, p.model_dump_json())
 
 
-class SqlitePolls(SqliteBase):
+def _moved(poll: Poll, change: Mapping[str, int], new_voter: bool) -> Poll:
+    """The poll record with its running tally moved (as MongoDB's $inc does)."""
+    counts = dict(poll.counts)
+    for option_id, n in change.items():
+        counts[option_id] = counts.get(option_id, 0) + n
+    return poll.model_copy(update={"counts": counts, "version": poll.version + 1,
+                                   "voters": poll.voters + (1 if new_voter else 0)})
+
+
+class SqlitePolls(SqliteBase, PollStore):
     SCHEMA = f"""
     CREATE TABLE IF NOT EXISTS polls (id TEXT PRIMARY KEY, room_id TEXT NOT NULL,
         community_id TEXT NOT NULL, status TEXT NOT NULL, deadline_ms INTEGER NOT NULL,
@@ -94,7 +103,8 @@ class SqlitePolls(SqliteBase):
                " ORDER BY closed_ms DESC, id DESC LIMIT ? OFFSET ?")
         return await self._many(Poll, sql, *room_ids, limit, offset)
 
-    async def cast_ballot(self, ballot: Ballot, previous: Ballot | None) -> Poll:
+    async def cast_ballot(self, ballot: Ballot, previous: Ballot | None,
+                          change: Mapping[str, int]) -> Poll:
         def tx(c: sqlite3.Connection) -> Poll:
             poll = load(Poll, c.execute("SELECT doc FROM polls WHERE id = ?",
                                         (ballot.poll_id,)).fetchone())
@@ -109,7 +119,7 @@ class SqlitePolls(SqliteBase):
                 raise Conflict("already voted / 已投票")
             c.execute("REPLACE INTO ballots (poll_id, voter, doc) VALUES (?, ?, ?)",
                       (ballot.poll_id, ballot.voter, ballot.model_dump_json()))
-            after = with_ballot(poll, ballot, previous)
+            after = _moved(poll, change, new_voter=previous is None)
             c.execute("UPDATE polls SET version = ?, doc = ? WHERE id = ?",
                       (after.version, after.model_dump_json(), after.id))
             return after

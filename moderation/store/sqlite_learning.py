@@ -8,7 +8,7 @@ from datetime import datetime
 from chat.errors import NotFound
 from chat.store.sqlite_base import SqliteBase, changed, load, ms
 from moderation.learning_models import DetectionExample, DetectionModelRecord
-from moderation.learning_store import LearningStore, check_blob, settable_status
+from moderation.store.learning import LearningStore, check_blob, settable_status
 
 MODEL = "SELECT doc FROM detection_models"
 

@@ -1,10 +1,11 @@
-"""Acknowledgement counts to the author and staff, coalesced like presence
-(chat/realtime/presence.py): at most one `notice:updated` of change "acks" per notice per
-`ACKS_INTERVAL`. The first goes out at once; those that follow within the interval become one,
-sent when it ends with the counts stored by then. Pacing is in real (event loop) time, per
-process, like the presence interval; it is not a domain time.
+"""Updates coalesced per key, like presence (chat/realtime/presence.py): at most one send per
+key per `ACKS_INTERVAL`. The first goes out at once; those that follow within the interval become
+one, sent when it ends (the send reads the state stored by then). Pacing is in real (event loop)
+time, per process, like the presence interval; it is not a domain time.
 
-One `AckPacer` per app, in its Services (`services.ack_pacer`)."""
+Notices use it for their acknowledgement counts (`notice:updated` of change "acks"): one
+`AckPacer` per app, in its Services (`services.ack_pacer`). It lives in chat, not with notices,
+because Services holds it."""
 
 from __future__ import annotations
 

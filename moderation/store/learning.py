@@ -1,4 +1,4 @@
-"""The store interface of detection learning (composed into chat.store.base.Store)."""
+"""The store interface of detection learning (composed into web.stores.Store)."""
 
 from __future__ import annotations
 

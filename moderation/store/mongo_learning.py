@@ -16,7 +16,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from chat.errors import Conflict, NotFound
 from chat.store.mongo_base import Doc, MongoBase, back_off, from_doc, to_doc, translated_errors
 from moderation.learning_models import DetectionExample, DetectionModelRecord
-from moderation.learning_store import LearningStore, check_blob, settable_status
+from moderation.store.learning import LearningStore, check_blob, settable_status
 
 WITHOUT_BLOB = {"blob": 0}
 OLDEST_FIRST = [("created_at", ASCENDING), ("_id", ASCENDING)]

@@ -8,14 +8,14 @@ the poll leave the ballots out."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 
 from bots.polls.models import Ballot, Poll
-from bots.polls.tally import count_change
+from bots.polls.store import PollStore
 from chat.errors import Conflict, NotFound
 from chat.store.mongo_base import Doc, MongoBase, from_doc, to_doc, translated_errors
 
@@ -34,8 +34,8 @@ def _same_ballot(slot: str, ballot: Ballot | None) -> Doc:
     return {f"{slot}.caster": ballot.caster, f"{slot}.option_ids": list(ballot.option_ids)}
 
 
-def _cast(ballot: Ballot, previous: Ballot | None) -> Doc:
-    inc: dict[str, Any] = {f"counts.{o}": n for o, n in count_change(ballot, previous).items()}
+def _cast(ballot: Ballot, previous: Ballot | None, change: Mapping[str, int]) -> Doc:
+    inc: dict[str, Any] = {f"counts.{o}": n for o, n in change.items()}
     inc |= {"version": 1, "voters": 1 if previous is None else 0}
     return {"$set": {_slot(ballot.voter): ballot.model_dump()}, "$inc": inc}
 
@@ -44,7 +44,7 @@ def _ballots(doc: Doc) -> list[Ballot]:
     return [Ballot.model_validate(b) for b in doc.get("ballots", {}).values()]
 
 
-class MongoPolls(MongoBase):
+class MongoPolls(MongoBase, PollStore):
     INDEXES: ClassVar[dict[str, list[IndexModel]]] = {
         "polls": [
             IndexModel([("room_id", ASCENDING), ("created_at", ASCENDING)]),
@@ -112,12 +112,13 @@ class MongoPolls(MongoBase):
         return await self._polls(query, [("closed_at", DESCENDING), ("_id", DESCENDING)],
                                  limit, skip=offset)
 
-    async def cast_ballot(self, ballot: Ballot, previous: Ballot | None) -> Poll:
+    async def cast_ballot(self, ballot: Ballot, previous: Ballot | None,
+                          change: Mapping[str, int]) -> Poll:
         slot = _slot(ballot.voter)
         query = {"_id": ballot.poll_id, "status": "open"} | _same_ballot(slot, previous)
         with translated_errors():
             doc = await self._col("polls").find_one_and_update(
-                query, _cast(ballot, previous), projection=WITHOUT_BALLOTS,
+                query, _cast(ballot, previous, change), projection=WITHOUT_BALLOTS,
                 return_document=ReturnDocument.AFTER)
             if doc is not None:
                 return from_doc(Poll, doc)

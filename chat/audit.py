@@ -1,4 +1,5 @@
-"""The audit log: who did what to what, when and why, for every moderation and ticket action."""
+"""The audit log: who did what to what, when and why. Every part records its actions here;
+moderation shows the log (moderation.views.audit_view)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ import time
 from typing import Any
 
 from chat.ids import new_id
-from chat.models import User
+from chat.models import AuditEntry, User
 from chat.services import Services
-from moderation.models import AuditEntry
 
 log = logging.getLogger("linli.audit")
 

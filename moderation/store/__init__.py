@@ -1,0 +1,1 @@
+"""Moderation's persistence: its store interfaces and their SQLite and MongoDB parts."""
