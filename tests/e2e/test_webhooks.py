@@ -123,6 +123,14 @@ async def settled(server: InProcessServer, token: str, webhook_id: str, count: i
     return await asyncio.wait_for(seek(), 20)
 
 
+async def recorded(server: InProcessServer, token: str, webhook_id: str, count: int
+                   ) -> list[dict[str, Any]]:
+    """The delivery log once it holds `count` deliveries, whatever their status."""
+    while len(log := await deliveries(server, token, webhook_id)) < count:
+        await asyncio.sleep(0.05)
+    return log
+
+
 def say(room_id: str, text: str) -> dict[str, str]:
     return {"room_id": room_id, "text": text, "client_id": uuid.uuid4().hex}
 
@@ -313,7 +321,9 @@ async def test_hanging_endpoint_does_not_delay_chat(app_server: InProcessServer)
         second = await resident.ok("message:send", say(grid, "第二条"))
         await neighbour.wait_for("message:new", lambda m: m["id"] == second["id"])
         assert not receiver.release.is_set()
-        stuck = await deliveries(server, admin_token, hook["id"])
+        # The second message's delivery is made while the first still hangs (the consumer
+        # follows the message after the chat has it, so give it a moment).
+        stuck = await asyncio.wait_for(recorded(server, admin_token, hook["id"], 2), 10)
         assert [d["status"] for d in stuck] == ["pending", "pending"]
 
         receiver.release.set()
