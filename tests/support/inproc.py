@@ -71,7 +71,8 @@ class InProcessServer:
 
 async def district_officer(server: InProcessServer, phone: str = "13800000099") -> str:
     """A district officer over the demo's district (operator-level on the web): their token."""
-    district = (await server.services.store.list_units("district", None))[0]
+    districts = await server.services.store.list_units("district", None)
+    district = next(d for d in districts if d.name == "江岸区")
     await create_staff(server.services, None, CreateStaff(
         role="district_officer", name="区管理员", phone=phone, password=DEMO_PASSWORD,
         unit_id=district.id))

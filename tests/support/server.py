@@ -29,6 +29,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class PortTaken(RuntimeError):
+    """The server could not bind its port: another listener took it first."""
+
+
 class Server(Protocol):
     """What tests need of a server: a process (ServerProcess) or in-process (InProcessServer)."""
 
@@ -45,6 +49,8 @@ class ServerProcess:
                  port: int | None = None) -> None:
         self.data_dir = data_dir
         self.port = port or free_port()
+        self._port_chosen_here = port is None
+        self._started_once = False
         self.env = {**os.environ, "LINLI_DEMO_PASSWORD": DEMO_PASSWORD,
                     "LINLI_SEND_BURST": "1000", "LINLI_SEND_RATE_PER_SECOND": "1000",
                     "LINLI_LOG_LEVEL": "WARNING", "LINLI_PRESENCE_FLUSH_SECONDS": "0.2",
@@ -57,6 +63,20 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> ServerProcess:
+        """Start and wait for /healthz. A port this object picked itself may be taken by
+        another listener between picking and binding; then it picks another (first start
+        only: a restart keeps its port, as clients reconnect to it)."""
+        for _ in range(3):
+            try:
+                return self._start(timeout)
+            except PortTaken:
+                if self._started_once or not self._port_chosen_here:
+                    raise
+                self.port = free_port()
+                self.log_path = self.data_dir / f"server-{self.port}.log"
+        return self._start(timeout)
+
+    def _start(self, timeout: float) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
@@ -66,9 +86,13 @@ class ServerProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
+                output = self.log_path.read_text()[-3000:]
+                if "address already in use" in output:
+                    raise PortTaken(output)
+                raise RuntimeError(f"server exited: {output}")
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=1):
+                    self._started_once = True
                     return self
             except OSError:
                 time.sleep(0.1)
