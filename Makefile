@@ -7,7 +7,7 @@ MONGOECO_VERSION := 4.11.0
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test fuzz bench lint venv mongo-venv redis browser clean help
+.PHONY: run test fuzz bench lint venv mongo-venv redis nginx browser clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -43,6 +43,13 @@ redis:  ## make sure redis-server is installed (tests start their own instances)
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
 	  else echo "!! redis-server missing: install it (apt-get install redis-server)"; exit 1; fi; }
 
+nginx:  ## make sure nginx is installed (the deploy tests start their own, on loopback)
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null \
+	    || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else echo "!! nginx missing: install it (apt-get install nginx)"; exit 1; fi; }
+
 # Browser tests drive Debian's chromium through Playwright (never `playwright install`); the
 # CJK fonts make Chinese text render in screenshots instead of boxes.
 browser:  ## make sure /usr/bin/chromium and CJK and emoji fonts are installed (browser tests)
@@ -61,7 +68,7 @@ browser:  ## make sure /usr/bin/chromium and CJK and emoji fonts are installed (
 run: venv  ## start linli on SQLite with demo data (prints the address and log-ins)
 	$(BIN)/linli serve --demo
 
-test: venv mongo-venv redis browser  ## run the whole test suite
+test: venv mongo-venv redis nginx browser  ## run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The fuzz tests also run in `make test`, with a few examples each (profile "ci").
