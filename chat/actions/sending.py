@@ -34,6 +34,7 @@ from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Too
 from chat.events import MessageCreated
 from chat.ids import new_id
 from chat.mentions import MENTION_ALL, names_in, resolve
+from chat.metrics import MESSAGES_STORED
 from chat.models import Message, MessageKind, NewMessage, Role, Room, User
 from chat.names import display_name
 from chat.permissions import can_join, can_mention_all
@@ -159,6 +160,7 @@ async def commit(services: Services, out: Outgoing) -> dict[str, Any]:
         # announce it again; receivers keep one copy per seq.
         await services.fanout.emit("message:new", view, out.room.id)
         return view
+    MESSAGES_STORED.labels(message.kind).inc()
     view = message_view(message)
     await services.fanout.emit("message:new", view, out.room.id)
     person = out.author.person

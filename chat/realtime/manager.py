@@ -29,6 +29,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from socketio import packet
 
+from chat.metrics import FANOUT_PUBLISH_FAILURES, FANOUT_UNHEARD, MESSAGES_DELIVERED
 from chat.realtime.ledger import DeliveryLedger
 from chat.realtime.subscription import SubscriptionWatch
 
@@ -88,9 +89,13 @@ class DirectEmitManager(socketio.AsyncManager):  # type: ignore[misc]
         encoded = pkt.encode()
         frames = [eio_packet.Packet(eio_packet.MESSAGE, p)
                   for p in (encoded if isinstance(encoded, list) else [encoded])]
+        handed = 0
         for sid, eio_sid in self.get_participants(namespace, room):
             if sid not in skip:
                 await self._deliver(eio_sid, frames)
+                handed += 1
+        if event == "message:new":
+            MESSAGES_DELIVERED.inc(handed)
 
     async def _deliver(self, eio_sid: str, frames: list[Any]) -> None:
         try:
@@ -142,6 +147,10 @@ class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):  # 
     # ---- Redis ------------------------------------------------------------------------
     async def _publish(self, data: dict[str, Any]) -> Any:
         receivers = await super()._publish(data)
+        if receivers is None:  # the library gave up after its retry
+            FANOUT_PUBLISH_FAILURES.inc()
+        elif receivers == 0:
+            FANOUT_UNHEARD.inc()
         if not receivers and data.get("method") == "emit":
             self._unheard.add(str(data.get("event")), str(data.get("room")))
         return receivers
