@@ -39,7 +39,7 @@ from chat.services import Services
 from config.settings import Settings
 from moderation import tickets as tickets_actions
 from moderation.detection import DetectionService
-from web import packet_json
+from web import packet_json, retention
 from web.event_packets import EventPacket
 from web.http import Handler, errors_middleware, transport_headers
 from web.keys import BOTS, DETECTION, FANOUT_SUBSCRIPTION, REDIS, SERVICES, SIO
@@ -148,6 +148,7 @@ def _follow_events(services: Services, detection: DetectionService, follow: Foll
     scheduler.add("tickets", settings.sweep_seconds, partial(tickets_actions.sweep, services))
     scheduler.add("polls", settings.sweep_seconds, partial(polls_jobs.run_due, services))
     scheduler.add("notices", settings.sweep_seconds, partial(notices_jobs.run_due, services))
+    scheduler.add("retention", settings.retention_sweep_seconds, partial(retention.sweep, services))
     bot_registry = BotRegistry(builtin_bots(), third_party_bots(), settings.bots)
     bot_registry.attach(services, scheduler, follow)
     if settings.detection_enabled:
