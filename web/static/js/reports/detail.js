@@ -6,6 +6,7 @@ import { onLeave } from "../router.js";
 import { session } from "../session.js";
 import { on } from "../socket.js";
 import { actionsPanel, detectionBox } from "../staff/actions.js";
+import { shareCard } from "./share.js";
 import { categoryText, fullTime, gridNames, overdueTag, statusTag, ticketTitle } from "./tickets.js";
 
 function fact(name, ...value) {
@@ -150,6 +151,7 @@ export async function renderDetail(params) {
           "created_by" in t ? detectionBox(t) : null,
           "created_by" in t ? actionsPanel(t, update) : null,
           reporter && t.status === "resolved" ? ratingForm(t, update) : null,
+          reporter ? shareCard(t, update) : null,
           timeline(t)),
         h("aside", { class: "card ticket-side", "aria-label": "工单信息" }, facts(t, grids))));
   }
