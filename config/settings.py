@@ -87,6 +87,13 @@ class Settings(BaseSettings):
     sqlite_synchronous: str = Field(default="FULL", pattern="^(FULL|NORMAL)$")
     demo_password: SecretStr | None = None
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = Field(default="text", description="json: one JSON "
+                                                "object per log line (time, level, logger, "
+                                                "message, request_id, user_id, room, event)")
+    metrics_token: SecretStr | None = Field(default=None, description="serve Prometheus "
+                                            "metrics at /metrics to requests with "
+                                            "`Authorization: Bearer <token>`; unset: /metrics "
+                                            "is off (404)")
     webhook_private_targets: bool = Field(default=False, description="allow webhooks to "
                                           "loopback and private addresses")
     bot_rate_per_second: float = Field(default=1.0, gt=0, description="bot API calls per second "

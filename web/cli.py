@@ -22,7 +22,7 @@ from chat.payloads import CreateStaff
 from chat.services import Services
 from chat.views import join_code_view, unit_view, user_view
 from config.settings import Settings, load_settings
-from web import train_cli
+from web import logs, train_cli
 from web.app import build_services, command_redis, create_app, emitter_sio
 from web.demo import format_accounts, seed_demo
 from web.detect_cli import add_detect_parser
@@ -30,6 +30,7 @@ from web.directory_cli import add_directory_parser
 from web.keys import SERVICES
 
 log = logging.getLogger("linli")
+from web.logs import LogFormat
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -40,10 +41,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(args.config, **overrides)
 
 
-def _logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(),
-                        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+def _logging(level: str, log_format: LogFormat = "text") -> None:
+    logs.configure(level, log_format)
 
 
 @asynccontextmanager
@@ -71,7 +70,7 @@ def _print_json(data: Any) -> None:
 # ---- serve ---------------------------------------------------------------------------------
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    _logging(settings.log_level)
+    _logging(settings.log_level, settings.log_format)
     app = create_app(settings)
 
     async def after_start(app: web.Application) -> None:
@@ -102,7 +101,7 @@ def _offline(fn: Callable[[Services, argparse.Namespace], Awaitable[Any]]
              ) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         settings = _settings(args)
-        _logging("WARNING")
+        _logging("WARNING", settings.log_format)
 
         async def main() -> Any:
             async with offline_services(settings) as services:
