@@ -40,6 +40,7 @@ from chat.names import display_name
 from chat.permissions import can_join, can_mention_all
 from chat.services import Services
 from chat.views import message_view
+from chat.wire_events import MessageNew
 
 
 @dataclass(frozen=True)
@@ -158,11 +159,11 @@ async def commit(services: Services, out: Outgoing) -> dict[str, Any]:
         view = _original(message, out.new)
         # The first try may have been stored and then failed to reach the room (Redis down):
         # announce it again; receivers keep one copy per seq.
-        await services.fanout.emit("message:new", view, out.room.id)
+        await services.fanout.send(MessageNew.of(view), out.room.id)
         return view
     MESSAGES_STORED.labels(message.kind).inc()
     view = message_view(message)
-    await services.fanout.emit("message:new", view, out.room.id)
+    await services.fanout.send(MessageNew.of(view), out.room.id)
     person = out.author.person
     if person is not None:
         services.events.publish(MessageCreated(message, out.room, person))

@@ -32,6 +32,7 @@ from socketio import packet
 from chat.metrics import FANOUT_PUBLISH_FAILURES, FANOUT_UNHEARD, MESSAGES_DELIVERED
 from chat.realtime.ledger import DeliveryLedger
 from chat.realtime.subscription import SubscriptionWatch
+from chat.wire_events import MessageNew, ServerEvent
 
 log = logging.getLogger(__name__)
 RETRY_FIRST_SECONDS = 0.1  # re-subscribing: 0.1, 0.2, 0.4, 0.8, then every second
@@ -132,11 +133,11 @@ class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):  # 
             return
         await super()._handle_emit(message)
 
-    async def deliver_locally(self, event: str, data: Any, room: str) -> bool:
+    async def deliver_locally(self, event: ServerEvent, room: str) -> bool:
         """To this process's sockets in `room` only; False for a `message:new` they had."""
-        if event == "message:new" and not self.ledger.first_time(room, data["seq"]):
+        if isinstance(event, MessageNew) and not self.ledger.first_time(room, event.seq):
             return False
-        await self.emit(event, data, namespace="/", room=room, ignore_queue=True)
+        await self.emit(event.name, event.wire(), namespace="/", room=room, ignore_queue=True)
         return True
 
     def local_rooms(self) -> list[str]:
