@@ -20,10 +20,12 @@ from chat.errors import DomainError
 from chat.models import UnitKind
 from chat.payloads import CreateStaff
 from chat.services import Services
+from chat.store.schema import MigrationBusy, SchemaTooNew
 from chat.views import join_code_view, unit_view, user_view
 from config.settings import Settings, load_settings
 from web import logs, train_cli
 from web.app import build_services, command_redis, create_app, emitter_sio
+from web.backup_cli import add_backup_parsers
 from web.demo import format_accounts, seed_demo
 from web.detect_cli import add_detect_parser
 from web.directory_cli import add_directory_parser
@@ -229,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     crev.set_defaults(func=_offline(_code_revoke))
     add_detect_parser(sub)
     add_directory_parser(sub)
+    add_backup_parsers(sub)
     return parser
 
 
@@ -237,7 +240,11 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:2] == ["detect", "train"]:  # `detect` takes a FILE, so `train` is routed here
         return train_cli.main(argv[2:])
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except (SchemaTooNew, MigrationBusy) as exc:  # an operator's matter, not a traceback
+        print(f"linli: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
