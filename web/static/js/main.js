@@ -23,6 +23,7 @@ const MENU = [
   { hash: "#/staff/flags", label: "举报处理", show: () => session.moderatesRooms },
   { hash: "#/staff/stats", label: "统计", show: () => session.isStaff },
   { hash: "#/staff/audit", label: "操作日志", show: () => session.isAdmin },
+  { hash: "#/staff/status", label: "系统状态", show: () => staff.seesStatus() },
   { hash: "#/publish/notice", label: "发布公告", show: () => session.mayPublish },
   { hash: "#/publish/poll", label: "发起表决", show: () => session.mayPublish },
   { hash: "#/admin/directory", label: "办事指南管理", show: () => session.isAdmin },
