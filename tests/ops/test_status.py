@@ -4,6 +4,7 @@ backup's age (unknown without a record) and the detection model and lexicon."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer, district_officer
 from tests.support.redis_server import RedisProcess, redis_server
 from tests.support.server import call, connect, login, ok
+from web.backup_sqlite import backup
 
 STATUS = "/api/v1/admin/status"
 
@@ -52,6 +54,16 @@ async def test_an_admin_sees_this_process_store_and_detection(server: InProcessS
     assert len(seen["detection"]["lexicon_sha256"]) == 12
     officer = await district_officer(server)
     assert (await ok(server, "GET", STATUS, officer))["store"]["status"] == "ok"
+
+
+async def test_the_last_backup_age_once_a_backup_was_taken(server: InProcessServer,
+                                                          tmp_path: Path) -> None:
+    manifest = await asyncio.to_thread(backup, server.settings, tmp_path / "backup",
+                                       lambda done, total: None)
+    admin, _ = await login(server, "王建国")
+    seen = (await ok(server, "GET", STATUS, admin))["backup"]
+    assert seen["last_at"] == manifest.created_at.timestamp()
+    assert 0 <= seen["age_seconds"] < 60 and seen["backend"] == "sqlite"
 
 
 @pytest.fixture

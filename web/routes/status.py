@@ -8,13 +8,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
 from chat.errors import Forbidden
 from chat.realtime.registry import RedisRegistry
+from chat.store.schema import LastBackup, SchemaRecords
 from web.http import reply, services, staff
 from web.keys import DETECTION, FANOUT_SUBSCRIPTION, LOOP_LAG, REDIS, SIO
 from web.process_state import describe, socket_counts
@@ -46,17 +46,23 @@ async def _processes(request: web.Request) -> list[dict[str, Any]]:
             for pid, about in sorted(found.items())]
 
 
-async def _last_backup(request: web.Request) -> float | None:
-    """When the last backup was taken, if the store keeps a record of backups
-    (`last_backup() -> datetime | None`); None: unknown."""
-    reader = getattr(services(request).store, "last_backup", None)
-    if reader is None:
+async def _last_backup(request: web.Request) -> LastBackup | None:
+    """The newest `linli backup` the store recorded; None: none, or the store did not say."""
+    store = services(request).store
+    if not isinstance(store, SchemaRecords):
         return None
     try:
-        at = await asyncio.wait_for(reader(), PROBE_SECONDS)
-    except Exception:
+        return await asyncio.wait_for(store.last_backup(), PROBE_SECONDS)
+    except Exception:  # the store away: the age is unknown, the page still answers
         return None
-    return at.timestamp() if isinstance(at, datetime) else None
+
+
+def _backup(last: LastBackup | None, now: float) -> dict[str, Any]:
+    if last is None:
+        return {"last_at": None, "age_seconds": None}
+    at = last.at.timestamp()
+    return {"last_at": at, "age_seconds": round(now - at), "backend": last.backend,
+            "rows": last.rows, "schema_version": last.schema_version}
 
 
 def _detection(request: web.Request) -> dict[str, Any]:
@@ -77,7 +83,7 @@ async def status_view(request: web.Request) -> dict[str, Any]:
     lag = request.app[LOOP_LAG]
     redis = request.app.get(REDIS)
     watch = request.app.get(FANOUT_SUBSCRIPTION)
-    backup_at = await _last_backup(request)
+    backup = await _last_backup(request)
     now = time.time()
     return {
         "now": now,
@@ -89,8 +95,7 @@ async def status_view(request: web.Request) -> dict[str, Any]:
         "redis": {"status": "not_configured" if redis is None else await _probe(redis.ping),
                   "fanout": None if watch is None else
                   ("subscribed" if watch.live else "not_subscribed")},
-        "backup": {"last_at": backup_at,
-                   "age_seconds": None if backup_at is None else round(now - backup_at)},
+        "backup": _backup(backup, now),
         "detection": _detection(request),
     }
 
