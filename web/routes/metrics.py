@@ -64,7 +64,7 @@ async def ticket_counts(request: web.Request) -> dict[str, tuple[int, int]]:
     """level → (open, overdue); one counting query each (limit 1)."""
     store = moderation_store(services(request))
     now = services(request).clock.now()
-    counts = {}
+    counts: dict[str, tuple[int, int]] = {}
     for level in LEVELS:
         _, open_ = await store.find_tickets(TicketQuery(level=level, statuses=tuple(OPEN),
                                                         limit=1))
