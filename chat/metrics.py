@@ -5,7 +5,7 @@ Counters and histograms count what this process did: one linli process, one set 
 Prometheus scrapes every process on its own (each is a target; its `instance` label tells them
 apart), so no multi-process file store is needed — linli processes are separate servers, not
 forks sharing a port. Figures that describe an app's state right now (sockets, the fan-out
-subscription, tickets) are read at scrape time by the app's own collector (web/metrics_route.py),
+subscription, tickets) are read at scrape time by the /metrics route (web/routes/metrics.py),
 so several apps in one test process never mix them. Recording never fails and never waits."""
 
 from __future__ import annotations
