@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from chat.log_context import SANE_ID
 from config.settings import Settings
 from tests.support.envfile import ENV_FILE, read_env_file
 from tests.support.server import ROOT
@@ -102,3 +103,7 @@ def test_compose_runs_linli_with_real_settings() -> None:
     assert not unknown_settings(re.findall(r"LINLI_[A-Z_]+", dockerfile))
     for number, _service in enumerate(linli, 1):  # the nginx image points at each of them
         assert f"server linli{number}:8080 " in dockerfile
+
+
+def test_nginx_keeps_the_request_ids_linli_keeps() -> None:
+    assert f'"~^{SANE_ID.pattern}$" $http_x_request_id;' in SITE

@@ -19,10 +19,11 @@ import aiohttp
 import pytest
 import socketio
 
+from chat.errors import TEMPORARILY_UNAVAILABLE
 from tests.support.envfile import read_env_file
 from tests.support.nginx import STATIC, Nginx, nginx_in_front
 from tests.support.redis_server import RedisProcess
-from tests.support.server import Client, ServerProcess
+from tests.support.server import Client, ServerProcess, free_port
 
 pytestmark = [pytest.mark.deploy, pytest.mark.redis, pytest.mark.mongo]
 TEST_ONLY = {"LINLI_MONGODB_URL", "LINLI_MONGODB_DATABASE", "LINLI_REDIS_URL",
@@ -86,11 +87,12 @@ async def log_in(stack: Stack, name: str, local: str = "127.0.0.1") -> str:
     return str(json.loads(raw)["token"])
 
 
-async def connect(url: str, token: str, transport: str, origin: str | None = None) -> Client:
+async def connect(url: str, token: str, transport: str, origin: str | None = None,
+                  wait: float = 10) -> Client:
     """A recording client on one transport, sending the Origin a browser on `origin` would."""
     client = Client()
     await client.sio.connect(url, auth={"token": token}, transports=[transport],
-                             headers={"Origin": origin} if origin else {}, wait_timeout=10)
+                             headers={"Origin": origin} if origin else {}, wait_timeout=wait)
     return client
 
 
@@ -188,6 +190,31 @@ async def test_static_files_limits_and_headers(stack: Stack) -> None:
     assert headers["Content-Type"] == "application/json; charset=utf-8"
 
 
+def json_log_lines(process: ServerProcess) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in process.log_path.read_text().splitlines()
+            if line.startswith("{")]
+
+
+async def test_one_request_id_in_nginx_linli_and_the_answer(stack: Stack) -> None:
+    """nginx makes the id (or keeps a plain one given); linli answers with it and writes it
+    into its JSON log lines (LINLI_LOG_FORMAT=json in the sample env file)."""
+    account = stack.seeded.account("赵敏")
+    url = stack.nginx.url + "/api/v1/auth/login"
+    for given, kept in ((None, False), ("trace-42.a:b", True), ("not plain!", False)):
+        status, headers, _ = await request("POST", url, body={
+            "phone": account["phone"], "password": account["password"]},
+            headers={"X-Request-ID": given} if given else {})
+        assert status == 200
+        request_id = headers["X-Request-ID"]
+        assert (request_id == given) is kept
+        await wait_until(lambda i=request_id: any(
+            f" id={i}" in line for line in stack.nginx.access_log()), "nginx logged it")
+        await wait_until(lambda i=request_id: any(
+            entry.get("request_id") == i and "logged in" in entry["message"]
+            for process in stack.processes for entry in json_log_lines(process)),
+            "linli logged the log-in under the same id")
+
+
 async def test_limits_count_the_client_behind_nginx_not_a_forged_address(
         stack: Stack) -> None:
     """nginx passes the client's address in X-Forwarded-For; linli (LINLI_TRUSTED_PROXIES
@@ -207,6 +234,20 @@ async def test_limits_count_the_client_behind_nginx_not_a_forged_address(
     await log_in(stack, "孙强", local="127.0.0.3")  # another client is not locked out
 
 
+async def test_no_process_answering_is_linlis_unavailable(stack: Stack, tmp_path: Path
+                                                         ) -> None:
+    account = stack.seeded.account("赵敏")
+    login = {"phone": account["phone"], "password": account["password"]}
+    dead = nginx_in_front(tmp_path / "dead", [free_port()])
+    try:
+        status, headers, raw = await request("POST", dead.url + "/api/v1/auth/login", body=login)
+    finally:
+        dead.stop()
+    assert status == 503 and headers["Content-Type"] == "application/json; charset=utf-8"
+    assert json.loads(raw) == {"error": {"code": "unavailable",
+                                         "message": TEMPORARILY_UNAVAILABLE}}
+
+
 async def test_round_robin_breaks_long_polling(stack: Stack, tmp_path: Path,
                                                clients: list[Client]) -> None:
     """What the site's `hash` line is for: without it, a polling session's requests reach
@@ -216,7 +257,7 @@ async def test_round_robin_breaks_long_polling(stack: Stack, tmp_path: Path,
                            sticky=False)
     try:
         with pytest.raises(socketio.exceptions.ConnectionError):
-            clients.append(await connect(plain.url, token, "polling", origin=plain.url))
+            clients.append(await connect(plain.url, token, "polling", origin=plain.url, wait=3))
         await wait_until(lambda: any(" 400 " in line for line in socket_lines(plain, "polling")),
                          "a polling request was refused")
     finally:
