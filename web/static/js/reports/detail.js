@@ -1,7 +1,7 @@
 // #/tickets/:id one ticket, for its reporter and for staff: facts, timeline, rating, actions.
 import { api } from "../api.js";
 import { field, h, replace, showError, showOk, statusLine } from "../dom.js";
-import { ACTION, label, LEVEL, RATINGS, SOURCE, STATUS, URGENCY } from "../labels.js";
+import { ACTION, addressText, label, LEVEL, RATINGS, SOURCE, STATUS, URGENCY } from "../labels.js";
 import { onLeave } from "../router.js";
 import { session } from "../session.js";
 import { on } from "../socket.js";
@@ -19,19 +19,12 @@ function dueFact(t) {
     fullTime(t.due_at)), t.overdue ? " " : "", overdueTag(t));
 }
 
-/** "3栋2单元701室": each part with its unit word, empty parts left out. */
-function addressText(a) {
-  const parts = [[a.building, "栋"], [a.unit, "单元"], [a.room, "室"]]
-    .filter(([v]) => v).map(([v, word]) => v + word);
-  return parts.join("") || "未登记";
-}
-
 /** Phone (tap to call) and address, when the server let this viewer see them. */
 function contactFacts(c) {
   if (!c) return null;
   return [
     fact("报事人电话", h("a", { href: "tel:" + c.phone, class: "tel" }, c.phone)),
-    fact("报事人住址", addressText(c.address || {})),
+    fact("报事人住址", addressText(c.address) || "未登记"),
   ];
 }
 
