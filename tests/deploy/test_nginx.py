@@ -8,6 +8,7 @@ import asyncio
 import json
 import secrets
 import signal
+import ssl
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -21,7 +22,7 @@ import socketio
 
 from chat.errors import TEMPORARILY_UNAVAILABLE
 from tests.support.envfile import read_env_file
-from tests.support.nginx import STATIC, Nginx, nginx_in_front
+from tests.support.nginx import STATIC, Nginx, nginx_in_front, self_signed
 from tests.support.redis_server import RedisProcess
 from tests.support.server import Client, ServerProcess, free_port
 
@@ -246,6 +247,43 @@ async def test_no_process_answering_is_linlis_unavailable(stack: Stack, tmp_path
     assert status == 503 and headers["Content-Type"] == "application/json; charset=utf-8"
     assert json.loads(raw) == {"error": {"code": "unavailable",
                                          "message": TEMPORARILY_UNAVAILABLE}}
+
+
+class VerifyingClient(Client):
+    """A recording client whose HTTP and WebSocket requests trust `session`'s certificates."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        super().__init__()
+        self.sio = socketio.AsyncClient(reconnection=False, http_session=session)
+        self.sio.on("*", self._record)
+
+
+async def test_tls_as_the_site_file_describes_it(stack: Stack, tmp_path: Path,
+                                                 clients: list[Client]) -> None:
+    """The site file's TLS note, followed: HTTPS and WSS, and Engine.IO accepts the browser's
+    https Origin because nginx says the scheme (X-Forwarded-Proto) and the host with its port."""
+    cert, key = self_signed(tmp_path)
+    tls = nginx_in_front(tmp_path / "tls", [p.port for p in stack.processes], tls=(cert, key))
+    trusted = ssl.create_default_context(cafile=str(cert))
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=trusted))
+    try:
+        account = stack.seeded.account("赵敏")
+        async with session.post(tls.url + "/api/v1/auth/login", json={
+                "phone": account["phone"], "password": account["password"]}) as resp:
+            assert resp.status == 200
+            token = (await resp.json())["token"]
+        for transport in ("websocket", "polling"):
+            client = VerifyingClient(session)
+            clients.append(client)
+            await client.sio.connect(tls.url, auth={"token": token}, transports=[transport],
+                                     headers={"Origin": tls.url}, wait_timeout=10)
+            assert client.sio.transport() == transport
+            await client.ok("room:sync", {"cursors": {}})
+    finally:
+        tls.stop(signal.SIGTERM)  # ends the polling session at once; closing it takes 30 s
+        for client in clients:
+            await wait_until(lambda c=client: not c.sio.connected, "the client was cut off")
+        await session.close()
 
 
 async def test_round_robin_breaks_long_polling(stack: Stack, tmp_path: Path,

@@ -42,12 +42,31 @@ def replace_once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def render_site(workdir: Path, port: int, backends: list[int], sticky: bool = True) -> str:
+def tls_lines(text: str, port: int, cert: Path, key: Path) -> str:
+    """The TLS directives the site file's comment tells the operator to use, uncommented,
+    on this port with this certificate."""
+    start = text.index("replace the two listen lines above with\n")
+    lines = []
+    for line in text[start:].splitlines()[1:]:
+        if not line.startswith("    #     "):
+            break
+        lines.append("    " + line.removeprefix("    #     "))
+    block = "\n".join(lines) + "\n"
+    block = replace_once(block, "    listen 443 ssl http2;\n",
+                         f"    listen 127.0.0.1:{port} ssl http2;\n")
+    block = replace_once(block, "    listen [::]:443 ssl http2;\n", "")
+    block = replace_once(block, "/etc/letsencrypt/live/linli.example.cn/fullchain.pem", str(cert))
+    return replace_once(block, "/etc/letsencrypt/live/linli.example.cn/privkey.pem", str(key))
+
+
+def render_site(workdir: Path, port: int, backends: list[int], sticky: bool = True,
+                tls: tuple[Path, Path] | None = None) -> str:
     """The site file for this host: nginx on 127.0.0.1:`port` in front of `backends`.
-    `sticky` False drops the hash line (round robin), to show what it is for."""
+    `sticky` False drops the hash line (round robin), to show what it is for; `tls` (a
+    certificate and its key) serves HTTPS as the file's TLS note says."""
     text = SITE.read_text()
-    text = replace_once(text, "    listen 80;\n    listen [::]:80;\n",
-                        f"    listen 127.0.0.1:{port};\n")
+    listen = tls_lines(text, port, *tls) if tls else f"    listen 127.0.0.1:{port};\n"
+    text = replace_once(text, "    listen 80;\n    listen [::]:80;\n", listen)
     text = replace_once(text, "\n    server_name linli.example.cn;\n",
                         "\n    server_name 127.0.0.1;\n")
     text = replace_once(text, "alias /opt/linli/static/;", f"alias {STATIC}/;")
@@ -88,11 +107,12 @@ def render_main(workdir: Path, site: Path) -> str:
 class Nginx:
     workdir: Path
     port: int
+    scheme: str = "http"
     proc: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     @property
     def conf(self) -> Path:
@@ -122,9 +142,11 @@ class Nginx:
                 time.sleep(0.05)
         raise RuntimeError(f"nginx did not listen: {self.error_log()[-3000:]}")
 
-    def stop(self) -> None:
+    def stop(self, sig: int = signal.SIGQUIT) -> None:
+        """SIGQUIT waits for requests in flight (a held long-polling GET: up to 45 s);
+        SIGTERM does not."""
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGQUIT)  # graceful: let workers finish
+            self.proc.send_signal(sig)
             try:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -141,12 +163,23 @@ class Nginx:
         return path.read_text().splitlines() if path.exists() else []
 
 
-def nginx_in_front(workdir: Path, backends: list[int], sticky: bool = True) -> Nginx:
+def nginx_in_front(workdir: Path, backends: list[int], sticky: bool = True,
+                   tls: tuple[Path, Path] | None = None) -> Nginx:
     """Render the site for `backends` into `workdir` and start nginx on a free port."""
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     site = workdir / "linli.conf"
-    site.write_text(render_site(workdir, port, backends, sticky))
-    server = Nginx(workdir, port)
+    site.write_text(render_site(workdir, port, backends, sticky, tls))
+    server = Nginx(workdir, port, scheme="https" if tls else "http")
     server.conf.write_text(render_main(workdir, site))
     return server.start()
+
+
+def self_signed(workdir: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made by openssl."""
+    cert, key = workdir / "cert.pem", workdir / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
