@@ -58,6 +58,7 @@ from web.routes import (
     open311,
     polls,
     rooms,
+    shell,
     stats,
     status,
     tickets,
@@ -206,6 +207,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     for module in (auth, rooms, admin, health, tickets, moderation, open311, polls, notices,
                    directory, bots, stats, metrics, status):
         app.add_routes(module.routes)
+    app.add_routes(shell.routes)  # /manifest.webmanifest and /sw.js, at the root
     app.router.add_get("/", index)
     app.router.add_static("/static/", STATIC)
 
