@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from chat.store.schema import LastBackup
+from config.settings import SECRET_FILE
+from web.demo import ACCOUNTS_FILE
 from web.migrations import SCHEMA_VERSION
 from web.stores import Store
 
@@ -21,6 +24,9 @@ MANIFEST = "manifest.json"
 FORMAT = "linli-backup"
 PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 Progress = Callable[[int, int], None]
+KEPT_FILES = (SECRET_FILE, ACCOUNTS_FILE)
+"""Files of the data dir a backup keeps besides the data: without the same secret, sessions,
+join codes and the ids derived from it would not match after a restore."""
 
 
 class BackupError(Exception):
@@ -107,3 +113,26 @@ def read_manifest(src: Path, backend: str) -> Manifest:
 
 def json_line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def copy_kept_files(data_dir: Path, dest: Path) -> list[str]:
+    copied = []
+    for name in KEPT_FILES:
+        if (data_dir / name).is_file():
+            shutil.copyfile(data_dir / name, dest / name)
+            (dest / name).chmod(PRIVATE_FILE)
+            copied.append(name)
+    return copied
+
+
+def restore_kept_files(src: Path, data_dir: Path, names: list[str]) -> None:
+    """Into the data dir; one already there must be the same (MongoDB restores keep the data
+    dir, which may hold the secret already)."""
+    data_dir.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    for name in names:
+        target = data_dir / name
+        if target.exists() and target.read_bytes() != (src / name).read_bytes():
+            raise BackupError(f"数据目录中已有不同的 {name}，请先移走。/ The data dir already "
+                              f"holds a different {name}; move it away first.")
+        shutil.copyfile(src / name, target)
+        target.chmod(PRIVATE_FILE)

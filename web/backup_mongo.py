@@ -27,8 +27,10 @@ from web.backup import (
     Collection,
     Manifest,
     Progress,
+    copy_kept_files,
     prepare_destination,
     read_manifest,
+    restore_kept_files,
     write_manifest,
     write_private,
 )
@@ -84,7 +86,8 @@ async def backup(settings: Settings, dest: Path, progress: Progress) -> Manifest
             collections[name] = Collection(rows=rows, indexes=[i for i in indexes if i])
         progress(done, done)
         manifest = Manifest(backend="mongodb", schema_version=version,
-                            created_at=datetime.now(UTC), databases={DATABASE: collections})
+                            created_at=datetime.now(UTC), databases={DATABASE: collections},
+                            files=copy_kept_files(settings.data_dir, dest))
         write_manifest(dest, manifest)
         await db[META].update_one({"_id": LAST_BACKUP_KEY},
                                   {"$set": {"value": manifest.record().model_dump()}},
@@ -133,6 +136,7 @@ async def restore(settings: Settings, src: Path, progress: Progress) -> Manifest
             if await db[name].count_documents({}) != expected.rows:
                 raise BackupError("恢复后的文档数与备份清单不符。/ The restored document counts "
                                   "differ from the backup's manifest.")
+    restore_kept_files(src, settings.data_dir, manifest.files)
     return manifest
 
 

@@ -7,7 +7,6 @@ writing meanwhile. The secret key and the demo accounts file come along."""
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -17,26 +16,26 @@ from typing import Any
 
 from chat.store.schema import LAST_BACKUP_KEY, META, SchemaTooNew
 from chat.store.schema_sqlite import recorded_version
-from config.settings import SECRET_FILE, Settings
+from config.settings import Settings
 from web.backup import (
     PRIVATE_FILE,
     BackupError,
     Collection,
     Manifest,
     Progress,
+    copy_kept_files,
     json_line,
     prepare_destination,
     read_manifest,
     require_empty_data_dir,
+    restore_kept_files,
     write_manifest,
     write_private,
 )
 from web.community_export import PLAN, without_secrets
-from web.demo import ACCOUNTS_FILE
 from web.migrations import SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-KEPT_FILES = (SECRET_FILE, ACCOUNTS_FILE)
 BUSY_MS = 30_000
 
 
@@ -91,22 +90,12 @@ def backup(settings: Settings, dest: Path, progress: Progress) -> Manifest:
                 raise BackupError("备份副本校验失败。/ The copy failed its integrity check.")
             tables[path.name] = table_counts(copy, progress)
         (dest / path.name).chmod(PRIVATE_FILE)
-    files = _copy_files(settings.data_dir, dest)
+    files = copy_kept_files(settings.data_dir, dest)
     manifest = Manifest(backend="sqlite", schema_version=version, created_at=datetime.now(UTC),
                         databases=tables, files=files)
     write_manifest(dest, manifest)
     _record(settings.sqlite_path, manifest)
     return manifest
-
-
-def _copy_files(src: Path, dest: Path) -> list[str]:
-    copied = []
-    for name in KEPT_FILES:
-        if (src / name).is_file():
-            shutil.copyfile(src / name, dest / name)
-            (dest / name).chmod(PRIVATE_FILE)
-            copied.append(name)
-    return copied
 
 
 def _record(path: Path, manifest: Manifest) -> None:
@@ -131,9 +120,7 @@ def restore(settings: Settings, src: Path, progress: Progress) -> Manifest:
         if {t: c.rows for t, c in counts.items()} != {t: c.rows for t, c in expected.items()}:
             raise BackupError("恢复后的行数与备份清单不符。/ The restored row counts differ from "
                               "the backup's manifest.")
-    for name in manifest.files:
-        shutil.copyfile(src / name, settings.data_dir / name)
-        (settings.data_dir / name).chmod(PRIVATE_FILE)
+    restore_kept_files(src, settings.data_dir, manifest.files)
     return manifest
 
 
