@@ -21,7 +21,7 @@ from web.migrations import SCHEMA_VERSION
 from web.stores import Store
 
 MANIFEST = "manifest.json"
-FORMAT = "linli-backup"
+FORMAT: Literal["linli-backup"] = "linli-backup"
 PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 Progress = Callable[[int, int], None]
 KEPT_FILES = (SECRET_FILE, ACCOUNTS_FILE)
