@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from playwright.async_api import expect
 
-from tests.browser.test_chat_ui import grid_room, open_room, texts
 from tests.browser.test_chat_keeps_messages_ui import say
-from tests.support.browser import PageFor, sign_in
+from tests.browser.test_chat_ui import grid_room, open_room, texts
+from tests.support.browser import PageFor, shot, sign_in
 from tests.support.server import ServerProcess
 
 HOSTILE = ('javascript:alert(1) <img src=x onerror="window.pwned=1"> '
@@ -33,6 +33,7 @@ async def test_http_links_are_tappable_and_nothing_else_becomes_markup(
     await expect(first).to_have_text(
         "停水通知见 https://example.com/notice?id=7。另见http://example.org/a_b，谢谢")
 
+    await shot(page, "links")
     hostile = texts(page).last
     await expect(hostile).to_have_text(HOSTILE)
     await expect(hostile.locator("*")).to_have_count(0)  # no element at all: text only

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.test_chat_ui import grid_room, open_room, texts
-from tests.support.browser import PageFor, sign_in
+from tests.support.browser import PageFor, shot, sign_in
 from tests.support.server import ServerProcess, login, ok
 
 QUESTION = "是否同意在3栋楼下加装电动车充电桩，费用由物业维修基金承担？"
@@ -56,6 +56,7 @@ async def test_expanded_poll_fits_a_phone(server: ServerProcess, page_for: PageF
     vote = card.get_by_role("button", name="投票")
     await expect(vote).to_be_visible()
     await in_viewport_whole(page, vote)
+    await shot(page, "poll-phone")
     await card.get_by_label("弃权，听大家的意见").check()
     await vote.click()
     await expect(card.locator(".cm-own")).to_have_text("你已投票：弃权，听大家的意见")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.async_api import expect
 
 from tests.browser.test_chat_ui import grid_room, open_room
-from tests.support.browser import PageFor, sign_in
+from tests.support.browser import PageFor, shot, sign_in
 from tests.support.server import ServerProcess, login, ok
 
 
@@ -35,6 +35,7 @@ async def test_neighbour_presses_also_met_on_a_shared_report(
     await line.get_by_role("button", name="我也遇到").click()
     await expect(line.locator("button.also")).to_have_text("已记录 · 共 1 人遇到")
     await expect(line.locator("button.also")).to_be_disabled()
+    await shot(neighbour, "share-also-met")
     await expect(worker.locator(".ticket-facts")).to_contain_text("我也遇到1 人")
     await expect(share).to_contain_text("目前有 1 人也遇到")
     seen = (await ok(server, "GET", f"/api/v1/tickets/{ticket['id']}", token))["ticket"]
