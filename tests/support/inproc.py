@@ -15,6 +15,7 @@ from chat.payloads import CreateStaff
 from chat.services import Services
 from config.settings import load_settings
 from tests.support.fakes import FakeClock
+from tests.support.openapi_check import ResponseCheck
 from tests.support.server import DEMO_PASSWORD, free_port, http
 from web.app import create_app
 from web.demo import seed_demo
@@ -22,9 +23,13 @@ from web.keys import SERVICES
 
 
 class InProcessServer:
-    def __init__(self, data_dir: Path, clock: FakeClock, **settings: Any) -> None:
+    def __init__(self, data_dir: Path, clock: FakeClock, *, check_responses: bool = True,
+                 **settings: Any) -> None:
+        """`check_responses`: every JSON reply is validated against /api/v1/openapi.json and
+        `stop()` fails the test if one did not match (tests/support/openapi_check.py)."""
         self.data_dir = data_dir
         self.clock = clock
+        self.responses = ResponseCheck() if check_responses else None
         self.port = free_port()
         defaults: dict[str, Any] = {
             "send_burst": 1000, "send_rate_per_second": 1000.0, "presence_flush_seconds": 0.2,
@@ -38,12 +43,20 @@ class InProcessServer:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def app(self) -> web.Application:
+        assert self._runner is not None
+        return self._runner.app
+
+    @property
     def services(self) -> Services:
         assert self._runner is not None
         return self._runner.app[SERVICES]
 
     async def start(self) -> InProcessServer:
-        self._runner = web.AppRunner(create_app(self.settings, self.clock))
+        app = create_app(self.settings, self.clock)
+        if self.responses is not None:
+            app.middlewares.insert(0, self.responses.middleware)
+        self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
         await seed_demo(self.services, self.data_dir)
@@ -60,6 +73,8 @@ class InProcessServer:
         if cached is not None:
             cached.cache_clear()
         gc.collect()
+        if self.responses is not None:
+            self.responses.assert_valid()
 
     def accounts(self) -> list[dict[str, Any]]:
         return list(json.loads((self.data_dir / "demo-accounts.json").read_text()))
