@@ -87,6 +87,13 @@ class TicketReply(Shape):
     ticket: TicketView
 
 
+class SupportReply(Shape):
+    """我也遇到 counted: how many residents besides the reporter meet the problem."""
+    ticket_id: str
+    also_affected: int
+    supported: Literal[True]
+
+
 class TicketPage(Shape):
     tickets: list[TicketView]
     total: int
@@ -178,6 +185,8 @@ REPLIES: dict[tuple[str, str], dict[int, type[Shape]]] = {
     ("GET", "/api/v1/tickets/{ticket_id}"): {200: TicketReply},
     **{("POST", f"/api/v1/tickets/{{ticket_id}}/{action}"): {200: TicketReply}
        for action in TRANSITIONS},
+    ("POST", "/api/v1/tickets/{ticket_id}/share"): {201: MessageReply},
+    ("POST", "/api/v1/tickets/{ticket_id}/support"): {200: SupportReply},
     ("POST", "/api/v1/rooms/{room_id}/mutes"): {200: MuteReply},
     ("POST", "/api/v1/rooms/{room_id}/removals"): {200: RemovalReply},
     ("DELETE", "/api/v1/rooms/{room_id}/removals/{user_id}"): {200: RemovalReply},
