@@ -40,7 +40,8 @@ def main() -> None:
     texts = [i.text for items in corpus.by_writer().values() for i in items]
     short = variants(texts, args.messages)
     mean_chars = statistics.mean(len(t) for t in short)
-    print(f"detector construction (dictionary, lexicon, model): {build * 1000:.0f} ms")
+    print(f"detector construction (dictionary, lexicon, model): {build * 1000:.0f} ms, "
+          f"segmenter: {detector.segmenter_backend}")
     print(f"short messages: {len(short):,}, mean {mean_chars:.1f} chars")
     print(f"lexicon + model  {measure(classifier.detect, short)}".replace("speed", "", 1))
     print(f"lexicon alone    {measure(detector.detect, short)}".replace("speed", "", 1))

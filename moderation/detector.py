@@ -182,6 +182,10 @@ class Detector:
             self._tokenizer.del_word(word)
         self._segmenter = Segmenter(self._tokenizer)
 
+    @property
+    def segmenter_backend(self) -> str:
+        return self._segmenter.backend
+
     def _vocabulary(self) -> set[str]:
         lex = self.lexicon
         words = set(lex.words) | set(lex.negations) | set(lex.hedges) | set(self._roles)
