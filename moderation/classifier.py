@@ -55,6 +55,7 @@ class Model:
         return self.file.version
 
     def rows(self, feats: Features) -> list[int]:
+        """The rows of the features present, each once."""
         found = set(map(self._rows["c"].get, feats.chars))
         found.update(map(self._rows["w"].get, feats.words))
         found.update(map(self._rows["s"].get, feats.signals))

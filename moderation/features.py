@@ -13,9 +13,13 @@ FAMILIES = ("c", "w", "s")  # characters and pairs, words, lexicon signals
 
 @dataclass(frozen=True)
 class Features:
-    chars: list[str]
+    text: str              # the characters and adjacent pairs of this text
     words: list[str]
     signals: tuple[str, ...]
+
+    @property
+    def chars(self) -> list[str]:
+        return char_grams(self.text)
 
     def named(self) -> list[str]:
         """Every feature as "<family>:<value>", the vocabulary's spelling."""
@@ -31,4 +35,4 @@ def char_grams(text: str) -> list[str]:
 
 def features(analysis: Analysis) -> Features:
     words = [w for w in analysis.words if not w.isspace()]
-    return Features(char_grams(analysis.normal), words, analysis.signals)
+    return Features(analysis.normal, words, analysis.signals)
