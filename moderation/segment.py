@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 import jieba
 
 try:
     import rjieba
 except ImportError:  # pragma: no cover - the Python route below is tested on its own
-    rjieba = None
+    RJIEBA = False
+else:
+    RJIEBA = True
+
+Cut = Callable[[str, bool], list[str]]
 
 # jieba's own block and whitespace patterns (jieba.re_han_default, jieba.re_skip_default).
 _HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
@@ -34,13 +39,13 @@ _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 _TOTAL_PADDING = "\ue000"
 
 
-def _rust_cutter(tokenizer: jieba.Tokenizer) -> rjieba.Jieba:
+def _rust_cutter(tokenizer: jieba.Tokenizer) -> Cut:
     """A jieba-rs instance with the tokenizer's words. jieba's total frequency also counts
     frequencies since overwritten or deleted (add_word adds, never subtracts); a word that can
     never be matched carries that difference, so log-probabilities come out the same."""
     if _TOTAL_PADDING in tokenizer.FREQ:
         raise ValueError(f"the dictionary holds {_TOTAL_PADDING!r}, kept for the total")
-    cutter = rjieba.Jieba.empty()
+    cutter: rjieba.Jieba = rjieba.Jieba.empty()  # type: ignore[no-untyped-call]
     counted = 0
     for word, freq in tokenizer.FREQ.items():
         if freq:
@@ -48,13 +53,13 @@ def _rust_cutter(tokenizer: jieba.Tokenizer) -> rjieba.Jieba:
             counted += freq
     if tokenizer.total > counted:
         cutter.add_word(_TOTAL_PADDING, tokenizer.total - counted, None)
-    return cutter
+    return cutter.cut
 
 
 class Segmenter:
     def __init__(self, tokenizer: jieba.Tokenizer, *, rust: bool = True) -> None:
         tokenizer.check_initialized()
-        self._rust = _rust_cutter(tokenizer).cut if rust and rjieba is not None else None
+        self._rust = _rust_cutter(tokenizer) if rust and RJIEBA else None
         self.backend = "jieba-rs" if self._rust else "python"
         log_total = math.log(tokenizer.total)
         self._unknown = math.log(1) - log_total
