@@ -18,7 +18,7 @@ import pytest
 
 from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
-from tests.support.server import connect, login, ok
+from tests.support.server import ServerProcess, connect, login, ok
 from web.logs import LogFormat, make_handler, redact
 
 HEX_ID = re.compile(r"[0-9a-f]{32}")
@@ -137,3 +137,25 @@ def test_redact_masks_key_values_numbers_and_bearer_tokens() -> None:
     assert "5678" not in line and "13912345678" not in line and "1101051949" not in line
     assert redact("message m_1a2b in grid:g_77 seq 12 at 1733550000123") == \
         "message m_1a2b in grid:g_77 seq 12 at 1733550000123"
+
+
+async def test_linli_serve_writes_json_lines_when_asked(tmp_path: Path) -> None:
+    """The command itself: LINLI_LOG_FORMAT=json makes every log line of `linli serve` one
+    JSON object (the banner for people is printed, not logged)."""
+    proc = ServerProcess(tmp_path / "data", {"LINLI_LOG_FORMAT": "json",
+                                             "LINLI_LOG_LEVEL": "INFO"}).start()
+    try:
+        account = proc.account("张伟")
+        status, _, echoed = await post(proc.url + "/api/v1/auth/login",
+                                       {"phone": account["phone"],
+                                        "password": account["password"]},
+                                       {"X-Request-ID": "serve-json-1"})
+        assert status == 200 and echoed == "serve-json-1"
+    finally:
+        proc.stop()
+    lines = [json.loads(line) for line in proc.log_path.read_text().splitlines()
+             if line.startswith("{")]
+    assert any(line["message"].startswith("linli ready") for line in lines)
+    logged_in = [line for line in lines if "logged in" in line["message"]]
+    assert [line["request_id"] for line in logged_in] == ["serve-json-1"]
+    assert not [line for line in lines if account["phone"] in json.dumps(line)]
