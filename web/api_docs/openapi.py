@@ -23,6 +23,7 @@ PATH_PARAM = re.compile(r"\{(\w+)[^}]*\}")
 NOT_JSON = {  # what the routes outside the JSON API answer with
     "/": "text/html", "/static/{filename}": "*/*", "/metrics": "text/plain",
     "/socket.io/": "*/*", "/api/v1/admin/join-codes/{code}/qr.svg": "image/svg+xml"}
+NOT_JSON_ERRORS = {"/metrics": ("401", "404")}  # 404 while off (no LINLI_METRICS_TOKEN)
 SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "session": [{"session": []}], "bot": [{"bot": []}], "none": []}
 ERRORS = {"400": "invalid", "401": "unauthorized", "403": "forbidden (or muted)",
@@ -68,9 +69,12 @@ def _parameters(path: str, found: HandlerReads) -> list[dict[str, Any]]:
 
 
 def _replies(method: str, path: str, names: dict[type[BaseModel], str]) -> dict[str, Any]:
+    error = {"content": {"application/json": {"schema": _ref(names[ErrorReply])}}}
     if path in NOT_JSON:
         return {"200": {"description": "not JSON",
-                        "content": {NOT_JSON[path]: {"schema": {}}}}}
+                        "content": {NOT_JSON[path]: {"schema": {}}}}} | {
+            status: {"description": ERRORS[status]} | error
+            for status in NOT_JSON_ERRORS.get(path, ())}
     documented = REPLIES.get((method, path))
     replies: dict[str, Any] = {
         str(status): {"description": model.__doc__.splitlines()[0] if model.__doc__ else "",
@@ -80,7 +84,6 @@ def _replies(method: str, path: str, names: dict[type[BaseModel], str]) -> dict[
         shape = "array" if path.startswith("/open311/") else "object"
         replies["2XX"] = {"description": f"a JSON {shape} (shape not described yet)",
                           "content": {"application/json": {"schema": {"type": shape}}}}
-    error = {"content": {"application/json": {"schema": _ref(names[ErrorReply])}}}
     for status, what in ERRORS.items():
         replies.setdefault(status, {"description": what} | error)
     return replies
