@@ -21,8 +21,10 @@ from prometheus_client import (
     Counter,
     Histogram,
     ProcessCollector,
+    disable_created_metrics,
 )
 
+disable_created_metrics()  # no `_created` twin of every counter: Prometheus does not need it
 REGISTRY = CollectorRegistry(auto_describe=True)
 ProcessCollector(registry=REGISTRY)  # memory, CPU, open files: process_* (Linux /proc)
 for _shared in (GC_COLLECTOR, PLATFORM_COLLECTOR):
