@@ -76,6 +76,10 @@ class ChatNamespace:
         sio.on("*", self._any_event)
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        with log_context.bound(request=log_context.new_request_id(), event_name="connect"):
+            await self._connect(sid, auth)
+
+    async def _connect(self, sid: str, auth: Any) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
         try:
             user, session = await authenticate(self._services, token)
