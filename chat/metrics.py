@@ -24,7 +24,8 @@ from prometheus_client import (
     disable_created_metrics,
 )
 
-disable_created_metrics()  # no `_created` twin of every counter: Prometheus does not need it
+# No `_created` twin beside every counter: Prometheus does not need it.
+disable_created_metrics()  # type: ignore[no-untyped-call]
 REGISTRY = CollectorRegistry(auto_describe=True)
 ProcessCollector(registry=REGISTRY)  # memory, CPU, open files: process_* (Linux /proc)
 for _shared in (GC_COLLECTOR, PLATFORM_COLLECTOR):
