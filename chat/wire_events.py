@@ -208,7 +208,7 @@ class NoticeView(Shape):
     publish_at: IsoTime
     published_at: IsoTime | None
     expires_at: IsoTime | None
-    remind_after_hours: int | None
+    remind_after_hours: float | None
     reminded_at: IsoTime | None
     closed_at: IsoTime | None
     created_at: IsoTime

@@ -23,7 +23,8 @@ PATH_PARAM = re.compile(r"\{(\w+)[^}]*\}")
 NOT_JSON = {  # what the routes outside the JSON API answer with
     "/": "text/html", "/static/{filename}": "*/*", "/metrics": "text/plain",
     "/socket.io/": "*/*", "/api/v1/admin/join-codes/{code}/qr.svg": "image/svg+xml"}
-NOT_JSON_ERRORS = {"/metrics": ("401", "404")}  # 404 while off (no LINLI_METRICS_TOKEN)
+NOT_JSON_ERRORS = {"/metrics": ("401", "404"),  # 404 while off (no LINLI_METRICS_TOKEN)
+                   "/api/v1/admin/join-codes/{code}/qr.svg": ("401", "403", "404")}
 SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "session": [{"session": []}], "bot": [{"bot": []}], "none": []}
 ERRORS = {"400": "invalid", "401": "unauthorized", "403": "forbidden (or muted)",
