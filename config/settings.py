@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -12,6 +13,8 @@ from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_val
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret.key"
+MIN_SECRET_CHARS = 32
+SAMPLE_SECRET = "replace-with-the-output-of-token_urlsafe-48"  # deploy/systemd/linli.env
 Urgency = Literal["urgent", "normal", "low"]
 DEFAULT_SLA_HOURS: dict[Urgency, float] = {"urgent": 2.0, "normal": 24.0, "low": 72.0}
 
@@ -60,12 +63,13 @@ class Settings(BaseSettings):
                                           "marked a likely duplicate of a ticket this recent "
                                           "(same grid, category and place); 0 turns it off")
     sweep_seconds: float = Field(default=30.0, gt=0)
-    retention_chat_days: int = Field(default=365, ge=0, description="delete chat messages "
+    # Chat and audit are kept until the operator says otherwise: an upgrade deletes nothing.
+    retention_chat_days: int = Field(default=0, ge=0, description="delete chat messages "
                                      "older than this (a room's newest is kept); 0 keeps them")
     retention_drafts_days: int = Field(default=90, ge=0, description="delete detection drafts "
                                        "nobody confirmed, and dismissed ones, older than this; "
                                        "0 keeps them")
-    retention_audit_days: int = Field(default=1095, ge=0, description="delete audit entries "
+    retention_audit_days: int = Field(default=0, ge=0, description="delete audit entries "
                                       "older than this; 0 keeps them. Never shorter than chat")
     retention_webhook_log_days: int = Field(default=30, ge=0, description="delete webhook "
                                             "delivery records older than this; 0 keeps them")
@@ -108,12 +112,25 @@ class Settings(BaseSettings):
             raise ValueError("SLA hours must be positive")
         return merged
 
+    @field_validator("secret_key")
+    @classmethod
+    def _long_secret(cls, key: SecretStr | None) -> SecretStr | None:
+        value = key.get_secret_value().strip() if key is not None else None
+        if value is not None and (len(value) < MIN_SECRET_CHARS or value == SAMPLE_SECRET):
+            raise ValueError(
+                f"LINLI_SECRET_KEY must be a random string of at least {MIN_SECRET_CHARS} "
+                "characters, the same in every process (python3 -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))') / LINLI_SECRET_KEY 须为至少 "
+                f"{MIN_SECRET_CHARS} 个字符的随机串，各进程相同")
+        return key
+
     @model_validator(mode="after")
     def _audit_outlives_chat(self) -> Settings:
         chat, audit = self.retention_chat_days, self.retention_audit_days
         if audit and (chat == 0 or audit < chat):
             raise ValueError("retention_audit_days must be 0 or at least retention_chat_days: "
-                             "the audit of a message outlives the message")
+                             "the audit of a message outlives the message / "
+                             "操作日志的保留天数须为 0（永久）或不少于聊天记录的保留天数")
         return self
 
     @property
@@ -140,13 +157,19 @@ def _ensure_secret(data_dir: Path) -> str:
     """Read the secret from the data dir, creating it (mode 0600; the dir 0700) on first run."""
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = data_dir / SECRET_FILE
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key + "\n")
-    return key
+    if not path.exists():
+        # Written whole under another name, then linked: a process starting at the same
+        # moment sees either no file or the whole key, never an empty one.
+        fd, draft = tempfile.mkstemp(dir=data_dir, prefix=".secret-")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48) + "\n")
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: theirs is the key
+        finally:
+            os.unlink(draft)
+    return path.read_text().strip()
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:

@@ -48,7 +48,7 @@ codes and directory. Handle it as personal data. Prints the rows per table as JS
 
 def _settings(args: argparse.Namespace) -> Settings:
     """Settings without creating a secret key in the data dir (a restore needs it empty)."""
-    overrides: dict[str, Any] = {"secret_key": SecretStr("unused-by-backups")}
+    overrides: dict[str, Any] = {"secret_key": SecretStr("unused-by-backups-they-sign-nothing")}
     if args.data_dir is not None:
         overrides["data_dir"] = args.data_dir
     return load_settings(args.config, **overrides)

@@ -23,7 +23,7 @@ from moderation.lexicon import LexiconError, load_lexicon
 from moderation.model.weights import ModelFile, ModelFileError
 
 # `detect` needs no server secret; a placeholder stops load_settings writing one to disk.
-_NO_SECRET = "linli-detect-needs-no-secret"
+_NO_SECRET = "linli-detect-needs-no-secret-key-at-all"
 
 DESCRIPTION = """\
 Run the detector (the lexicon's analysis, then the trained model's decision) over chat

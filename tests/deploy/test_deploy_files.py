@@ -4,15 +4,17 @@ timeouts that agree with the server's own."""
 from __future__ import annotations
 
 import re
+import secrets
 import shlex
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from chat.log_context import SANE_ID
-from config.settings import Settings
+from config.settings import SAMPLE_SECRET, Settings
 from tests.support.envfile import ENV_FILE, read_env_file
 from tests.support.server import ROOT
 from web.app import make_sio
@@ -57,8 +59,20 @@ def seconds(directive: str, text: str) -> float:
     return float(found.group(1))
 
 
-def test_the_sample_env_file_is_settings_linli_accepts(monkeypatch: pytest.MonkeyPatch) -> None:
+def sample_env() -> dict[str, str]:
+    """The sample env file as an operator fills it in: with a secret of their own."""
     env = read_env_file(ENV_FILE)
+    assert env["LINLI_SECRET_KEY"] == SAMPLE_SECRET
+    return {**env, "LINLI_SECRET_KEY": secrets.token_urlsafe(48)}
+
+
+def test_the_sample_secret_must_be_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValidationError, match="LINLI_SECRET_KEY"):
+        settings_from(read_env_file(ENV_FILE), monkeypatch)
+
+
+def test_the_sample_env_file_is_settings_linli_accepts(monkeypatch: pytest.MonkeyPatch) -> None:
+    env = sample_env()
     assert not unknown_settings(env)
     settings = settings_from(env, monkeypatch)
     assert settings.host == "127.0.0.1"  # only nginx reaches the processes
@@ -67,7 +81,7 @@ def test_the_sample_env_file_is_settings_linli_accepts(monkeypatch: pytest.Monke
 
 
 def test_nginx_limits_and_timeouts_follow_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = settings_from(read_env_file(ENV_FILE), monkeypatch)
+    settings = settings_from(sample_env(), monkeypatch)
     engine = make_sio(settings.model_copy(update={"redis_url": None})).eio
     socket_io = location("/socket.io/")
     # A polling GET is held up to ping_interval + ping_timeout; nginx must wait longer.

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from config.settings import SECRET_FILE, load_settings
+from config.settings import SAMPLE_SECRET, SECRET_FILE, load_settings
 
 
 def test_secret_is_generated_once_with_mode_0600(tmp_path: Path,
@@ -50,3 +51,33 @@ def test_duplicate_window_defaults_to_three_days_and_cannot_be_negative(tmp_path
     assert load_settings(data_dir=tmp_path, duplicate_window_hours=0).duplicate_window_hours == 0
     with pytest.raises(ValidationError):
         load_settings(data_dir=tmp_path, duplicate_window_hours=-1)
+
+
+@pytest.mark.parametrize("key", ["", "short", "x" * 31, SAMPLE_SECRET])
+def test_a_short_or_sample_secret_is_refused(tmp_path: Path, key: str) -> None:
+    with pytest.raises(ValidationError, match="at least 32 characters"):
+        load_settings(data_dir=tmp_path, secret_key=key)
+    assert not (tmp_path / SECRET_FILE).exists()
+
+
+def _secret_in(data_dir: Path) -> bytes:
+    return load_settings(data_dir=data_dir).secret()
+
+
+def test_processes_starting_at_once_share_one_whole_secret(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LINLI_SECRET_KEY", raising=False)
+    for attempt in range(20):
+        data_dir = tmp_path / str(attempt)
+        with ThreadPoolExecutor(8) as pool:
+            keys = set(pool.map(_secret_in, [data_dir] * 8))
+        assert len(keys) == 1 and len(keys.pop()) >= 48
+        assert [p.name for p in data_dir.iterdir()] == [SECRET_FILE]
+
+
+def test_chat_and_audit_are_kept_unless_the_operator_says(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, secret_key="k" * 48)
+    assert (settings.retention_chat_days, settings.retention_audit_days) == (0, 0)
+    with pytest.raises(ValidationError, match="操作日志"):
+        load_settings(data_dir=tmp_path, secret_key="k" * 48, retention_chat_days=365,
+                      retention_audit_days=30)
