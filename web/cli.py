@@ -30,9 +30,9 @@ from web.demo import format_accounts, seed_demo
 from web.detect_cli import add_detect_parser
 from web.directory_cli import add_directory_parser
 from web.keys import SERVICES
+from web.logs import LogFormat
 
 log = logging.getLogger("linli")
-from web.logs import LogFormat
 
 
 def _settings(args: argparse.Namespace) -> Settings:
