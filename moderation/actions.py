@@ -16,7 +16,7 @@ from chat.models import CommunityConfig, Mute, Room, User
 from chat.payloads import DeleteMessage
 from chat.permissions import can_join, can_moderate, is_active, user_room_id, workers_room_id
 from chat.services import Services
-from chat.views import message_view
+from chat.wire import message_view
 from moderation.models import Flag
 from moderation.store.base import moderation_store
 from moderation.views import audit_view, flag_view

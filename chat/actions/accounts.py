@@ -16,7 +16,7 @@ from chat.models import Address, Role, Session, Unit, User
 from chat.payloads import CreateStaff, Register
 from chat.permissions import can_manage_unit, can_verify, user_room_id
 from chat.services import Services
-from chat.views import user_view
+from chat.wire import user_view
 
 log = logging.getLogger(__name__)
 
@@ -281,7 +281,7 @@ async def list_residents(
 
 async def find_user(services: Services, viewer: User, user_id: str) -> User:
     """A user of the viewer's community (what the viewer may see of them:
-    `chat.views.user_view_for`)."""
+    `chat.wire.user_view_for`)."""
     user = await services.store.get_user(user_id)
     if user is None or user.community_id != viewer.community_id:
         raise NotFound("no such user / 用户不存在")

@@ -18,7 +18,7 @@ from chat.names import display_name
 from chat.payloads import DeleteMessage, EditMessage, RoomHistory, RoomSync, SendMessage
 from chat.permissions import can_moderate
 from chat.services import Services
-from chat.views import message_view
+from chat.wire import message_view
 
 log = logging.getLogger(__name__)
 
