@@ -30,7 +30,10 @@ async def send_message(services: Services, user: User, payload: SendMessage) -> 
                               payload.reply_to)
 
 
-async def _own_message(services: Services, user: User, message_id: str) -> tuple[Message, Room]:
+async def _message_for_member(services: Services, user: User, message_id: str
+                              ) -> tuple[Message, Room]:
+    """The message and its room, if the user is a member of that room (not necessarily its
+    sender: edit and delete check that themselves)."""
     message = await services.store.get_message(message_id)
     if message is None:
         raise NotFound("no such message / 消息不存在")
@@ -39,7 +42,7 @@ async def _own_message(services: Services, user: User, message_id: str) -> tuple
 
 
 async def edit_message(services: Services, user: User, payload: EditMessage) -> dict[str, Any]:
-    message, room = await _own_message(services, user, payload.message_id)
+    message, room = await _message_for_member(services, user, payload.message_id)
     if message.sender_id != user.id:
         raise Forbidden("only the sender may edit / 只能编辑自己的消息")
     if message.deleted_at is not None:
@@ -62,7 +65,7 @@ async def edit_message(services: Services, user: User, payload: EditMessage) -> 
 async def delete_message(
     services: Services, user: User, payload: DeleteMessage
 ) -> dict[str, Any]:
-    message, room = await _own_message(services, user, payload.message_id)
+    message, room = await _message_for_member(services, user, payload.message_id)
     if message.sender_id != user.id and not can_moderate(user, room):
         raise Forbidden("you may not delete this message / 无权删除该消息")
     if message.deleted_at is not None:
