@@ -14,7 +14,8 @@ from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from chat.ids import new_id
 from chat.models import CommunityConfig, Mute, Room, User
 from chat.payloads import DeleteMessage
-from chat.permissions import can_join, can_moderate, is_active, user_room_id, workers_room_id
+from chat.permissions import can_join, can_moderate, is_active
+from chat.room_ids import user_room_id, workers_room_id
 from chat.services import Services
 from chat.wire import message_view
 from moderation.models import Flag

@@ -13,7 +13,8 @@ from chat.actions.speaking import check_can_speak, check_not_muted
 from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from chat.ids import derived_id, new_id
 from chat.models import RESIDENT_ROLES, Message, Room, User
-from chat.permissions import can_moderate, community_room_id, grid_room_id, is_active
+from chat.permissions import can_moderate, is_active
+from chat.room_ids import community_room_id, grid_room_id
 from chat.services import Services
 from moderation import examples, notify
 from moderation.categories import BY_NAME, Urgency

@@ -14,7 +14,8 @@ from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Una
 from chat.ids import new_id
 from chat.models import Address, Role, Session, Unit, User
 from chat.payloads import CreateStaff, Register
-from chat.permissions import can_manage_unit, can_verify, user_room_id
+from chat.permissions import can_manage_unit, can_verify
+from chat.room_ids import user_room_id
 from chat.services import Services
 from chat.wire import user_view
 
