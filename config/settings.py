@@ -12,7 +12,8 @@ from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret.key"
-Urgency = Literal["urgent", "normal", "low"]
+# How soon a report needs handling; the ticket machine and the detector use this one type.
+Urgency = Literal["low", "normal", "urgent"]
 DEFAULT_SLA_HOURS: dict[Urgency, float] = {"urgent": 2.0, "normal": 24.0, "low": 72.0}
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from moderation.categories import CATEGORY_NAMES, URGENCIES, Urgency
+from config.settings import Urgency
+from moderation.categories import CATEGORY_NAMES, URGENCIES
 from moderation.detector import Analysis, Detection, Detector
 from moderation.features import Features, features
 from moderation.model.weights import ModelFile, Thresholds

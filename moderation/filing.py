@@ -16,8 +16,9 @@ from chat.models import RESIDENT_ROLES, Message, Room, User
 from chat.permissions import can_moderate, is_active
 from chat.room_ids import community_room_id, grid_room_id
 from chat.services import Services
+from config.settings import Urgency
 from moderation import examples, notify
-from moderation.categories import BY_NAME, Urgency
+from moderation.categories import BY_NAME
 from moderation.duplicates import likely_duplicate
 from moderation.location import extract_place
 from moderation.machine import Confirm, new_ticket
