@@ -4,10 +4,9 @@ moderation shows the log (moderation.views.audit_view)."""
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
-from chat.ids import new_id
+from chat.ids import time_ordered_id
 from chat.models import AuditEntry, User
 from chat.services import Services
 
@@ -18,10 +17,11 @@ async def record(services: Services, actor: User | str, action: str, target_type
                  target_id: str, community_id: str | None, reason: str = "",
                  **details: Any) -> None:
     actor_id = actor if isinstance(actor, str) else actor.id
+    at = services.clock.now()
     # Time-ordered ids keep entries of the same millisecond in the order they happened.
-    entry = AuditEntry(id=f"a{time.time_ns():016x}{new_id('', 6)}", community_id=community_id,
+    entry = AuditEntry(id=time_ordered_id("a", at), community_id=community_id,
                        actor_id=actor_id, action=action, target_type=target_type,
-                       target_id=target_id, reason=reason, details=details, at=services.clock.now())
+                       target_id=target_id, reason=reason, details=details, at=at)
     await services.store.add_audit(entry)
     log.info("%s %s %s %s%s", actor_id, action, target_type, target_id,
              f": {reason}" if reason else "")
