@@ -9,6 +9,7 @@ from typing import Any
 from chat import audit
 from chat.actions.messages import delete_message
 from chat.actions.rooms import member_rooms, require_member
+from chat.audit import AuditAction
 from chat.clock import iso
 from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from chat.ids import new_id
@@ -44,7 +45,8 @@ async def mute_member(
     event = {"action": "muted" if until > now else "unmuted", "room_id": room.id,
              "until": iso(until), "reason": reason}
     await services.fanout.emit("moderation", event, user_room_id(target.id))
-    await audit.record(services, actor, f"member.{event['action'][:-1]}", "user", target.id,
+    action = AuditAction.MEMBER_MUTE if until > now else AuditAction.MEMBER_UNMUTE
+    await audit.record(services, actor, action, "user", target.id,
                        room.community_id, reason, room_id=room.id, until=iso(until))
     return {"room_id": room.id, "user_id": target.id, "until": iso(until), "reason": reason}
 
@@ -73,8 +75,8 @@ async def remove_member(services: Services, actor: User, room_id: str, user_id: 
     await services.fanout.leave_room(target.id, room.id)
     await services.fanout.emit("moderation", {"action": "removed", "room_id": room.id,
                                               "reason": reason}, user_room_id(target.id))
-    await audit.record(services, actor, "member.remove", "user", target.id, room.community_id,
-                       reason, room_id=room.id)
+    await audit.record(services, actor, AuditAction.MEMBER_REMOVE, "user", target.id,
+                       room.community_id, reason, room_id=room.id)
     return {"room_id": room.id, "user_id": target.id, "removed": True}
 
 
@@ -86,7 +88,7 @@ async def restore_member(services: Services, actor: User, room_id: str,
         await services.fanout.enter_rooms(target.id, [room.id])
         await services.fanout.emit("moderation", {"action": "restored", "room_id": room.id},
                                    user_room_id(target.id))
-    await audit.record(services, actor, "member.restore", "user", target.id,
+    await audit.record(services, actor, AuditAction.MEMBER_RESTORE, "user", target.id,
                        room.community_id, room_id=room.id)
     return {"room_id": room.id, "user_id": target.id, "removed": False}
 
@@ -117,7 +119,7 @@ async def flag_message(services: Services, actor: User, message_id: str,
     event = flag_view(flag) | {"message": message_view(message)}
     for audience in _flag_audience(room):
         await services.fanout.emit("flag:new", event, audience)
-    await audit.record(services, actor, "message.flag", "message", message.id,
+    await audit.record(services, actor, AuditAction.MESSAGE_FLAG, "message", message.id,
                        room.community_id, reason, room_id=room.id, flag_id=flag.id)
     return flag_view(flag)
 
@@ -149,7 +151,7 @@ async def handle_flag(services: Services, actor: User, flag_id: str, outcome: st
     if outcome == "deleted":
         await delete_message(services, actor, DeleteMessage(message_id=flag.message_id,
                                                             reason=note or flag.reason))
-    await audit.record(services, actor, "flag.handle", "flag", flag.id, room.community_id,
+    await audit.record(services, actor, AuditAction.FLAG_HANDLE, "flag", flag.id, room.community_id,
                        note, outcome=outcome, message_id=flag.message_id)
     return flag_view(handled)
 
@@ -182,8 +184,8 @@ async def set_blocked_words(services: Services, actor: User, community_id: str,
     services.blocked.forget(community_id)
     added = sorted(set(new_words) - set(old.blocked_words))
     removed = sorted(set(old.blocked_words) - set(new_words))
-    await audit.record(services, actor, "community.blocked_words", "community", community_id,
-                       community_id, added=added, removed=removed)
+    await audit.record(services, actor, AuditAction.COMMUNITY_BLOCKED_WORDS, "community",
+                       community_id, community_id, added=added, removed=removed)
     return await blocked_words(services, actor, community_id)
 
 

@@ -11,6 +11,7 @@ from chat.actions import sending
 from chat.actions.rooms import require_member
 from chat.actions.sending import Author, clean_text
 from chat.actions.speaking import check_can_speak
+from chat.audit import AuditAction
 from chat.errors import Conflict, Forbidden, NotFound, RateLimited
 from chat.events import MessageDeleted
 from chat.models import Message, Room, User
@@ -79,7 +80,7 @@ async def delete_message(
     await services.fanout.emit("message:deleted", event, room.id)
     services.events.publish(MessageDeleted(updated, room, user))
     if message.sender_id != user.id:
-        await audit.record(services, user, "message.delete", "message", message.id,
+        await audit.record(services, user, AuditAction.MESSAGE_DELETE, "message", message.id,
                            room.community_id, payload.reason or "", room_id=room.id,
                            sender_id=message.sender_id)
     log.info("message %s in %s deleted by %s", message.id, room.id, user.id)
