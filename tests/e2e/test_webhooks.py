@@ -6,12 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from bots.polls.events import PollClosed
 from bots.webhooks import dispatch
@@ -20,65 +19,8 @@ from bots.webhooks.models import Webhook
 from bots.webhooks.signing import verify
 from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
-from tests.support.server import Client, connect, free_port, http, login
-
-Behaviour = Callable[["Receiver", int], Awaitable[int]]
-
-
-class Receiver:
-    """An HTTP endpoint on loopback that checks each request's signature and records it.
-    `behaviour(receiver, n)` answers the n-th request (1-based) with a status code."""
-
-    def __init__(self, clock: FakeClock, behaviour: Behaviour | None = None) -> None:
-        self.clock = clock
-        self.secret = ""
-        self.behaviour = behaviour
-        self.port = free_port()
-        self.received: list[dict[str, Any]] = []
-        self.changed = asyncio.Event()
-        self.entered = asyncio.Event()
-        self.release = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hook"
-
-    async def _handle(self, request: web.Request) -> web.Response:
-        raw = await request.read()
-        valid = verify(self.secret, request.headers.get("X-Linli-Timestamp", ""), raw,
-                       request.headers.get("X-Linli-Signature", ""),
-                       now=self.clock.now().timestamp())
-        self.received.append({"valid": valid, "headers": dict(request.headers),
-                              "body": json.loads(raw)})
-        self.changed.set()
-        status = await self.behaviour(self, len(self.received)) if self.behaviour else 200
-        return web.Response(status=status if valid else 401)
-
-    async def wait_for(self, pred: Callable[[dict[str, Any]], bool],
-                       timeout: float = 15) -> dict[str, Any]:
-        async def seek() -> dict[str, Any]:
-            while True:
-                for item in self.received:
-                    if pred(item["body"]):
-                        return item
-                self.changed.clear()
-                await self.changed.wait()
-
-        return await asyncio.wait_for(seek(), timeout)
-
-    async def start(self) -> Receiver:
-        app = web.Application()
-        app.router.add_post("/hook", self._handle)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-        return self
-
-    async def stop(self) -> None:
-        self.release.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
+from tests.support.receiver import Receiver
+from tests.support.server import Client, connect, http, login
 
 
 @pytest.fixture
