@@ -4,24 +4,12 @@ passes: no blocked words, and nothing from someone muted where the ticket is fil
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-
-from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
 from tests.support.server import call, connect, login, ok
 
 BLOCKED = "代开发票"
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    running = await InProcessServer(tmp_path / "data", FakeClock()).start()
-    yield running
-    await running.stop()
 
 
 async def feed(server: InProcessServer) -> str:

@@ -3,26 +3,14 @@ as a ticket climbs, who may ask, and that POST …/assign accepts exactly the pe
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from chat.actions import accounts, hierarchy
 from chat.payloads import CreateStaff
-from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
 from tests.support.server import call, login, ok
 
 PASSWORD = "officer-pass-1"
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    running = await InProcessServer(tmp_path / "data", FakeClock()).start()
-    yield running
-    await running.stop()
 
 
 async def officers(server: InProcessServer) -> dict[str, dict[str, Any]]:

@@ -4,16 +4,14 @@ time windows, and the refusals."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 
 from chat.clock import iso
-from tests.support.fakes import FakeClock
+from tests.app.conftest import StartApp
 from tests.support.inproc import InProcessServer
 from tests.support.server import Client, call, connect, login, ok
 
@@ -22,11 +20,9 @@ STATS = "/api/v1/stats/tickets"
 
 
 @pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
+async def server(start_app: StartApp) -> InProcessServer:
     """No sweeps: an overdue ticket stays where it is (not escalated) while it is counted."""
-    running = await InProcessServer(tmp_path / "data", FakeClock(), sweep_seconds=3600).start()
-    yield running
-    await running.stop()
+    return await start_app(sweep_seconds=3600)
 
 
 async def file(server: InProcessServer, name: str, description: str, category: str

@@ -4,22 +4,9 @@ district officer their district's subtree."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from chat.actions.hierarchy import create_unit
-from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer, district_officer
 from tests.support.server import http, login, ok
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    running = await InProcessServer(tmp_path / "data", FakeClock()).start()
-    yield running
-    await running.stop()
 
 
 async def elsewhere(server: InProcessServer) -> dict[str, str]:

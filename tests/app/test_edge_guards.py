@@ -6,23 +6,12 @@ from __future__ import annotations
 import asyncio
 import stat
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
-import pytest
-
-from tests.support.fakes import FakeClock
+from tests.app.conftest import StartApp
 from tests.support.inproc import InProcessServer
 from tests.support.server import connect, login, ok
 from web.store_sqlite import SqliteStore
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    running = await InProcessServer(tmp_path / "data", FakeClock()).start()
-    yield running
-    await running.stop()
 
 
 async def test_a_non_admin_csv_import_is_refused_before_the_body_is_read(
@@ -43,9 +32,10 @@ async def test_a_non_admin_csv_import_is_refused_before_the_body_is_read(
     assert status_line.split()[1] == b"403", status_line
 
 
-async def headers_of(url: str, token: str | None = None) -> tuple[int, dict[str, str]]:
+async def headers_of(server: InProcessServer, path: str, token: str | None = None
+                     ) -> tuple[int, dict[str, str]]:
     auth = {"Authorization": f"Bearer {token}"} if token else {}
-    async with aiohttp.ClientSession() as session, session.get(url, headers=auth) as resp:
+    async with server.client.get(path, headers=auth) as resp:
         return resp.status, dict(resp.headers)
 
 
@@ -55,20 +45,16 @@ async def test_api_answers_are_never_cached(server: InProcessServer) -> None:
                               (f"/api/v1/users/{user['id']}", token, 200),
                               ("/api/v1/me/rooms", None, 401),
                               ("/api/v1/no-such-route", token, 404)):
-        got, headers = await headers_of(server.url + path, who)
+        got, headers = await headers_of(server, path, who)
         assert (got, headers.get("Cache-Control")) == (status, "no-store"), path
         assert "Strict-Transport-Security" not in headers  # served over plain http here
 
 
-async def test_https_public_url_adds_strict_transport_security(tmp_path: Path) -> None:
-    server = await InProcessServer(tmp_path / "data", FakeClock(),
-                                   public_url="https://linli.example.org").start()
-    try:
-        for path in ("/api/v1/me/rooms", "/"):
-            _, headers = await headers_of(server.url + path)
-            assert headers["Strict-Transport-Security"].startswith("max-age="), path
-    finally:
-        await server.stop()
+async def test_https_public_url_adds_strict_transport_security(start_app: StartApp) -> None:
+    server = await start_app(public_url="https://linli.example.org")
+    for path in ("/api/v1/me/rooms", "/"):
+        _, headers = await headers_of(server, path)
+        assert headers["Strict-Transport-Security"].startswith("max-age="), path
 
 
 async def test_a_socket_stops_working_when_its_session_expires(server: InProcessServer) -> None:
@@ -98,16 +84,14 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-async def test_the_data_dir_and_database_are_private(tmp_path: Path) -> None:
+async def test_the_data_dir_and_database_are_private(tmp_path: Path,
+                                                     start_app: StartApp) -> None:
     """Webhook secrets, password hashes and phone numbers live there: owner only."""
     data = tmp_path / "fresh" / "data"
-    server = await InProcessServer(data, FakeClock()).start()
-    try:
-        assert mode(data) == 0o700
-        for name in ("linli.sqlite3", "linli.sqlite3-wal", "linli.sqlite3-shm"):
-            assert mode(data / name) == 0o600, name
-    finally:
-        await server.stop()
+    await start_app("fresh/data")
+    assert mode(data) == 0o700
+    for name in ("linli.sqlite3", "linli.sqlite3-wal", "linli.sqlite3-shm"):
+        assert mode(data / name) == 0o600, name
 
 
 def database_modes(directory: Path, new_mode: int | None = None) -> set[int]:

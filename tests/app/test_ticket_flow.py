@@ -4,31 +4,20 @@ resolved → satisfied → closed, visible in the room, the history and Open311.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
 from tests.support.server import Client, connect, http
 
 TEXT = "3栋电梯又拐哒，卡在7楼不动"
 
 
-@pytest.fixture
-async def app_server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    server = await InProcessServer(tmp_path / "data", FakeClock()).start()
-    yield server
-    await server.stop()
-
-
 async def act(server: InProcessServer, token: str, ticket_id: str, action: str,
               body: dict[str, Any] | None = None) -> dict[str, Any]:
-    status, data = await http("POST", f"{server.url}/api/v1/tickets/{ticket_id}/{action}",
-                              token, body or {})
-    assert status == 200, data
+    async with server.client.post(f"/api/v1/tickets/{ticket_id}/{action}", json=body or {},
+                                  headers={"Authorization": f"Bearer {token}"}) as resp:
+        data = await resp.json()
+        assert resp.status == 200, data
     return data["ticket"]  # type: ignore[no-any-return]
 
 
@@ -37,8 +26,7 @@ def status_is(ticket_id: str, status: str, level: str | None = None) -> Any:
         (level is None or t["level"] == level)
 
 
-async def test_report_lifecycle(app_server: InProcessServer) -> None:
-    server = app_server
+async def test_report_lifecycle(server: InProcessServer) -> None:
     resident, zhang = await connect(server, "张伟")
     worker, li = await connect(server, "李娜")
     admin, wang = await connect(server, "王建国")

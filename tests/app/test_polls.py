@@ -10,9 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -20,16 +18,8 @@ import pytest
 
 from bots.polls import actions, jobs
 from bots.polls.actions import close_due
-from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
 from tests.support.server import Client, call, connect, login, ok
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    running = await InProcessServer(tmp_path / "data", FakeClock()).start()
-    yield running
-    await running.stop()
 
 
 async def refused(server: InProcessServer, method: str, path: str, token: str,
@@ -170,7 +160,6 @@ async def test_household_poll_refuses_the_second_resident(server: InProcessServe
     finally:
         await zhang_c.close()
         await liu_c.close()
-
 
 
 async def test_vote_changes_can_be_refused(server: InProcessServer) -> None:

@@ -5,14 +5,13 @@ merging (我也遇到), automatic closing, filters, errors and a lexicon reload.
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from moderation.lexicon import load_lexicon
-from tests.support.fakes import FakeClock
+from tests.app.conftest import StartApp
 from tests.support.inproc import InProcessServer, district_officer
 from tests.support.server import Client, call, connect, login, ok
 
@@ -20,14 +19,11 @@ LIFT = "3栋电梯又拐哒，卡在7楼不动"
 
 
 @pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
+async def server(tmp_path: Path, start_app: StartApp) -> InProcessServer:
     lexicon = tmp_path / "lexicon.toml"
     shutil.copy(Path(load_lexicon.__code__.co_filename).parent / "lexicon" / "default.toml",
                 lexicon)
-    running = await InProcessServer(tmp_path / "data", FakeClock(),
-                                    lexicon_path=lexicon).start()
-    yield running
-    await running.stop()
+    return await start_app(lexicon_path=lexicon)
 
 
 async def send(client: Client, room_id: str, text: str, client_id: str) -> dict[str, Any]:
@@ -159,11 +155,9 @@ async def test_unrated_tickets_close_themselves(server: InProcessServer) -> None
 
 
 @pytest.fixture
-async def quiet_server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
+async def quiet_server(start_app: StartApp) -> InProcessServer:
     """No sweeps: overdue tickets stay where they are while the test looks at them."""
-    running = await InProcessServer(tmp_path / "data", FakeClock(), sweep_seconds=3600).start()
-    yield running
-    await running.stop()
+    return await start_app(sweep_seconds=3600)
 
 
 async def test_filters_paging_and_errors(quiet_server: InProcessServer) -> None:

@@ -8,17 +8,15 @@ in-process server of their own; tests that only add data use the shared `server`
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
-from tests.support.fakes import FakeClock
+from tests.app.conftest import StartApp
 from tests.support.inproc import InProcessServer
-from tests.support.server import Client, Server, ServerProcess, connect, http, login
+from tests.support.server import Client, Server, connect, http, login
 
 
 def cid() -> str:
@@ -82,24 +80,13 @@ async def close_all(clients: list[Client]) -> None:
 
 
 @pytest.fixture
-async def app_server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    server = await InProcessServer(tmp_path / "data", FakeClock()).start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def limited_server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    server = await InProcessServer(tmp_path / "data", FakeClock(), send_burst=3,
-                                   send_rate_per_second=0.5).start()
-    yield server
-    await server.stop()
+async def limited_server(start_app: StartApp) -> InProcessServer:
+    return await start_app(send_burst=3, send_rate_per_second=0.5)
 
 
 # ---- 1. mute ------------------------------------------------------------------------------
 
-async def test_worker_mutes_a_resident_in_one_room(app_server: InProcessServer) -> None:
-    server = app_server
+async def test_worker_mutes_a_resident_in_one_room(server: InProcessServer) -> None:
     zhang, zhang_user = await connect(server, "张伟")
     liu, liu_user = await connect(server, "刘芳")
     worker, li = await connect(server, "李娜")
@@ -163,8 +150,7 @@ async def test_worker_mutes_a_resident_in_one_room(app_server: InProcessServer) 
 # ---- 2. remove and restore ----------------------------------------------------------------
 
 async def test_removed_member_leaves_the_room_at_once_until_restored(
-        app_server: InProcessServer) -> None:
-    server = app_server
+        server: InProcessServer) -> None:
     sun, sun_user = await connect(server, "孙强")
     zhou, zhou_user = await connect(server, "周杰")
     worker, li = await connect(server, "李娜")
@@ -259,11 +245,10 @@ async def test_removed_member_leaves_the_room_at_once_until_restored(
         await close_all(clients)
 
 
-
 # ---- 3. flags (举报) ----------------------------------------------------------------------
 
 async def test_flag_reaches_the_rooms_workers_and_handling_deletes(
-        server: ServerProcess) -> None:
+        server: InProcessServer) -> None:
     zhang, zhang_user = await connect(server, "张伟")
     liu, liu_user = await connect(server, "刘芳")
     worker, li = await connect(server, "李娜")
@@ -339,8 +324,7 @@ async def test_flag_reaches_the_rooms_workers_and_handling_deletes(
 # ---- 4. blocked words ---------------------------------------------------------------------
 
 async def test_community_blocked_words_refuse_sends_and_edits(
-        app_server: InProcessServer) -> None:
-    server = app_server
+        server: InProcessServer) -> None:
     zhang, zhang_user = await connect(server, "张伟")
     liu, _ = await connect(server, "刘芳")
     clients = [zhang, liu]
@@ -426,7 +410,7 @@ async def test_send_limit_is_per_room_and_keeps_the_connection(
 
 # ---- 6. audit log access ------------------------------------------------------------------
 
-async def test_audit_log_is_for_admins_and_filters(server: ServerProcess) -> None:
+async def test_audit_log_is_for_admins_and_filters(server: InProcessServer) -> None:
     audit_url = f"{server.url}/api/v1/admin/audit"
     for name in ("张伟", "李娜"):
         token, _ = await login(server, name)
@@ -488,10 +472,9 @@ async def test_audit_log_is_for_admins_and_filters(server: ServerProcess) -> Non
 
 
 async def test_audit_log_pages_entries_of_one_moment_without_gaps(
-        app_server: InProcessServer) -> None:
+        server: InProcessServer) -> None:
     """The clock stands still, as in one SLA sweep: every entry has the same `at`; paging by
     the returned `next` cursor still yields each entry exactly once, in order."""
-    server = app_server
     zhang, zhang_user = await connect(server, "张伟")
     liu, _ = await connect(server, "刘芳")
     worker, _ = await connect(server, "李娜")

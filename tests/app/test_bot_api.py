@@ -5,9 +5,7 @@ over Socket.IO like any message."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -15,17 +13,14 @@ import pytest
 import socketio
 
 from chat.clock import iso
-from tests.support.fakes import FakeClock
+from tests.app.conftest import StartApp
 from tests.support.inproc import InProcessServer
 from tests.support.server import Client, connect, http, login
 
 
 @pytest.fixture
-async def app_server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    server = await InProcessServer(tmp_path / "data", FakeClock(), bot_burst=1000,
-                                   bot_rate_per_second=1000.0).start()
-    yield server
-    await server.stop()
+async def app_server(start_app: StartApp) -> InProcessServer:
+    return await start_app(bot_burst=1000, bot_rate_per_second=1000.0)
 
 
 async def bot_call(server: InProcessServer, path: str, token: str | None,
@@ -219,26 +214,22 @@ async def test_bot_payloads_are_strict_and_moderation_applies(
         await worker.close()
 
 
-async def test_bot_calls_are_rate_limited_per_bot(tmp_path: Path) -> None:
-    server = await InProcessServer(tmp_path / "data", FakeClock(), bot_burst=2,
-                                   bot_rate_per_second=0.01).start()
-    try:
-        admin_token, wang = await login(server, "王建国")
-        grid = f"grid:{(await login(server, '张伟'))[1]['grid_ids'][0]}"
-        _, first = await make_bot(server, admin_token, wang["community_id"], [grid], "甲")
-        _, second = await make_bot(server, admin_token, wang["community_id"], [grid], "乙")
-        for _ in range(2):
-            assert (await bot_call(server, "/api/v1/bot/messages", first, said(grid, "一")))[0] \
-                == 201
-        status, body = await bot_call(server, "/api/v1/bot/messages", first, said(grid, "二"))
-        assert error(status, body, 429, "rate_limited")["retry_after"] > 0
-        # out-of-scope calls count too, and another bot has its own bucket
-        error(*await bot_call(server, "/api/v1/bot/messages", first, said("grid:x", "三")),
-              429, "rate_limited")
-        assert (await bot_call(server, "/api/v1/bot/messages", second, said(grid, "四")))[0] \
+async def test_bot_calls_are_rate_limited_per_bot(start_app: StartApp) -> None:
+    server = await start_app(bot_burst=2, bot_rate_per_second=0.01)
+    admin_token, wang = await login(server, "王建国")
+    grid = f"grid:{(await login(server, '张伟'))[1]['grid_ids'][0]}"
+    _, first = await make_bot(server, admin_token, wang["community_id"], [grid], "甲")
+    _, second = await make_bot(server, admin_token, wang["community_id"], [grid], "乙")
+    for _ in range(2):
+        assert (await bot_call(server, "/api/v1/bot/messages", first, said(grid, "一")))[0] \
             == 201
-    finally:
-        await server.stop()
+    status, body = await bot_call(server, "/api/v1/bot/messages", first, said(grid, "二"))
+    assert error(status, body, 429, "rate_limited")["retry_after"] > 0
+    # out-of-scope calls count too, and another bot has its own bucket
+    error(*await bot_call(server, "/api/v1/bot/messages", first, said("grid:x", "三")),
+          429, "rate_limited")
+    assert (await bot_call(server, "/api/v1/bot/messages", second, said(grid, "四")))[0] \
+        == 201
 
 
 async def test_bot_notices_and_polls(app_server: InProcessServer) -> None:

@@ -4,17 +4,13 @@ list and search over REST, admins manage and import CSV, and 办事指南 answer
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
 from bots.directory import actions
 from bots.directory.payloads import EntryForm
 from chat.actions import hierarchy
-from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
 from tests.support.server import Client, connect, login
 from tests.support.server import ok as api
@@ -23,13 +19,6 @@ BOT = "bot:directory"
 ENTRY = {"category": "生活服务", "name": "便民维修点", "description": "修家电、配钥匙、修鞋",
          "address": "幸福路22号", "hours": "每天 9:00-18:00", "phone": "138 0000 1234",
          "keywords": ["修家电", "配钥匙"]}
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    running = await InProcessServer(tmp_path / "data", FakeClock()).start()
-    yield running
-    await running.stop()
 
 
 async def post_csv(server: InProcessServer, community: str, token: str, data: bytes,

@@ -4,25 +4,20 @@ notices, polls — by people and by bot accounts."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
-from tests.support.fakes import FakeClock
+from tests.app.conftest import StartApp
 from tests.support.inproc import InProcessServer
 from tests.support.server import http, login
 
 
 @pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    running = await InProcessServer(tmp_path / "data", FakeClock(),
-                                    blocked_words=["赌博"]).start()
-    yield running
-    await running.stop()
+async def server(start_app: StartApp) -> InProcessServer:
+    return await start_app(blocked_words=["赌博"])
 
 
 async def test_notices_and_polls_obey_blocked_words_and_mutes(server: InProcessServer) -> None:

@@ -8,14 +8,12 @@ can speak from several addresses."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
-from tests.support.fakes import FakeClock
+from tests.app.conftest import StartApp
 from tests.support.inproc import InProcessServer
 from tests.support.server import http, login
 
@@ -24,11 +22,8 @@ OWNER = "198.51.100.9"
 
 
 @pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    server = await InProcessServer(tmp_path / "data", FakeClock(), detection_enabled=False,
-                                   trusted_proxies=["127.0.0.1"]).start()
-    yield server
-    await server.stop()
+async def server(start_app: StartApp) -> InProcessServer:
+    return await start_app(detection_enabled=False, trusted_proxies=["127.0.0.1"])
 
 
 async def post(server: InProcessServer, path: str, body: dict[str, Any],
@@ -95,17 +90,13 @@ async def test_a_right_password_costs_nothing(server: InProcessServer) -> None:
     assert (await log_in(server, account["phone"], "guess-123", OWNER))[0] == 429
 
 
-async def test_forwarded_for_counts_only_from_a_trusted_proxy(tmp_path: Path) -> None:
+async def test_forwarded_for_counts_only_from_a_trusted_proxy(start_app: StartApp) -> None:
     """Without `trusted_proxies`, a client naming a new address in each request gains nothing."""
-    server = await InProcessServer(tmp_path / "data", FakeClock(),
-                                   detection_enabled=False).start()
-    try:
-        phone = server.account("张伟")["phone"]
-        statuses = [(await log_in(server, phone, "guess-123", f"203.0.113.{n}"))[0]
-                    for n in range(8)]
-        assert statuses == [401] * 5 + [429] * 3
-    finally:
-        await server.stop()
+    server = await start_app(detection_enabled=False)
+    phone = server.account("张伟")["phone"]
+    statuses = [(await log_in(server, phone, "guess-123", f"203.0.113.{n}"))[0]
+                for n in range(8)]
+    assert statuses == [401] * 5 + [429] * 3
 
 
 # ---- registration --------------------------------------------------------------------------

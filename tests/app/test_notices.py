@@ -9,7 +9,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,19 +19,11 @@ from bots.notices import jobs
 from bots.notices.actions import publish_notice
 from bots.notices.payloads import NewNotice
 from chat.clock import iso
-from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer
 from tests.support.server import Client, connect, http
 from tests.support.server import ok as api
 
 People = dict[str, tuple[Client, dict[str, Any]]]
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    running = await InProcessServer(tmp_path / "data", FakeClock()).start()
-    yield running
-    await running.stop()
 
 
 @asynccontextmanager

@@ -5,26 +5,16 @@ texts change, the switch is audited, and the packaged model can be restored."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer, district_officer
 from tests.support.server import Client, call, connect, login, ok
 
 CATS = ("楼下的流浪猫半夜打架叫得像伢哭", "流浪猫又在花坛边叫了一晚上")
 STOOL = "3栋楼下的石凳子被人搬走了"
 LIFT = "3栋电梯又拐哒，卡在7楼不动"
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    running = await InProcessServer(tmp_path / "data", FakeClock()).start()
-    yield running
-    await running.stop()
 
 
 async def send(client: Client, room: str, text: str, client_id: str) -> dict[str, Any]:

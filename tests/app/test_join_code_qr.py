@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import aiohttp
 import pytest
 import segno
 
-from tests.support.fakes import FakeClock
+from tests.app.conftest import StartApp
 from tests.support.inproc import InProcessServer
 from tests.support.server import call, login, ok
 from web.routes.admin import QR_MAKE, QR_SVG
@@ -34,17 +32,8 @@ def expected_svg(link: str) -> bytes:
 
 
 @pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    running = await InProcessServer(tmp_path / "data", FakeClock()).start()
-    yield running
-    await running.stop()
-
-
-@pytest.fixture
-async def public_server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
-    running = await InProcessServer(tmp_path / "public", FakeClock(), public_url=PUBLIC).start()
-    yield running
-    await running.stop()
+async def public_server(start_app: StartApp) -> InProcessServer:
+    return await start_app("public", public_url=PUBLIC)
 
 
 async def new_code(server: InProcessServer, token: str, grid_id: str) -> str:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,20 +15,17 @@ from bots.webhooks import dispatch
 from bots.webhooks.events import WebhooksChanged
 from bots.webhooks.models import Webhook
 from bots.webhooks.signing import verify
-from tests.support.fakes import FakeClock
+from tests.app.conftest import StartApp
 from tests.support.inproc import InProcessServer
 from tests.support.receiver import Receiver
 from tests.support.server import Client, connect, http, login
 
 
 @pytest.fixture
-async def app_server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
+async def app_server(start_app: StartApp) -> InProcessServer:
     # A bus time limit far below the retries' back-off: deliveries must not depend on it.
-    server = await InProcessServer(tmp_path / "data", FakeClock(), hook_timeout_seconds=0.5,
-                                   webhook_private_targets=True,
-                                   detection_enabled=False).start()
-    yield server
-    await server.stop()
+    return await start_app(hook_timeout_seconds=0.5, webhook_private_targets=True,
+                           detection_enabled=False)
 
 
 async def subscribe(server: InProcessServer, receiver: Receiver, admin_token: str,
@@ -336,12 +331,9 @@ async def test_webhook_administration(app_server: InProcessServer) -> None:
 
 
 @pytest.fixture
-async def guarded_server(tmp_path: Path) -> AsyncIterator[InProcessServer]:
+async def guarded_server(start_app: StartApp) -> InProcessServer:
     """The production default: webhooks may not reach loopback or private addresses."""
-    server = await InProcessServer(tmp_path / "data", FakeClock(),
-                                   detection_enabled=False).start()
-    yield server
-    await server.stop()
+    return await start_app(detection_enabled=False)
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])

@@ -1,0 +1,44 @@
+"""In-process app tests: the whole linli app in the test's event loop, served by pytest-aiohttp
+(`aiohttp_client`) on a loopback port and driven over real HTTP and Socket.IO, with a clock
+the test moves (`server.clock`).
+
+    async def test_x(server: InProcessServer) -> None:           # the demo, default settings
+        resp = await server.client.get("/api/v1/me", headers=...)  # REST by path
+
+    async def test_y(start_app: StartApp) -> None:               # settings of the test's own
+        server = await start_app(sweep_seconds=3600)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+from pytest_aiohttp import AiohttpClient
+
+from tests.support.fakes import FakeClock
+from tests.support.inproc import InProcessServer
+
+
+class StartApp(Protocol):
+    def __call__(self, data_dir: str = "data", **settings: Any
+                 ) -> Awaitable[InProcessServer]: ...
+
+
+@pytest.fixture
+def start_app(aiohttp_client: AiohttpClient, tmp_path: Path) -> StartApp:
+    """Starts a demo app with the given settings in `tmp_path / data_dir`, on a FakeClock;
+    pytest-aiohttp closes it after the test."""
+    async def start(data_dir: str = "data", **settings: Any) -> InProcessServer:
+        server = InProcessServer(tmp_path / data_dir, FakeClock(), **settings)
+        return await server.start(aiohttp_client)
+
+    return start
+
+
+@pytest.fixture
+async def server(start_app: StartApp) -> InProcessServer:
+    """The demo app with default settings (here in place of the shared server process)."""
+    return await start_app()
