@@ -11,8 +11,9 @@ pytest_plugins = ["tests.support.stores", "tests.support.redis_server"]
 
 TESTS = Path(__file__).parent
 # Each folder is one level of the suite and its marker (`pytest -m unit`); tests/README.md
-# says what belongs where. `deploy` is the folder of the deploy tests.
-LEVELS = ("unit", "project", "store", "services", "app", "e2e", "fuzz", "browser", "deploy")
+# says what belongs where.
+LEVELS = ("unit", "project", "store", "services", "app", "e2e", "fuzz", "browser", "deploy",
+          "ops")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
