@@ -12,23 +12,18 @@ from typing import Any
 import pytest
 
 from chat.actions import accounts, hierarchy, messages
-from chat.auth import Secrets
 from chat.models import Address, User
 from chat.payloads import CreateStaff, Register, SendMessage
-from chat.realtime.ratelimit import MemoryRateLimiter
-from chat.realtime.registry import MemoryRegistry
 from chat.services import Services
-from config.settings import load_settings
 from moderation import actions as moderation
-from tests.support.fakes import FakeClock, RecordingFanout
+from tests.support.fakes import FakeClock
+from tests.support.services import one_grid, services_on
 from tests.support.stores import StoreTarget
 
 
 def process(target: StoreTarget, data_dir: Path, clock: FakeClock) -> Services:
     """What one server process holds: its own store handle and its own mention index."""
-    return Services(settings=load_settings(data_dir=data_dir, send_burst=100), store=target.new(),
-                    secrets=Secrets(b"k" * 32), clock=clock, fanout=RecordingFanout(),
-                    limiter=MemoryRateLimiter(), registry=MemoryRegistry())
+    return services_on(target.new(), data_dir, clock, send_burst=100)
 
 
 class Cluster:
@@ -40,10 +35,7 @@ class Cluster:
 
     async def build(self) -> Cluster:
         s = self.a
-        district = await hierarchy.create_unit(s, None, "district", "区", None)
-        street = await hierarchy.create_unit(s, None, "street", "街", district.id)
-        community = await hierarchy.create_unit(s, None, "community", "社区", street.id)
-        grid = await hierarchy.create_unit(s, None, "grid", "一网格", community.id)
+        community, grid = await one_grid(s)
         self.community, self.grid, self.room = community.id, grid.id, f"grid:{grid.id}"
         self.people["worker"] = await self._person("李娜", "worker", "")
         self.people["张伟"] = await self._person("张伟", "resident", "3")

@@ -9,15 +9,12 @@ from typing import Any
 import pytest
 
 from chat.actions import accounts, hierarchy, messages
-from chat.auth import Secrets
 from chat.errors import Forbidden, NotFound, TooLarge
 from chat.models import User
 from chat.payloads import CreateStaff, EditMessage, Register, RoomSync, SendMessage
-from chat.realtime.ratelimit import MemoryRateLimiter
-from chat.realtime.registry import MemoryRegistry
 from chat.services import Services
-from config.settings import load_settings
 from tests.support.fakes import FakeClock, RecordingFanout
+from tests.support.services import one_grid, services_on
 from web.stores import Store
 
 
@@ -29,10 +26,7 @@ class World:
 
     async def build(self) -> World:
         s = self.services
-        district = await hierarchy.create_unit(s, None, "district", "区", None)
-        street = await hierarchy.create_unit(s, None, "street", "街", district.id)
-        community = await hierarchy.create_unit(s, None, "community", "社区", street.id)
-        grid = await hierarchy.create_unit(s, None, "grid", "一网格", community.id)
+        community, grid = await one_grid(s)
         self.room = f"grid:{grid.id}"
         self.people["worker"] = await accounts.create_staff(s, None, CreateStaff(
             role="worker", name="李娜", phone="13800000002", password="pass-word-1",
@@ -53,10 +47,8 @@ class World:
 
 @pytest.fixture
 async def world(store: Store, tmp_path: Path) -> World:
-    settings = load_settings(data_dir=tmp_path, sync_page_max=3)
     clock, fanout = FakeClock(), RecordingFanout()
-    services = Services(settings=settings, store=store, secrets=Secrets(b"k" * 32), clock=clock,
-                        fanout=fanout, limiter=MemoryRateLimiter(), registry=MemoryRegistry())
+    services = services_on(store, tmp_path, clock, fanout, sync_page_max=3)
     return await World(services, fanout, clock).build()
 
 

@@ -14,17 +14,14 @@ from bots.accounts import api as bot_api
 from bots.accounts.payloads import BotMessage
 from bots.base import Bot
 from bots.context import MessageContext
-from chat.actions import hierarchy, messages
+from chat.actions import messages
 from chat.actions.bot_messages import post_bot_message
-from chat.auth import Secrets
 from chat.errors import BlockedContent, Conflict
 from chat.models import Address, User
 from chat.payloads import EditMessage, SendMessage
-from chat.realtime.ratelimit import MemoryRateLimiter
-from chat.realtime.registry import MemoryRegistry
 from chat.services import Services
-from config.settings import load_settings
-from tests.support.fakes import FakeClock, RecordingFanout
+from tests.support.fakes import RecordingFanout
+from tests.support.services import one_grid, services_on
 from web.stores import Store
 
 Send = Callable[[str, str], Awaitable[dict[str, Any]]]
@@ -43,10 +40,7 @@ class World:
 
     async def build(self) -> World:
         s = self.services
-        district = await hierarchy.create_unit(s, None, "district", "区", None)
-        street = await hierarchy.create_unit(s, None, "street", "街", district.id)
-        community = await hierarchy.create_unit(s, None, "community", "社区", street.id)
-        grid = await hierarchy.create_unit(s, None, "grid", "一网格", community.id)
+        community, grid = await one_grid(s)
         self.room = f"grid:{grid.id}"
         for key, role, extra in (("张伟", "resident", {}),
                                  ("bot", "bot", {"bot_rooms": (self.room,)})):
@@ -78,11 +72,8 @@ class World:
 
 @pytest.fixture
 async def world(store: Store, tmp_path: Path) -> World:
-    settings = load_settings(data_dir=tmp_path, blocked_words=["赌博"])
     fanout = RecordingFanout()
-    services = Services(settings=settings, store=store, secrets=Secrets(b"k" * 32),
-                        clock=FakeClock(), fanout=fanout, limiter=MemoryRateLimiter(),
-                        registry=MemoryRegistry())
+    services = services_on(store, tmp_path, fanout=fanout, blocked_words=["赌博"])
     return await World(services, fanout).build()
 
 
