@@ -18,8 +18,8 @@ from typing import Any
 import socketio
 
 from chat.clock import Clock, SystemClock, iso
+from chat.wire_events import BotBroadcast, NamedRef
 
-EVENT = "bot:broadcast"
 MAX_TEXT = 2000
 
 
@@ -27,7 +27,7 @@ class RedisEmitter:
     def __init__(self, redis_url: str, bot_id: str, bot_name: str,
                  clock: Clock | None = None) -> None:
         self._manager = socketio.AsyncRedisManager(redis_url, write_only=True)
-        self._bot = {"id": bot_id, "name": bot_name}
+        self._bot = NamedRef(id=bot_id, name=bot_name)
         self._clock = clock or SystemClock()
 
     @classmethod
@@ -42,9 +42,10 @@ class RedisEmitter:
         text = text.strip()
         if not text or len(text) > MAX_TEXT:
             raise ValueError(f"text must have 1 to {MAX_TEXT} characters")
-        data = {"room_id": room_id, "bot": dict(self._bot), "text": text,
-                "at": iso(self._clock.now())}
-        await self._manager.emit(EVENT, data, namespace="/", room=room_id)
+        event = BotBroadcast(room_id=room_id, bot=self._bot, text=text,
+                             at=iso(self._clock.now()))
+        data = event.wire()
+        await self._manager.emit(event.name, data, namespace="/", room=room_id)
         return data
 
     async def close(self) -> None:

@@ -48,6 +48,8 @@ class AuditAction(StrEnum):
     TICKET_RATE = "ticket.rate"
     TICKET_AUTO_CLOSE = "ticket.auto_close"
     TICKET_ESCALATE = "ticket.escalate"
+    TICKET_SHARE = "ticket.share"
+    TICKET_SUPPORT = "ticket.support"
     DIRECTORY_CREATE = "directory.create"
     DIRECTORY_UPDATE = "directory.update"
     DIRECTORY_DELETE = "directory.delete"

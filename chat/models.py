@@ -127,6 +127,7 @@ class NewMessage(Record):
     reply_to: str | None = None
     mentions: tuple[str, ...] = ()
     mention_all: bool = False
+    ticket_id: str | None = None  # a ticket shared into the room (我也遇到 under it)
     created_at: datetime
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -14,10 +15,12 @@ from typing import Any
 import socketio
 from pydantic import BaseModel, ValidationError
 
+from chat import log_context
 from chat.actions import messages
 from chat.actions.accounts import active_user, authenticate
 from chat.actions.rooms import member_room_ids
 from chat.errors import DomainError, Invalid, NotFound, TooLarge, Unauthorized, Unavailable
+from chat.metrics import ACK_SECONDS, SOCKET_EVENTS
 from chat.models import User
 from chat.payloads import (
     DeleteMessage,
@@ -111,6 +114,20 @@ class ChatNamespace:
         return await self.dispatch(*args)
 
     async def dispatch(self, event: str, sid: str, *args: Any) -> dict[str, Any]:
+        """Every event gets a request id of its own for the log lines it causes, and is
+        counted and timed under its name (unknown names under "unknown")."""
+        name = event if event in self._events else "unknown"
+        room_id = args[0].get("room_id") if len(args) == 1 and isinstance(args[0], dict) \
+            else None
+        started = time.perf_counter()
+        with log_context.bound(request=log_context.new_request_id(), event_name=name,
+                               room_id=room_id if isinstance(room_id, str) else None):
+            answer = await self._answer(event, sid, args)
+        ACK_SECONDS.labels(name).observe(time.perf_counter() - started)
+        SOCKET_EVENTS.labels(name, "ok" if answer["ok"] else answer["error"]["code"]).inc()
+        return answer
+
+    async def _answer(self, event: str, sid: str, args: tuple[Any, ...]) -> dict[str, Any]:
         try:
             return ok(await self._handle(event, sid, args))
         except DomainError as exc:
@@ -172,4 +189,5 @@ class ChatNamespace:
 
     async def _current_user(self, sid: str) -> User:
         state = await self._sio.get_session(sid)
+        log_context.user_id.set(state["user_id"])  # for this event's task only
         return await active_user(self._services, state["user_id"])

@@ -28,7 +28,7 @@ def message_view(m: Message) -> dict[str, Any]:
         "deleted": deleted,
         "deleted_by": m.deleted_by,
         "delete_reason": m.delete_reason if deleted else None,
-    }
+    } | ({"ticket_id": m.ticket_id} if m.ticket_id else {})
 
 
 def user_view(u: User, *, full: bool) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret.key"
@@ -61,6 +61,17 @@ class Settings(BaseSettings):
                                           "marked a likely duplicate of a ticket this recent "
                                           "(same grid, category and place); 0 turns it off")
     sweep_seconds: float = Field(default=30.0, gt=0)
+    retention_chat_days: int = Field(default=365, ge=0, description="delete chat messages "
+                                     "older than this (a room's newest is kept); 0 keeps them")
+    retention_drafts_days: int = Field(default=90, ge=0, description="delete detection drafts "
+                                       "nobody confirmed, and dismissed ones, older than this; "
+                                       "0 keeps them")
+    retention_audit_days: int = Field(default=1095, ge=0, description="delete audit entries "
+                                      "older than this; 0 keeps them. Never shorter than chat")
+    retention_webhook_log_days: int = Field(default=30, ge=0, description="delete webhook "
+                                            "delivery records older than this; 0 keeps them")
+    retention_sweep_seconds: float = Field(default=3600.0, gt=0, description="how often the "
+                                           "retention deletes run")
     bots: dict[str, list[str]] = Field(default_factory=dict, description="community id (or "
                                        "'*') → third-party bots enabled there")
     hook_timeout_seconds: float = Field(default=10.0, gt=0)
@@ -77,6 +88,13 @@ class Settings(BaseSettings):
     sqlite_synchronous: str = Field(default="FULL", pattern="^(FULL|NORMAL)$")
     demo_password: SecretStr | None = None
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = Field(default="text", description="json: one JSON "
+                                                "object per log line (time, level, logger, "
+                                                "message, request_id, user_id, room, event)")
+    metrics_token: SecretStr | None = Field(default=None, description="serve Prometheus "
+                                            "metrics at /metrics to requests with "
+                                            "`Authorization: Bearer <token>`; unset: /metrics "
+                                            "is off (404)")
     webhook_private_targets: bool = Field(default=False, description="allow webhooks to "
                                           "loopback and private addresses")
     bot_rate_per_second: float = Field(default=1.0, gt=0, description="bot API calls per second "
@@ -90,6 +108,14 @@ class Settings(BaseSettings):
         if any(hours <= 0 for hours in merged.values()):
             raise ValueError("SLA hours must be positive")
         return merged
+
+    @model_validator(mode="after")
+    def _audit_outlives_chat(self) -> Settings:
+        chat, audit = self.retention_chat_days, self.retention_audit_days
+        if audit and (chat == 0 or audit < chat):
+            raise ValueError("retention_audit_days must be 0 or at least retention_chat_days: "
+                             "the audit of a message outlives the message")
+        return self
 
     @property
     def sqlite_path(self) -> Path:

@@ -19,6 +19,7 @@ from chat.permissions import can_join, can_moderate, is_active
 from chat.room_ids import user_room_id, workers_room_id
 from chat.services import Services
 from chat.wire import message_view
+from chat.wire_events import FlagNew, Moderation
 from moderation.models import Flag
 from moderation.store.base import moderation_store
 from moderation.views import audit_view, flag_view
@@ -42,9 +43,9 @@ async def mute_member(
     mute = Mute(room_id=room.id, user_id=target.id, until=until, by=actor.id, reason=reason,
                 created_at=now)
     await moderation_store(services).set_mute(mute)
-    event = {"action": "muted" if until > now else "unmuted", "room_id": room.id,
-             "until": iso(until), "reason": reason}
-    await services.fanout.emit("moderation", event, user_room_id(target.id))
+    event = Moderation(action="muted" if until > now else "unmuted", room_id=room.id,
+                       until=iso(until), reason=reason)
+    await services.fanout.send(event, user_room_id(target.id))
     action = AuditAction.MEMBER_MUTE if until > now else AuditAction.MEMBER_UNMUTE
     await audit.record(services, actor, action, "user", target.id,
                        room.community_id, reason, room_id=room.id, until=iso(until))
@@ -73,8 +74,8 @@ async def remove_member(services: Services, actor: User, room_id: str, user_id: 
     room, target = await _moderated_target(services, actor, room_id, user_id)
     await moderation_store(services).set_room_removal(target.id, room.id, True)
     await services.fanout.leave_room(target.id, room.id)
-    await services.fanout.emit("moderation", {"action": "removed", "room_id": room.id,
-                                              "reason": reason}, user_room_id(target.id))
+    await services.fanout.send(Moderation(action="removed", room_id=room.id, reason=reason),
+                               user_room_id(target.id))
     await audit.record(services, actor, AuditAction.MEMBER_REMOVE, "user", target.id,
                        room.community_id, reason, room_id=room.id)
     return {"room_id": room.id, "user_id": target.id, "removed": True}
@@ -86,7 +87,7 @@ async def restore_member(services: Services, actor: User, room_id: str,
     target = await moderation_store(services).set_room_removal(target.id, room.id, False)
     if can_join(target, room):
         await services.fanout.enter_rooms(target.id, [room.id])
-        await services.fanout.emit("moderation", {"action": "restored", "room_id": room.id},
+        await services.fanout.send(Moderation(action="restored", room_id=room.id),
                                    user_room_id(target.id))
     await audit.record(services, actor, AuditAction.MEMBER_RESTORE, "user", target.id,
                        room.community_id, room_id=room.id)
@@ -116,9 +117,9 @@ async def flag_message(services: Services, actor: User, message_id: str,
                 community_id=room.community_id, by=actor.id, reason=reason,
                 created_at=services.clock.now())
     await moderation_store(services).add_flag(flag)
-    event = flag_view(flag) | {"message": message_view(message)}
+    event = FlagNew.of(flag_view(flag) | {"message": message_view(message)})
     for audience in _flag_audience(room):
-        await services.fanout.emit("flag:new", event, audience)
+        await services.fanout.send(event, audience)
     await audit.record(services, actor, AuditAction.MESSAGE_FLAG, "message", message.id,
                        room.community_id, reason, room_id=room.id, flag_id=flag.id)
     return flag_view(flag)

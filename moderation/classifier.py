@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from config.settings import Urgency
 from moderation.categories import CATEGORY_NAMES, URGENCIES
 from moderation.detector import Analysis, Detection, Detector
@@ -43,9 +45,10 @@ class Model:
         for row, name in enumerate(file.vocabulary):
             family, _, value = name.partition(":")
             self._rows[family][value] = row
-        self._weights = file.weights
+        # One contiguous float64 matrix: a message's rows are read in one take, without the
+        # cache misses of a Python float per weight.
+        self._weights = np.ascontiguousarray(file.weights, dtype=np.float64)
         self._report: list[float] = file.weights[:, 0].tolist()
-        self._urgent: list[float] = file.weights[:, 1].tolist()
         self._bias: list[float] = file.bias.tolist()
 
     @property
@@ -59,29 +62,21 @@ class Model:
         found.discard(None)
         return list(found)  # type: ignore[arg-type]
 
-    def scores(self, feats: Features, *, complete: bool = False) -> Scores:
-        """Report and urgent first, in plain Python; category and urgency (a matrix sum) only
-        for what may be a report, which most chat is not (or always, when `complete`)."""
+    def scores(self, feats: Features) -> Scores:
         rows = self.rows(feats)
-        report = self._bias[0] + sum(map(self._report.__getitem__, rows))
-        urgent = self._bias[1] + sum(map(self._urgent.__getitem__, rows))
-        limits = self.file.thresholds
-        p_report, p_urgent = _sigmoid(report), _sigmoid(urgent)
-        if not complete and p_report < limits.report and p_urgent < limits.urgent:
-            return Scores(p_report, p_urgent, "", "low")
         z = self._bias
         if rows:
             z = [a + b for a, b in zip(self._weights.take(rows, axis=0).sum(axis=0).tolist(), z,
                                        strict=True)]
         cats, urgs = z[_CATEGORY], z[_URGENCY]
-        return Scores(p_report, p_urgent, CATEGORY_NAMES[cats.index(max(cats))],
+        return Scores(_sigmoid(z[0]), _sigmoid(z[1]), CATEGORY_NAMES[cats.index(max(cats))],
                       URGENCIES[urgs.index(max(urgs))])
 
     def strongest_words(self, feats: Features) -> tuple[str, ...]:
         """The words that pushed hardest towards "report" (the explanation without lexicon
         matches): words of two or more characters, since 又, 被 or 栋 explain nothing."""
         words = self._rows["w"]
-        weight = {w: float(self._weights[r, 0]) for w in feats.words
+        weight = {w: self._report[r] for w in feats.words
                   if len(w) > 1 and w.isalnum() and (r := words.get(w)) is not None}
         ranked = sorted((w for w, v in weight.items() if v > 0), key=lambda w: -weight[w])
         return tuple(ranked[:_EXPLAINED])

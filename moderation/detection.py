@@ -20,6 +20,7 @@ from chat import audit
 from chat.audit import AuditAction
 from chat.errors import Forbidden, Invalid
 from chat.events import MessageCreated
+from chat.metrics import DETECTION_SECONDS, DRAFTS_MADE, timed
 from chat.models import RESIDENT_ROLES, User
 from chat.permissions import is_operator_level
 from chat.services import Services
@@ -123,7 +124,8 @@ class DetectionService:
                     log.error("reload announced but the lexicon failed here: %s", exc)
 
     async def detect(self, text: str) -> Detection:
-        return await asyncio.to_thread(self.classifier.detect, text)
+        with timed(DETECTION_SECONDS):
+            return await asyncio.to_thread(self.classifier.detect, text)
 
     def hook(self, services: Services) -> Callable[[MessageCreated], Awaitable[None]]:
         async def on_message(event: MessageCreated) -> None:
@@ -139,7 +141,10 @@ class DetectionService:
                                  model=self.classifier.model.version)
             # Once the draft is being written it is finished and announced even if this
             # handler's time runs out: a half-made draft nobody hears of helps nobody.
-            await asyncio.shield(filing.create_draft(services, message, room, sender, info))
+            draft = await asyncio.shield(filing.create_draft(services, message, room, sender,
+                                                             info))
+            if draft is not None:
+                DRAFTS_MADE.inc()
 
         return on_message
 

@@ -14,7 +14,7 @@ import jieba
 from pydantic import BaseModel, ConfigDict
 
 from config.settings import Urgency
-from moderation.lexicon import CategoryLexicon, Lexicon
+from moderation.lexicon import Lexicon
 from moderation.segment import Segmenter
 
 _RANK: dict[Urgency, int] = {"low": 0, "normal": 1, "urgent": 2}
@@ -67,6 +67,25 @@ class _Candidate:
 
 
 @dataclass(frozen=True)
+class _HitLevels:
+    """A category's urgency rules as sets: the level of a hit is that of its first rule."""
+
+    urgent: frozenset[str]
+    normal: frozenset[str]
+    low: frozenset[str]
+    default: Urgency
+
+    def of(self, terms: tuple[str, ...]) -> Urgency:
+        if not self.urgent.isdisjoint(terms):
+            return "urgent"
+        if not self.normal.isdisjoint(terms):
+            return "normal"
+        if not self.low.isdisjoint(terms):
+            return "low"
+        return self.default
+
+
+@dataclass(frozen=True)
 class _Tokens:
     normal: str
     words: tuple[str, ...]    # canonical (synonyms applied)
@@ -106,6 +125,11 @@ class Detector:
                        for v in variants}
         self._categories = lexicon.categories
         self._urgent_near = [_pair_table(cat.rules.urgent_near) for cat in lexicon.categories]
+        self._urgent_terms = [frozenset(cat.rules.urgent) for cat in lexicon.categories]
+        self._hit_levels = [_HitLevels(frozenset(cat.rules.urgent), frozenset(cat.rules.normal),
+                                       frozenset(cat.rules.low), cat.default_urgency)
+                            for cat in lexicon.categories]
+        self._window, self._negation_window = lexicon.window, lexicon.negation_window
         pair_firsts: dict[str, list[tuple[int, frozenset[str]]]] = {}
         for index, cat in enumerate(lexicon.categories):
             for first, seconds in _pair_table(cat.pairs).items():
@@ -234,13 +258,15 @@ class Detector:
 
     def _injury(self, tokens: _Tokens, live: list[bool]) -> bool:
         """Someone hurt (流血, 受伤), not negated and not a near miss: urgent in any category."""
+        if self._urgent_any.isdisjoint(tokens.words):
+            return False
         return any(live[i] and w in self._urgent_any
                    and not self._blocked(tokens, i, self._near_miss)
                    for i, w in enumerate(tokens.words))
 
     def _live(self, tokens: _Tokens, present: frozenset[str]) -> list[bool]:
         """False for tokens covered by an exclusion (手机 … 没电, 火锅)."""
-        words, window = tokens.words, self.lexicon.window
+        words, window = tokens.words, self._window
         if present.isdisjoint(self._live_words):
             return [True] * len(words)
         live = [w not in self._single_exclusions for w in words]
@@ -265,9 +291,12 @@ class Detector:
 
     def _blocked(self, tokens: _Tokens, i: int, blockers: frozenset[str]) -> bool:
         """A negation or hedge (or `blockers`) shortly before token i in the same clause."""
-        start = max(0, i - self.lexicon.negation_window)
-        return any(tokens.words[k] in blockers and tokens.clause[k] == tokens.clause[i]
-                   for k in range(start, i))
+        words, clause = tokens.words, tokens.clause
+        here = clause[i]
+        for k in range(max(0, i - self._negation_window), i):
+            if words[k] in blockers and clause[k] == here:
+                return True
+        return False
 
     def _candidates(self, tokens: _Tokens, live: list[bool]) -> dict[int, _Candidate]:
         objects: dict[int, list[int]] = {}
@@ -286,8 +315,7 @@ class Detector:
         for cat, pair in self._category_pairs(tokens, live):
             cand = candidates.setdefault(cat, _Candidate())
             cand.hits.append(pair)
-            lex = self._categories[cat]
-            level = lex.rules.for_hit(tuple(tokens.words[k] for k in pair), lex.default_urgency)
+            level = self._hit_levels[cat].of(tuple(tokens.words[k] for k in pair))
             cand.urgency = max(cand.urgency, level, key=_RANK.__getitem__)
         used: set[tuple[int, int]] = set()
         for i, cat, kind in found:
@@ -299,24 +327,24 @@ class Detector:
             used.add((i, cat))
             cand = candidates.setdefault(cat, _Candidate())
             cand.hits.append(hit)
-            lex = self._categories[cat]
-            level = lex.rules.for_hit(tuple(tokens.words[k] for k in hit), lex.default_urgency)
+            level = self._hit_levels[cat].of(tuple(tokens.words[k] for k in hit))
             cand.urgency = max(cand.urgency, level, key=_RANK.__getitem__)
         for cat, cand in candidates.items():
-            cand.urgent_anywhere = (self._urgent_anywhere(tokens, live, self._categories[cat])
+            cand.urgent_anywhere = (self._urgent_anywhere(tokens, live, self._urgent_terms[cat])
                                     or self._urgent_pair(tokens, live, self._urgent_near[cat]))
         return candidates
 
     def _pair(self, tokens: _Tokens, i: int, objects: list[int]) -> tuple[int, ...] | None:
-        near = [o for o in objects if o != i and abs(o - i) <= self.lexicon.window
+        near = [o for o in objects if o != i and abs(o - i) <= self._window
                 and tokens.clause[o] == tokens.clause[i]]
         if not near:
             return None
         o = min(near, key=lambda o: abs(o - i))
         return (o, i) if o < i else (i, o)
 
-    def _urgent_anywhere(self, tokens: _Tokens, live: list[bool], lex: CategoryLexicon) -> bool:
-        urgent = lex.rules.urgent
+    def _urgent_anywhere(self, tokens: _Tokens, live: list[bool], urgent: frozenset[str]) -> bool:
+        if urgent.isdisjoint(tokens.words):
+            return False
         return any(live[i] and w in urgent and not self._blocked(tokens, i, self._blockers)
                    for i, w in enumerate(tokens.words))
 
@@ -325,7 +353,7 @@ class Detector:
         """(category, hit) for the categories' `pairs`: A, then B within `pair_window` tokens of
         one clause, neither negated."""
         words, found = tokens.words, []
-        window = max(self.lexicon.window, self.lexicon.pair_window)
+        window = max(self._window, self.lexicon.pair_window)
         for i, word in enumerate(words):
             entries = self._pair_firsts.get(word)
             if entries is None or not live[i] or self._blocked(tokens, i, self._blockers):
@@ -344,7 +372,7 @@ class Detector:
     def _pair_hits(self, tokens: _Tokens, live: list[bool],
                    table: dict[str, frozenset[str]]) -> list[tuple[int, int]]:
         """Pairs of `table` within `window` tokens of one clause, neither negated."""
-        words, window = tokens.words, self.lexicon.window
+        words, window = tokens.words, self._window
         hits: list[tuple[int, int]] = []
         for i, word in enumerate(words):
             partners = table.get(word)
@@ -362,7 +390,8 @@ class Detector:
     def _urgent_pair(self, tokens: _Tokens, live: list[bool],
                      near: dict[str, frozenset[str]]) -> bool:
         """An `urgent_near` pair within `window` tokens of one clause, neither negated."""
-        return bool(near) and bool(self._pair_hits(tokens, live, near))
+        return (bool(near) and not near.keys().isdisjoint(tokens.words)
+                and bool(self._pair_hits(tokens, live, near)))
 
     def _fired(self, tokens: _Tokens) -> tuple[str, ...]:
         """Markers present after the last topic shift and not cancelled where they appear."""

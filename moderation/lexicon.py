@@ -43,14 +43,6 @@ class UrgencyRules(_Strict):
     normal: Terms = ()
     low: Terms = ()
 
-    def for_hit(self, terms: tuple[str, ...], default: Urgency) -> Urgency:
-        levels: tuple[tuple[Urgency, Terms], ...] = (
-            ("urgent", self.urgent), ("normal", self.normal), ("low", self.low))
-        for level, words in levels:
-            if any(t in words for t in terms):
-                return level
-        return default
-
     @model_validator(mode="after")
     def _pairs(self) -> UrgencyRules:
         for pair in self.urgent_near:

@@ -9,6 +9,7 @@ import logging
 from chat.models import User
 from chat.room_ids import user_room_id
 from chat.services import Services
+from chat.wire_events import DraftNew, TicketUpdated
 from moderation.access import audience
 from moderation.events import TicketChanged
 from moderation.models import Ticket
@@ -34,19 +35,23 @@ async def draft_created(services: Services, ticket: Ticket) -> None:
     view = ticket_view(ticket, users, staff_viewer=True, now=services.clock.now(),
                        duplicate=await _duplicate(services, ticket))
     for room in audience(ticket):
-        await services.fanout.emit("draft:new", view, room)
+        await services.fanout.send(DraftNew.of(view), room)
 
 
-async def ticket_changed(services: Services, ticket: Ticket, action: str) -> None:
+async def ticket_changed(services: Services, ticket: Ticket, action: str, *,
+                         public: bool = True) -> None:
+    """`public=False` for a change that is no step of the ticket (a share, a 我也遇到):
+    staff and the reporter see it, bots and webhooks do not."""
     users = await _users(services, ticket)
     now = services.clock.now()
     staff_view = ticket_view(ticket, users, staff_viewer=True, now=now,
                              duplicate=await _duplicate(services, ticket))
     for room in audience(ticket):
-        await services.fanout.emit("ticket:updated", staff_view, room)
+        await services.fanout.send(TicketUpdated.of(staff_view), room)
     if ticket.status in ("draft", "dismissed"):
         return
-    await services.fanout.emit("ticket:updated",
-                               ticket_view(ticket, users, staff_viewer=False, now=now),
-                               user_room_id(ticket.reporter_id))
-    services.events.publish(TicketChanged(ticket, action))
+    await services.fanout.send(
+        TicketUpdated.of(ticket_view(ticket, users, staff_viewer=False, now=now)),
+        user_room_id(ticket.reporter_id))
+    if public:
+        services.events.publish(TicketChanged(ticket, action))

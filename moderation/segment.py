@@ -16,7 +16,6 @@ import jieba
 # jieba's own block and whitespace patterns (jieba.re_han_default, jieba.re_skip_default).
 _HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
 _SKIP = re.compile("(\r\n|\\s)")
-_PREFIX, _ABSENT = 1.0, 2.0
 _NONE = -math.inf
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
@@ -25,40 +24,36 @@ class Segmenter:
     def __init__(self, tokenizer: jieba.Tokenizer) -> None:
         tokenizer.check_initialized()
         log_total = math.log(tokenizer.total)
-        # A word's log-probability (always < 0); _PREFIX for a prefix that is no word itself.
+        # A word's log-probability (always < 0); 0.0 for a prefix that is no word itself.
         self._logp: dict[str, float] = {
-            word: (math.log(freq) - log_total if freq else _PREFIX)
+            word: (math.log(freq) - log_total if freq else 0.0)
             for word, freq in tokenizer.FREQ.items()}
         self._unknown = math.log(1) - log_total
 
     def cut(self, text: str) -> list[str]:
         out: list[str] = []
-        for block in _HAN.split(text):
-            if not block:
-                continue
-            if _HAN.match(block):
+        # split() with one group alternates: text between matches at even indices, matches odd.
+        for index, block in enumerate(_HAN.split(text)):
+            if index % 2:
                 self._cut_block(block, out)
-                continue
-            for piece in _SKIP.split(block):
-                if _SKIP.match(piece):
-                    out.append(piece)
-                else:
-                    out.extend(piece)
+            elif block:
+                for i, piece in enumerate(_SKIP.split(block)):
+                    if i % 2:
+                        out.append(piece)
+                    else:
+                        out.extend(piece)
         return out
 
     def _cut_block(self, s: str, out: list[str]) -> None:
         n = len(s)
-        get, unknown = self._logp.get, self._unknown
+        get, unknown, none = self._logp.get, self._unknown, _NONE
         score = [0.0] * (n + 1)
         end = list(range(1, n + 2))  # a character no word starts with stands alone
         for start in range(n - 1, -1, -1):
-            best = _NONE
+            best = none
             stop, frag = start + 1, s[start]
-            while True:
-                logp = get(frag, _ABSENT)
-                if logp == _ABSENT:
-                    break
-                if logp != _PREFIX:
+            while (logp := get(frag)) is not None:
+                if logp:
                     # jieba keeps the longest word among equal scores: >= as ends grow.
                     candidate = logp + score[stop]
                     if candidate >= best:
@@ -67,7 +62,7 @@ class Segmenter:
                     break
                 stop += 1
                 frag = s[start:stop]
-            score[start] = best if best != _NONE else unknown + score[start + 1]
+            score[start] = best if best != none else unknown + score[start + 1]
         self._emit(s, end, out)
 
     @staticmethod

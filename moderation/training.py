@@ -170,7 +170,7 @@ def held_out_scores(samples: Sequence[Sample], progress: Progress | None = None
         model = Model(fit(train, Thresholds(0.5, 0.5), "held-out"))
         for i, s in enumerate(samples):
             if s.group == group:
-                scores[i] = model.scores(s.feats, complete=True)
+                scores[i] = model.scores(s.feats)
         if progress:
             progress(f"held out {n}/{len(groups)}: {group}")
     assert model is not None

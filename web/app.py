@@ -27,6 +27,7 @@ from chat.auth import Secrets
 from chat.clock import Clock, SystemClock
 from chat.events import Events, MessageDeleted
 from chat.follow.hub import Follow
+from chat.loop_lag import LoopLagMonitor
 from chat.namespace import ChatNamespace
 from chat.realtime.fanout import Fanout, NoClientsFanout, SocketIOFanout
 from chat.realtime.manager import DirectEmitManager, DirectEmitRedisManager
@@ -39,24 +40,30 @@ from chat.services import Services
 from config.settings import Settings
 from moderation import tickets as tickets_actions
 from moderation.detection import DetectionService
-from web import packet_json
+from web import packet_json, retention
 from web.event_packets import EventPacket
 from web.http import Handler, errors_middleware, transport_headers
-from web.keys import BOTS, DETECTION, FANOUT_SUBSCRIPTION, REDIS, SERVICES, SIO
+from web.keys import BOTS, DETECTION, FANOUT_SUBSCRIPTION, LOOP_LAG, REDIS, SERVICES, SIO
+from web.process_state import describe
+from web.request_ids import request_ids
 from web.routes import (
     admin,
     auth,
     bots,
     directory,
     health,
+    metrics,
     moderation,
     notices,
     open311,
     polls,
     rooms,
+    shell,
     stats,
+    status,
     tickets,
 )
+from web.store_timing import time_operations
 from web.stores import Store, make_store
 
 log = logging.getLogger(__name__)
@@ -148,6 +155,7 @@ def _follow_events(services: Services, detection: DetectionService, follow: Foll
     scheduler.add("tickets", settings.sweep_seconds, partial(tickets_actions.sweep, services))
     scheduler.add("polls", settings.sweep_seconds, partial(polls_jobs.run_due, services))
     scheduler.add("notices", settings.sweep_seconds, partial(notices_jobs.run_due, services))
+    scheduler.add("retention", settings.retention_sweep_seconds, partial(retention.sweep, services))
     bot_registry = BotRegistry(builtin_bots(), third_party_bots(), settings.bots)
     bot_registry.attach(services, scheduler, follow)
     if settings.detection_enabled:
@@ -159,15 +167,20 @@ def _follow_events(services: Services, detection: DetectionService, follow: Foll
 
 def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
     app = web.Application(client_max_size=settings.max_payload_bytes,
-                          middlewares=[security_headers, transport_headers, errors_middleware])
+                          middlewares=[request_ids, security_headers, transport_headers,
+                                       errors_middleware])
     redis = Redis.from_url(settings.redis_url, decode_responses=True) \
         if settings.redis_url else None
     sio = make_sio(settings)
     sio.attach(app)
     commands = command_redis(settings)
     store = make_store(settings)
+    time_operations(store)
     services = build_services(settings, sio, commands, clock, SegmenterLoader(), store)
     registry, fanout = services.registry, services.fanout
+    lag = app[LOOP_LAG] = LoopLagMonitor()
+    if isinstance(registry, RedisRegistry):  # other processes' status pages read this
+        registry.describe = partial(describe, sio, lag)
     manager = sio.manager
     if isinstance(manager, DirectEmitRedisManager):
         if isinstance(registry, RedisRegistry):  # Redis may have come back empty
@@ -192,12 +205,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     if redis is not None:
         app[REDIS] = redis
     for module in (auth, rooms, admin, health, tickets, moderation, open311, polls, notices,
-                   directory, bots, stats):
+                   directory, bots, stats, metrics, status):
         app.add_routes(module.routes)
+    app.add_routes(shell.routes)  # /manifest.webmanifest and /sw.js, at the root
     app.router.add_get("/", index)
     app.router.add_static("/static/", STATIC)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        lag.start()
         await services.store.open()
         if services.directory_terms is not None:
             services.directory_terms.start()  # its jieba dictionary, in a thread
@@ -231,6 +246,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
             await redis.aclose()
         if commands is not None:
             await commands.aclose()
+        await lag.stop()
 
     app.cleanup_ctx.append(lifecycle)
     return app

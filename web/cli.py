@@ -20,16 +20,19 @@ from chat.errors import DomainError
 from chat.models import UnitKind
 from chat.payloads import CreateStaff
 from chat.services import Services
+from chat.store.schema import MigrationBusy, SchemaTooNew
 from chat.wire import join_code_view, unit_view, user_view
 from config.settings import Settings, load_settings
-from web import train_cli
+from web import logs, train_cli
 from web.app import build_services, command_redis, create_app, emitter_sio
+from web.backup_cli import add_backup_parsers
 from web.demo import format_accounts, seed_demo
 from web.detect_cli import add_detect_parser
 from web.directory_cli import add_directory_parser
 from web.keys import SERVICES
 
 log = logging.getLogger("linli")
+from web.logs import LogFormat
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -40,10 +43,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(args.config, **overrides)
 
 
-def _logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(),
-                        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+def _logging(level: str, log_format: LogFormat = "text") -> None:
+    logs.configure(level, log_format)
 
 
 @asynccontextmanager
@@ -71,7 +72,7 @@ def _print_json(data: Any) -> None:
 # ---- serve ---------------------------------------------------------------------------------
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    _logging(settings.log_level)
+    _logging(settings.log_level, settings.log_format)
     app = create_app(settings)
 
     async def after_start(app: web.Application) -> None:
@@ -102,7 +103,7 @@ def _offline(fn: Callable[[Services, argparse.Namespace], Awaitable[Any]]
              ) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         settings = _settings(args)
-        _logging("WARNING")
+        _logging("WARNING", settings.log_format)
 
         async def main() -> Any:
             async with offline_services(settings) as services:
@@ -230,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     crev.set_defaults(func=_offline(_code_revoke))
     add_detect_parser(sub)
     add_directory_parser(sub)
+    add_backup_parsers(sub)
     return parser
 
 
@@ -238,7 +240,11 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:2] == ["detect", "train"]:  # `detect` takes a FILE, so `train` is routed here
         return train_cli.main(argv[2:])
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except (SchemaTooNew, MigrationBusy) as exc:  # an operator's matter, not a traceback
+        print(f"linli: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

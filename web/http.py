@@ -10,6 +10,7 @@ from typing import Any, Protocol, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from chat import log_context
 from chat.actions.accounts import authenticate
 from chat.errors import DomainError, Forbidden, Invalid, NotFound, TooLarge, Unavailable
 from chat.models import OFFICER_ROLES, STAFF_ROLES, Session, User
@@ -88,7 +89,9 @@ def query_int(request: web.Request, name: str, default: int | None, lo: int, hi:
 async def current(request: web.Request) -> tuple[User, Session]:
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else None
-    return await authenticate(services(request), token)
+    user, session = await authenticate(services(request), token)
+    log_context.user_id.set(user.id)
+    return user, session
 
 
 async def staff(request: web.Request) -> User:

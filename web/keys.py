@@ -7,6 +7,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bots.registry import BotRegistry
+from chat.loop_lag import LoopLagMonitor
 from chat.realtime.subscription import SubscriptionWatch
 from chat.services import Services
 from moderation.detection import DetectionService
@@ -17,3 +18,4 @@ SIO = web.AppKey("sio", socketio.AsyncServer)
 DETECTION = web.AppKey("detection", DetectionService)
 BOTS = web.AppKey("bots", BotRegistry)
 FANOUT_SUBSCRIPTION = web.AppKey("fanout_subscription", SubscriptionWatch)
+LOOP_LAG = web.AppKey("loop_lag", LoopLagMonitor)

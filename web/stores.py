@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from abc import ABC
 
+from bots.accounts.retention import DeliveryRetention
 from bots.store import BotsStore
+from chat.store.retention import ChatRetention
+from chat.store.schema import SchemaRecords
 from config.settings import Settings
 from moderation.store.base import ModerationStore
+from moderation.store.retention import DraftRetention
 
 
-class Store(BotsStore, ModerationStore, ABC):
+class Store(BotsStore, ModerationStore, ChatRetention, DraftRetention, DeliveryRetention,
+            SchemaRecords, ABC):
     """Everything any part may ask of the store."""
 
 

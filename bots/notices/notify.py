@@ -26,6 +26,7 @@ from chat.models import Room, User
 from chat.permissions import can_moderate
 from chat.room_ids import user_room_id, workers_room_id
 from chat.services import Services
+from chat.wire_events import NoticeHouseholdAck, NoticeNew, NoticeRemind, NoticeUpdated
 
 BOT_ID = "bot:notices"
 BOT_NAME = "公告"
@@ -44,17 +45,17 @@ def staff_rooms(room: Room) -> list[str]:
 
 
 async def _to_managers(services: Services, room: Room, notice: Notice,
-                       data: dict[str, Any]) -> None:
+                       event: NoticeUpdated) -> None:
     for target in staff_rooms(room):
-        await services.fanout.emit("notice:updated", data, target)
+        await services.fanout.send(event, target)
     author = None if notice.author_id.startswith("bot:") \
         else await bots_store(services).get_user(notice.author_id)
     if author is not None and author.role != "bot" and not can_moderate(author, room):
-        await services.fanout.emit("notice:updated", data, user_room_id(author.id))
+        await services.fanout.send(event, user_room_id(author.id))
 
 
 async def published(services: Services, notice: Notice) -> None:
-    await services.fanout.emit("notice:new", notice_view(notice), notice.room_id)
+    await services.fanout.send(NoticeNew.of(notice_view(notice)), notice.room_id)
     ask = "，请查看并确认" if notice.requires_ack else ""
     await post_bot_message(services, notice.room_id, BOT_ID, BOT_NAME,
                            f"【公告】{notice.title}（{notice.author_name}发布{ask}）",
@@ -63,11 +64,11 @@ async def published(services: Services, notice: Notice) -> None:
 
 async def status_changed(services: Services, room: Room, notice: Notice, *,
                          public: bool) -> None:
-    data = {"change": notice.status, "notice": notice_view(notice)}
+    event = NoticeUpdated.of({"change": notice.status, "notice": notice_view(notice)})
     if public:
-        await services.fanout.emit("notice:updated", data, room.id)
+        await services.fanout.send(event, room.id)
     else:
-        await _to_managers(services, room, notice, data)
+        await _to_managers(services, room, notice, event)
 
 
 async def acks_changed(services: Services, room: Room, notice_id: str) -> None:
@@ -75,9 +76,9 @@ async def acks_changed(services: Services, room: Room, notice_id: str) -> None:
     async def send() -> None:
         notice = await bots_store(services).get_notice(notice_id)
         if notice is not None:
-            await _to_managers(services, room, notice, {
+            await _to_managers(services, room, notice, NoticeUpdated.of({
                 "change": "acks", "notice": notice_view(notice),
-                "acks": ack_counts_view(notice)})
+                "acks": ack_counts_view(notice)}))
 
     await services.ack_pacer.changed(notice_id, send)
 
@@ -87,10 +88,10 @@ async def household_acknowledged(services: Services, room: Room, notice_id: str,
     """`user` acknowledged: the rest of their household (in this room) no longer needs to."""
     if user.household is None:
         return
-    data = {"notice_id": notice_id, "room_id": room.id}
+    event = NoticeHouseholdAck(notice_id=notice_id, room_id=room.id)
     for member in await room_members(services, room):
         if member.household == user.household and member.id != user.id:
-            await services.fanout.emit("notice:household_ack", data, user_room_id(member.id))
+            await services.fanout.send(event, user_room_id(member.id))
 
 
 async def remind(services: Services, room: Room, notice: Notice, *, auto: bool
@@ -99,15 +100,15 @@ async def remind(services: Services, room: Room, notice: Notice, *, auto: bool
     groups = await ack_state(services, room, notice)
     people = pending_members(groups)
     view = notice_view(notice)
+    reminder = NoticeRemind.of({"notice": view, "auto": auto})
     for person in people:
-        await services.fanout.emit("notice:remind", {"notice": view, "auto": auto},
-                                   user_room_id(person.id))
+        await services.fanout.send(reminder, user_room_id(person.id))
     pending = sum(not h.acknowledged for h in groups)
     if pending:
         await post_bot_message(services, room.id, BOT_ID, BOT_NAME,
                                f"【公告提醒】《{notice.title}》还有{pending}户未确认，"
                                "请尽快查看并点击确认")
     counts = summary(groups)
-    await _to_managers(services, room, notice, {"change": "reminded", "notice": view,
-                                                "acks": counts})
+    await _to_managers(services, room, notice, NoticeUpdated.of({
+        "change": "reminded", "notice": view, "acks": counts}))
     return {"reminded_members": len(people), "reminded_households": pending, "acks": counts}

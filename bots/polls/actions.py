@@ -44,6 +44,7 @@ from chat.models import RESIDENT_ROLES, Room, User
 from chat.names import display_name
 from chat.permissions import can_join, can_moderate, is_active
 from chat.services import Services
+from chat.wire_events import PollNew, PollUpdated
 
 log = logging.getLogger(__name__)
 CLOSE_ATTEMPTS = 5
@@ -143,7 +144,7 @@ async def _open(services: Services, author_id: str, author_name: str, room: Room
         "eligible": electorate(poll, await room_members(services, room))})
     await bots_store(services).add_poll(poll)
     view, = await _room_views(services, [poll])
-    await services.fanout.emit("poll:new", view, room.id)
+    await services.fanout.send(PollNew.of(view), room.id)
     await post_bot_message(services, room.id, POLLS_BOT_ID, POLLS_BOT_NAME, new_poll_text(poll),
                            client_id=f"poll-new-{poll.id}")
     log.info("poll %s opened in %s by %s", poll.id, room.id, author_id)
@@ -192,7 +193,7 @@ async def vote(services: Services, user: User, form: Vote) -> dict[str, Any]:
         await _explain_lost_race(services, poll, voter, caster)
         raise
     view, = await _room_views(services, [cast])
-    await services.fanout.emit("poll:updated", view, cast.room_id)
+    await services.fanout.send(PollUpdated.of(view), cast.room_id)
     log.info("poll %s: ballot %s", poll.id, "changed" if existing else "cast")
     return own_view(view, ballot, caster)
 
@@ -242,7 +243,7 @@ async def _announce(services: Services, poll: Poll, room: Room | None) -> None:
     decision = decision_view(poll)
     if room is not None:
         view, = await _room_views(services, [poll])
-        await services.fanout.emit("poll:updated", view, room.id)
+        await services.fanout.send(PollUpdated.of(view), room.id)
         await post_bot_message(services, room.id, POLLS_BOT_ID, POLLS_BOT_NAME,
                                result_text(poll), client_id=f"poll-result-{poll.id}")
     services.events.publish(PollClosed(poll_id=poll.id, room_id=poll.room_id,

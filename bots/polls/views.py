@@ -12,7 +12,7 @@ from typing import Any
 
 from bots.polls.models import DEADLINE, Ballot, Poll, PollResult
 from bots.polls.tally import is_valid, results_visible
-from chat.clock import iso
+from chat.clock import iso, local_text
 
 POLLS_BOT_ID = "bot:polls"
 POLLS_BOT_NAME = "议事表决"
@@ -99,7 +99,7 @@ def new_poll_text(poll: Poll) -> str:
     secrecy = "匿名" if poll.anonymous else "实名"
     lines = [f"【议事表决】{poll.author_name}发起：{poll.question}",
              *(f"{n}. {o.text}" for n, o in enumerate(poll.options, 1)),
-             f"（{kind}，{scope}，{secrecy}，截止 {iso(poll.deadline)}）"]
+             f"（{kind}，{scope}，{secrecy}，截止 {local_text(poll.deadline)}）"]
     return "\n".join(lines)
 
 

@@ -47,6 +47,7 @@ from chat.errors import Conflict, DomainError
 from chat.events import MessageCreated
 from chat.follow.hub import Follow
 from chat.ids import derived_id, time_ordered_id
+from chat.metrics import WEBHOOK_ATTEMPT_FAILURES, WEBHOOK_DELIVERIES
 from chat.models import Message
 from chat.services import Services
 from moderation.events import TicketChanged
@@ -205,8 +206,12 @@ class Dispatcher:
         done = error is None
         if done:
             changes |= {"status": "delivered", "delivered_at": self._services.clock.now()}
-        elif attempt == ATTEMPTS:
+            WEBHOOK_DELIVERIES.labels("delivered").inc()
+        else:
+            WEBHOOK_ATTEMPT_FAILURES.inc()
+        if not done and attempt == ATTEMPTS:
             changes["status"] = "failed"
+            WEBHOOK_DELIVERIES.labels("failed").inc()
             log.warning("webhook %s: delivery %s failed after %d attempts: %s",
                         delivery.webhook_id, delivery.id, attempt, error)
         await bots_store(self._services).update_delivery(delivery.id, changes)

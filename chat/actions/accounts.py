@@ -19,6 +19,7 @@ from chat.permissions import can_manage_unit, can_verify
 from chat.room_ids import user_room_id
 from chat.services import Services
 from chat.wire import user_view
+from chat.wire_events import AccountUpdated
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +205,7 @@ async def verify_resident(
         "status": status, "verified_by": actor.id, "verified_at": services.clock.now()})
     if approve:
         await services.fanout.enter_rooms(user.id, await member_room_ids(services, user))
-        await services.fanout.emit("account:updated", {"user": user_view(user, full=True)},
+        await services.fanout.send(AccountUpdated.of({"user": user_view(user, full=True)}),
                                    user_room_id(user.id))
     else:
         revoked = await services.store.revoke_sessions(user.id, services.clock.now())

@@ -62,18 +62,23 @@ async def create_unit(
     return unit
 
 
+def room_name(unit_name: str, kind_word: str, room_word: str) -> str:
+    """「第一网格」 + 网格议事会 → 「第一网格议事会」, not 「第一网格网格议事会」."""
+    return unit_name.removesuffix(kind_word) + kind_word + room_word
+
+
 async def _create_rooms(services: Services, unit: Unit) -> None:
     now = services.clock.now()
     if unit.kind == "community":
         await services.store.add_room(Room(id=community_room_id(unit.id), kind="community",
-                                           name=f"{unit.name}社区议事厅", community_id=unit.id,
-                                           created_at=now))
+                                           name=room_name(unit.name, "社区", "议事厅"),
+                                           community_id=unit.id, created_at=now))
         await services.store.add_room(Room(id=workers_room_id(unit.id), kind="workers",
                                            name=f"{unit.name}网格员工作群", community_id=unit.id,
                                            created_at=now))
     elif unit.kind == "grid" and unit.parent_id is not None:
         await services.store.add_room(Room(id=grid_room_id(unit.id), kind="grid",
-                                           name=f"{unit.name}网格议事会",
+                                           name=room_name(unit.name, "网格", "议事会"),
                                            community_id=unit.parent_id, grid_id=unit.id,
                                            created_at=now))
 

@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chat import audit
+from chat import audit, wire_events
 from chat.actions import sending
 from chat.actions.rooms import require_member
 from chat.actions.sending import Author, clean_text
@@ -20,6 +20,7 @@ from chat.payloads import DeleteMessage, EditMessage, RoomHistory, RoomSync, Sen
 from chat.permissions import can_moderate
 from chat.services import Services
 from chat.wire import message_view
+from chat.wire_events import MessageUpdated, Typing
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ async def edit_message(services: Services, user: User, payload: EditMessage) -> 
     updated = await services.store.update_message(message.id, {
         "text": text, "edited_at": now, "updated_at": now, "edits": edits})
     view = message_view(updated)
-    await services.fanout.emit("message:updated", view, room.id)
+    await services.fanout.send(MessageUpdated.of(view), room.id)
     return view
 
 
@@ -75,9 +76,9 @@ async def delete_message(
     updated = await services.store.update_message(message.id, {
         "deleted_at": now, "updated_at": now, "deleted_by": user.id,
         "delete_reason": payload.reason or None})
-    event = {"room_id": room.id, "message_id": message.id, "seq": message.seq,
-             "deleted_by": user.id, "reason": payload.reason or None}
-    await services.fanout.emit("message:deleted", event, room.id)
+    event = wire_events.MessageDeleted(room_id=room.id, message_id=message.id, seq=message.seq,
+                                       deleted_by=user.id, reason=payload.reason or None)
+    await services.fanout.send(event, room.id)
     services.events.publish(MessageDeleted(updated, room, user))
     if message.sender_id != user.id:
         await audit.record(services, user, AuditAction.MESSAGE_DELETE, "message", message.id,
@@ -133,5 +134,5 @@ async def typing(services: Services, user: User, room_id: str, sid: str) -> None
                                       services.settings.typing_burst)
     if wait:
         raise RateLimited("typing events too frequent", wait)
-    await services.fanout.emit("typing", {"room_id": room.id, "user_id": user.id,
-                                          "name": display_name(user)}, room.id, skip_sid=sid)
+    await services.fanout.send(Typing(room_id=room.id, user_id=user.id, name=display_name(user)),
+                               room.id, skip_sid=sid)

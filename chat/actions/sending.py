@@ -34,11 +34,13 @@ from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Too
 from chat.events import MessageCreated
 from chat.ids import new_id
 from chat.mentions import MENTION_ALL, names_in, resolve
+from chat.metrics import MESSAGES_STORED
 from chat.models import Message, MessageKind, NewMessage, Role, Room, User
 from chat.names import display_name
 from chat.permissions import can_join, can_mention_all
 from chat.services import Services
 from chat.wire import message_view
+from chat.wire_events import MessageNew
 
 
 @dataclass(frozen=True)
@@ -157,10 +159,11 @@ async def commit(services: Services, out: Outgoing) -> dict[str, Any]:
         view = _original(message, out.new)
         # The first try may have been stored and then failed to reach the room (Redis down):
         # announce it again; receivers keep one copy per seq.
-        await services.fanout.emit("message:new", view, out.room.id)
+        await services.fanout.send(MessageNew.of(view), out.room.id)
         return view
+    MESSAGES_STORED.labels(message.kind).inc()
     view = message_view(message)
-    await services.fanout.emit("message:new", view, out.room.id)
+    await services.fanout.send(MessageNew.of(view), out.room.id)
     person = out.author.person
     if person is not None:
         services.events.publish(MessageCreated(message, out.room, person))

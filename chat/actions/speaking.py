@@ -3,7 +3,7 @@ Messages, edits, notices, polls and external bots all pass through here."""
 
 from __future__ import annotations
 
-from chat.clock import iso
+from chat.clock import iso, local_text
 from chat.errors import Muted
 from chat.models import Room
 from chat.services import Services
@@ -13,7 +13,8 @@ async def check_not_muted(services: Services, author_id: str, room: Room) -> Non
     mute = await services.store.get_mute(room.id, author_id)
     if mute is not None and mute.until > services.clock.now():
         until = iso(mute.until)
-        raise Muted(f"muted here until {until} / 你已被禁言至{until}", until=until)
+        raise Muted(f"muted here until {until} / 你已被禁言至{local_text(mute.until)}",
+                    until=until)
 
 
 async def check_can_speak(services: Services, author_id: str, room: Room, *texts: str) -> None:

@@ -6,22 +6,23 @@ every process through Redis); actions only see this small interface."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
+from typing import Protocol
 
 import socketio
 
 from chat.realtime.registry import SocketRegistry
 from chat.room_ids import session_room_id
+from chat.wire_events import RevokeReason, ServerEvent, SessionRevoked
 
 log = logging.getLogger(__name__)
 
 
 class Fanout(Protocol):
-    async def emit(
-        self, event: str, data: Any, room: str, skip_sid: str | None = None
-    ) -> None: ...
+    async def send(self, event: ServerEvent, room: str, skip_sid: str | None = None) -> None:
+        """Send an event of the catalogue (`chat.wire_events`) to a Socket.IO room."""
 
-    async def end_sessions(self, user_id: str, session_ids: list[str], reason: str) -> None:
+    async def end_sessions(self, user_id: str, session_ids: list[str],
+                           reason: RevokeReason) -> None:
         """Tell the sessions' sockets `session:revoked`, then disconnect them everywhere."""
 
     async def leave_room(self, user_id: str, room: str) -> None:
@@ -36,15 +37,15 @@ class SocketIOFanout:
         self._sio = sio
         self._registry = registry
 
-    async def emit(self, event: str, data: Any, room: str, skip_sid: str | None = None) -> None:
-        await self._sio.emit(event, data, room=room, skip_sid=skip_sid)
+    async def send(self, event: ServerEvent, room: str, skip_sid: str | None = None) -> None:
+        await self._sio.emit(event.name, event.wire(), room=room, skip_sid=skip_sid)
 
-    async def end_sessions(self, user_id: str, session_ids: list[str], reason: str) -> None:
+    async def end_sessions(self, user_id: str, session_ids: list[str],
+                           reason: RevokeReason) -> None:
         if not session_ids:
             return
         for session_id in session_ids:
-            await self._sio.emit("session:revoked", {"reason": reason},
-                                 room=session_room_id(session_id))
+            await self.send(SessionRevoked(reason=reason), session_room_id(session_id))
         for sid in await self._registry.sids(user_id, set(session_ids)):
             await self._sio.disconnect(sid)
         log.info("ended %d session(s) of user %s: %s", len(session_ids), user_id, reason)
@@ -63,10 +64,11 @@ class NoClientsFanout:
     """For a process that serves no sockets and has no Redis (the CLI on the embedded
     default): no client can be connected to it, so there is nobody to tell."""
 
-    async def emit(self, event: str, data: Any, room: str, skip_sid: str | None = None) -> None:
-        log.debug("no clients in this process; %s to %s not sent", event, room)
+    async def send(self, event: ServerEvent, room: str, skip_sid: str | None = None) -> None:
+        log.debug("no clients in this process; %s to %s not sent", event.name, room)
 
-    async def end_sessions(self, user_id: str, session_ids: list[str], reason: str) -> None:
+    async def end_sessions(self, user_id: str, session_ids: list[str],
+                           reason: RevokeReason) -> None:
         log.debug("no clients in this process; sessions of %s revoked in the store", user_id)
 
     async def leave_room(self, user_id: str, room: str) -> None:

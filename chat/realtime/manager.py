@@ -29,8 +29,10 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from socketio import packet
 
+from chat.metrics import FANOUT_PUBLISH_FAILURES, FANOUT_UNHEARD, MESSAGES_DELIVERED
 from chat.realtime.ledger import DeliveryLedger
 from chat.realtime.subscription import SubscriptionWatch
+from chat.wire_events import MessageNew, ServerEvent
 
 log = logging.getLogger(__name__)
 RETRY_FIRST_SECONDS = 0.1  # re-subscribing: 0.1, 0.2, 0.4, 0.8, then every second
@@ -88,9 +90,13 @@ class DirectEmitManager(socketio.AsyncManager):  # type: ignore[misc]
         encoded = pkt.encode()
         frames = [eio_packet.Packet(eio_packet.MESSAGE, p)
                   for p in (encoded if isinstance(encoded, list) else [encoded])]
+        handed = 0
         for sid, eio_sid in self.get_participants(namespace, room):
             if sid not in skip:
                 await self._deliver(eio_sid, frames)
+                handed += 1
+        if event == "message:new":
+            MESSAGES_DELIVERED.inc(handed)
 
     async def _deliver(self, eio_sid: str, frames: list[Any]) -> None:
         try:
@@ -127,11 +133,11 @@ class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):  # 
             return
         await super()._handle_emit(message)
 
-    async def deliver_locally(self, event: str, data: Any, room: str) -> bool:
+    async def deliver_locally(self, event: ServerEvent, room: str) -> bool:
         """To this process's sockets in `room` only; False for a `message:new` they had."""
-        if event == "message:new" and not self.ledger.first_time(room, data["seq"]):
+        if isinstance(event, MessageNew) and not self.ledger.first_time(room, event.seq):
             return False
-        await self.emit(event, data, namespace="/", room=room, ignore_queue=True)
+        await self.emit(event.name, event.wire(), namespace="/", room=room, ignore_queue=True)
         return True
 
     def local_rooms(self) -> list[str]:
@@ -142,6 +148,10 @@ class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):  # 
     # ---- Redis ------------------------------------------------------------------------
     async def _publish(self, data: dict[str, Any]) -> Any:
         receivers = await super()._publish(data)
+        if receivers is None:  # the library gave up after its retry
+            FANOUT_PUBLISH_FAILURES.inc()
+        elif receivers == 0:
+            FANOUT_UNHEARD.inc()
         if not receivers and data.get("method") == "emit":
             self._unheard.add(str(data.get("event")), str(data.get("room")))
         return receivers

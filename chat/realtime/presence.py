@@ -9,6 +9,7 @@ import contextlib
 import logging
 
 from chat.realtime.fanout import Fanout
+from chat.wire_events import Presence
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +38,10 @@ class PresenceBatcher:
     async def flush(self) -> None:
         pending, self._pending = self._pending, {}
         for room, states in pending.items():
-            event = {"room_id": room,
-                     "online": sorted(u for u, on in states.items() if on),
-                     "offline": sorted(u for u, on in states.items() if not on)}
-            await self._fanout.emit("presence", event, room)
+            event = Presence(room_id=room,
+                             online=sorted(u for u, on in states.items() if on),
+                             offline=sorted(u for u, on in states.items() if not on))
+            await self._fanout.send(event, room)
 
     async def _run(self) -> None:
         while True:

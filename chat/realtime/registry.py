@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections import defaultdict
-from collections.abc import Awaitable
-from typing import Protocol, TypeVar, cast
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar, cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -72,7 +73,9 @@ class RedisRegistry:
     """Hash `sockets:<user>` maps sid → "<process>|<session>". Each process keeps a
     heartbeat key alive; entries of a process whose heartbeat expired are ignored and pruned,
     so a crashed process does not leave its users online forever. A Redis restarted empty
-    gets this process's entries again from `restore`."""
+    gets this process's entries again from `restore`. The heartbeat's value is what
+    `describe` says about the process (JSON: its sockets, event-loop lag…), for operators'
+    status page (`processes`)."""
 
     def __init__(self, redis: Redis, prefix: str = "linli:", ttl: int = 30) -> None:
         self._redis = redis
@@ -81,6 +84,7 @@ class RedisRegistry:
         self.process_id = new_id("p")
         self._task: asyncio.Task[None] | None = None
         self._local: dict[str, tuple[str, str]] = {}  # sid → (user, session)
+        self.describe: Callable[[], dict[str, Any]] = dict
 
     def _user_key(self, user_id: str) -> str:
         return f"{self._prefix}sockets:{user_id}"
@@ -103,7 +107,22 @@ class RedisRegistry:
             await self._redis.delete(self._proc_key(self.process_id))
 
     async def _beat(self) -> None:
-        await self._redis.set(self._proc_key(self.process_id), "1", ex=self._ttl)
+        await self._redis.set(self._proc_key(self.process_id),
+                              json.dumps(self.describe(), ensure_ascii=False), ex=self._ttl)
+
+    async def processes(self) -> dict[str, dict[str, Any]]:
+        """Every live process → what its last heartbeat said about it."""
+        keys = [k async for k in self._redis.scan_iter(match=self._proc_key("*"), count=100)]
+        values = await self._redis.mget(keys) if keys else []
+        found: dict[str, dict[str, Any]] = {}
+        for key, value in zip(keys, values, strict=True):
+            if value is None:
+                continue
+            with contextlib.suppress(ValueError):
+                described = json.loads(value)
+                found[str(key).removeprefix(self._proc_key(""))] = \
+                    described if isinstance(described, dict) else {}
+        return found
 
     async def _heartbeat(self) -> None:
         while True:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, get_args
+from typing import get_args
 
 from chat.models import Message, RoomKind
 from chat.realtime.ledger import DeliveryLedger
 from chat.store.base import ChatStore
 from chat.wire import message_view
+from chat.wire_events import MessageDeleted, MessageNew, MessageUpdated, ServerEvent
 
 log = logging.getLogger(__name__)
 PAGE = 200
@@ -25,7 +26,7 @@ DETECTION_SLACK = timedelta(seconds=5)
 ANY_SEQ = 2**62
 CHAT_ROOM_KINDS = frozenset(get_args(RoomKind))
 
-Deliver = Callable[[str, Any, str], Awaitable[bool]]
+Deliver = Callable[[ServerEvent, str], Awaitable[bool]]
 
 
 def is_chat_room(room_id: str) -> bool:
@@ -68,7 +69,7 @@ class GapRepair:
     async def _deliver_new(self, messages: list[Message]) -> int:
         sent = 0
         for m in messages:
-            if await self._deliver("message:new", {**message_view(m), "repaired": True},
+            if await self._deliver(MessageNew.of({**message_view(m), "repaired": True}),
                                    m.room_id):
                 sent += 1
         return sent
@@ -78,9 +79,9 @@ class GapRepair:
         count = 0
         for m in changed:
             if m.deleted_at is not None:
-                event = {"room_id": m.room_id, "message_id": m.id, "seq": m.seq,
-                         "deleted_by": m.deleted_by, "reason": m.delete_reason}
-                count += await self._deliver("message:deleted", event, m.room_id)
+                event = MessageDeleted(room_id=m.room_id, message_id=m.id, seq=m.seq,
+                                       deleted_by=m.deleted_by, reason=m.delete_reason)
+                count += await self._deliver(event, m.room_id)
             elif m.edited_at is not None:
-                count += await self._deliver("message:updated", message_view(m), m.room_id)
+                count += await self._deliver(MessageUpdated.of(message_view(m)), m.room_id)
         return count

@@ -19,6 +19,7 @@ from bots.notices import jobs
 from bots.notices.actions import publish_notice
 from bots.notices.payloads import NewNotice
 from chat.clock import iso
+from chat.wire_events import ServerEvent
 from tests.support.inproc import InProcessServer
 from tests.support.server import Client, connect, http
 from tests.support.server import ok as api
@@ -225,13 +226,13 @@ async def test_a_bot_author_is_not_sent_updates(server: InProcessServer,
         bot, _ = await create_bot(services, admin, room.community_id,
                                   CreateBot(name="停水提醒", rooms=[room.id]))
         targets: list[str] = []
-        emit = services.fanout.emit
+        send = services.fanout.send
 
-        async def recording(event: str, data: Any, target: str, **options: Any) -> None:
+        async def recording(event: ServerEvent, target: str, **options: Any) -> None:
             targets.append(target)
-            await emit(event, data, target, **options)
+            await send(event, target, **options)
 
-        monkeypatch.setattr(services.fanout, "emit", recording)
+        monkeypatch.setattr(services.fanout, "send", recording)
         notice = await publish_notice(services, author_id=bot.id, author_name=bot.name,
                                       room=room, form=NewNotice(room_id=room.id, title="停水",
                                                                 body="明天停水",

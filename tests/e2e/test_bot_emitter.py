@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bots.emitter import RedisEmitter
+from chat.wire_events import BotBroadcast
 from tests.support.redis_server import RedisProcess
 from tests.support.server import Client, ServerProcess, connect
 
@@ -39,6 +40,7 @@ async def test_emitter_reaches_room_members_without_storing(
         sent = await emitter.broadcast(grid, "地下车库水位 35 厘米，请勿停车")
         got = await resident.wait_for("bot:broadcast", lambda e: e["room_id"] == grid)
         assert got == sent
+        BotBroadcast.model_validate(got, strict=True)  # as the catalogue describes it
         assert got["bot"] == {"id": "bot-sensor", "name": "水位监测"}
         assert got["text"] == "地下车库水位 35 厘米，请勿停车"
 

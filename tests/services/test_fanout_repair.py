@@ -16,6 +16,7 @@ from chat.models import NewMessage
 from chat.realtime.ledger import DeliveryLedger
 from chat.realtime.repair import GapRepair
 from chat.realtime.subscription import SubscriptionWatch
+from chat.wire_events import ServerEvent
 from web.stores import Store
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
@@ -30,10 +31,11 @@ class Sockets:
         self.rooms = rooms
         self.got: list[tuple[str, dict[str, Any], str]] = []
 
-    async def deliver(self, event: str, data: Any, room: str) -> bool:
-        if event == "message:new" and not self.ledger.first_time(room, data["seq"]):
+    async def deliver(self, event: ServerEvent, room: str) -> bool:
+        data = event.wire()
+        if event.name == "message:new" and not self.ledger.first_time(room, data["seq"]):
             return False
-        self.got.append((event, data, room))
+        self.got.append((event.name, data, room))
         return True
 
     def seqs(self, event: str = "message:new") -> list[int]:

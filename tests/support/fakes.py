@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from chat.wire_events import ServerEvent
+
 
 class FakeClock:
     def __init__(self, moment: datetime | None = None) -> None:
@@ -23,8 +25,8 @@ class RecordingFanout:
     def __init__(self) -> None:
         self.sent: list[tuple[str, Any, str]] = []
 
-    async def emit(self, event: str, data: Any, room: str, skip_sid: str | None = None) -> None:
-        self.sent.append((event, data, room))
+    async def send(self, event: ServerEvent, room: str, skip_sid: str | None = None) -> None:
+        self.sent.append((event.name, event.wire(), room))
 
     async def end_sessions(self, user_id: str, session_ids: list[str], reason: str) -> None:
         self.sent.append(("session:revoked", session_ids, user_id))

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from chat.payloads import Payload
 from chat.validation import invalid_from
 from config.settings import Urgency
-from moderation import filing, tickets
+from moderation import filing, sharing, tickets
 from moderation.machine import (
     Accept,
     Assign,
@@ -108,6 +108,22 @@ async def ticket_assignees(request: web.Request) -> web.Response:
     user, _ = await current(request)
     return reply(await tickets.list_assignees(services(request), user,
                                               request.match_info["ticket_id"]))
+
+
+@routes.post("/api/v1/tickets/{ticket_id}/share")
+async def share_ticket(request: web.Request) -> web.Response:
+    """The reporter shares their open report into the grid room (我要报事 → 网格议事会)."""
+    user, _ = await current(request)
+    return reply(await sharing.share(services(request), user, request.match_info["ticket_id"]),
+                 201)
+
+
+@routes.post("/api/v1/tickets/{ticket_id}/support")
+async def support_ticket(request: web.Request) -> web.Response:
+    """我也遇到: a neighbour in the room the report was shared into counts themself in."""
+    user, _ = await current(request)
+    return reply(await sharing.support(services(request), user,
+                                       request.match_info["ticket_id"]))
 
 
 TRANSITIONS: dict[str, tuple[type[Payload], Callable[[Any], Command]]] = {

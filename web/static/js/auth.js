@@ -3,7 +3,7 @@ import { api } from "./api.js";
 import { field, formData, h, showError, showOk, statusLine } from "./dom.js";
 import { navigate } from "./router.js";
 import { session } from "./session.js";
-import { ROLE, USER_STATUS } from "./labels.js";
+import { addressText, ROLE, USER_STATUS } from "./labels.js";
 
 let hooks = null;
 
@@ -55,9 +55,11 @@ function registerView(params, query) {
                               autocomplete: "new-password" }), "至少 8 位"),
     h("fieldset", {}, h("legend", {}, "住址"),
       h("div", { class: "row3" },
-        field("楼栋", h("input", { name: "building", required: true, maxlength: 20 })),
-        field("单元", h("input", { name: "unit", maxlength: 20 })),
-        field("门牌号", h("input", { name: "room", required: true, maxlength: 20 })))),
+        field("楼栋", h("input", { name: "building", required: true, maxlength: 20,
+                                   placeholder: "例 3" })),
+        field("单元", h("input", { name: "unit", maxlength: 20, placeholder: "例 2" })),
+        field("门牌号", h("input", { name: "room", required: true, maxlength: 20,
+                                     placeholder: "例 701" })))),
     field("身份证号", h("input", { name: "id_card", maxlength: 18, autocomplete: "off" }),
       "选填，只保存加密摘要，用于核验身份"),
     field("身份", h("select", { name: "kind" },
@@ -106,8 +108,7 @@ function accountView() {
       setTimeout(hooks.onLogout, 1200);
     } catch (err) { showError(status, err); }
   });
-  const address = u.address ? [u.address.building, u.address.unit, u.address.room]
-    .filter(Boolean).join(" ") : "";
+  const address = addressText(u.address);
   return h("section", { class: "card" }, h("h1", {}, "我的账号"),
     h("dl", { class: "facts" },
       h("dt", {}, "姓名"), h("dd", {}, u.name),

@@ -38,6 +38,16 @@ export const ERROR = {
   unavailable: "服务暂不可用", timeout: "网络超时，请重试",
 };
 
+/** "3栋2单元701室": each part with its word (not twice when typed in), empty parts left out. */
+export function addressText(a) {
+  if (!a) return "";
+  const part = (value, word) => {
+    const v = String(value || "").trim();
+    return !v ? "" : v.endsWith(word) || (word === "栋" && v.endsWith("楼")) ? v : v + word;
+  };
+  return part(a.building, "栋") + part(a.unit, "单元") + part(a.room, "室");
+}
+
 export function label(map, key) { return (key && map[key]) || key || ""; }
 
 export function durationText(seconds) {

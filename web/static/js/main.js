@@ -23,6 +23,7 @@ const MENU = [
   { hash: "#/staff/flags", label: "举报处理", show: () => session.moderatesRooms },
   { hash: "#/staff/stats", label: "统计", show: () => session.isStaff },
   { hash: "#/staff/audit", label: "操作日志", show: () => session.isAdmin },
+  { hash: "#/staff/status", label: "系统状态", show: () => staff.seesStatus() },
   { hash: "#/publish/notice", label: "发布公告", show: () => session.mayPublish },
   { hash: "#/publish/poll", label: "发起表决", show: () => session.mayPublish },
   { hash: "#/admin/directory", label: "办事指南管理", show: () => session.isAdmin },
@@ -131,10 +132,42 @@ async function boot() {
   document.getElementById("nav").addEventListener("click", (e) => {
     if (e.target.closest("a")) setMenu(false);  // also when the link is the current page
   });
-  if (session.token) {
-    try { await startSession(); } catch (e) { session.clear(); }
-  }
+  if (session.token && !(await resumeSession())) return;
+  showHome();
+}
+
+function showHome() {
   if (!location.hash || location.hash === "#/") navigate(home()); else render();
 }
 
+/** A kept log-in: false while the server cannot be reached (the app opened offline from the
+ * service worker's shell): it says so and tries again, instead of logging the user out. */
+async function resumeSession() {
+  try {
+    await startSession();
+    return true;
+  } catch (e) {
+    if (e && e.code !== "unavailable" && e.code !== "timeout") { session.clear(); return true; }
+  }
+  showConnection("offline");
+  document.getElementById("topbar").hidden = false;
+  replace(document.getElementById("view"), h("section", { class: "card" },
+    h("h1", {}, "暂时连不上邻里"),
+    h("p", {}, "网络恢复后会自动载入您的群聊和报事，未发出的消息也会接着发送。")));
+  const again = () => { resumeSession().then((ok) => { if (ok) showHome(); }); };
+  let waited = false;
+  const once = () => { if (!waited) { waited = true; again(); } };
+  window.addEventListener("online", once, { once: true });
+  setTimeout(once, 5000);
+  return false;
+}
+
+/** The app shell offline and 添加到主屏幕 (web/static/sw.js); browsers without it, or on plain
+ * HTTP other than localhost, simply go without. */
+function installWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("/sw.js").catch((err) => console.warn("service worker:", err));
+}
+
 boot();
+installWorker();

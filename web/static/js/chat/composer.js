@@ -15,6 +15,17 @@ const COUNT_FROM = 1800;
 const thousands = (n) => n.toLocaleString("en-US");
 
 /** The length the server checks: code points of the trimmed text. */
+// Mirrors bots/builtin/directory.py: a message that reads as a 办事 question.
+const ASKS = new RegExp("(怎么|怎样|如何|哪里|哪儿|在哪|去哪|到哪|什么地方|哪个部门)[^。！!，,]{0,4}" +
+  "(办|申请|领|补办|开具?|换)|(办理?|申请|领取?|开)[^。！!，,？?]{0,8}(在哪|哪里|去哪|找谁|" +
+  "(要|需要)[^。！!，,]{0,4}(什么|哪些|啥))");
+const IDIOM = /(怎么|咋|如何)办[吧呀啊呢吗嘛？?!！。…\s]*$/;
+
+function asksForService(text) {
+  const t = text.trim();
+  return !!t && !t.startsWith("/") && t.length <= 60 && !IDIOM.test(t) && ASKS.test(t);
+}
+
 function charCount(text) { return [...text.trim()].length; }
 
 function tooLong(count) {
@@ -117,6 +128,8 @@ export function createComposer(roomId, onPendingChange) {
   const suggestions = h("ul", { class: "mentions", role: "listbox", id: "mention-list-" + roomId,
                                 "aria-label": "可以@的成员", hidden: true });
   const counter = h("span", { class: "char-count", hidden: true });
+  const serviceHint = h("p", { class: "compose-hint", id: "compose-hint-" + roomId, hidden: true },
+    "问办事？发出后「办事指南」会回答，也可以直接发「/办事 关键词」，例如「/办事 老年证」。");
   const input = h("textarea", { id: "compose-" + roomId, rows: 1,
     placeholder: "说点什么…（@ 可以提到邻居）", autocomplete: "off", "aria-controls": suggestions.id,
     enterkeyhint: "send" });
@@ -126,7 +139,7 @@ export function createComposer(roomId, onPendingChange) {
     bar, suggestions,
     h("div", { class: "compose-row" },
       h("label", { class: "sr-only", for: input.id }, "输入消息"), input, button),
-    counter, status);
+    counter, serviceHint, status);
   let replyTo = null;
   let editing = null;
   let lastTyping = 0;
@@ -206,6 +219,7 @@ export function createComposer(roomId, onPendingChange) {
     const payload = { room_id: roomId, text, client_id: newClientId() };
     if (replyTo) payload.reply_to = replyTo.id;
     input.value = "";
+    serviceHint.hidden = true;
     keepDraft(roomId, "");
     countChars();
     setBar(null);
@@ -242,6 +256,7 @@ export function createComposer(roomId, onPendingChange) {
     if (now - lastTyping > TYPING_EVERY_MS) { lastTyping = now; send("typing", { room_id: roomId }); }
     countChars();
     if (!editing) keepDraft(roomId, input.value);
+    serviceHint.hidden = !asksForService(input.value);
     suggest();
   });
 

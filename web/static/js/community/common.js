@@ -31,11 +31,16 @@ export function isoToLocal(moment) {
     "T" + pad(moment.getHours()) + ":" + pad(moment.getMinutes());
 }
 
-const fullDate = new Intl.DateTimeFormat("zh-CN", { year: "numeric", month: "2-digit",
-  day: "2-digit", hour: "2-digit", minute: "2-digit" });
+const WEEKDAYS = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
 
+/** 「12月8日 周二 14:00」 in the reader's time; the year only when it is not this year. */
 export function dateText(iso) {
-  return iso ? fullDate.format(new Date(iso)) : "";
+  if (!iso) return "";
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, "0");
+  const year = d.getFullYear() === new Date().getFullYear() ? "" : d.getFullYear() + "年";
+  return year + (d.getMonth() + 1) + "月" + d.getDate() + "日 " + WEEKDAYS[d.getDay()] + " " +
+    pad(d.getHours()) + ":" + pad(d.getMinutes());
 }
 
 export function percent(part, whole) {

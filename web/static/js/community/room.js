@@ -40,6 +40,19 @@ export function roomPanel(roomId, options = {}) {
   let loading = 0;
   let disposed = false;
 
+  // On a phone an opened card may take the room it needs (CSS: .cm-open): the messages give
+  // way until it is folded again, and the card comes fully into view.
+  root.addEventListener("click", (event) => {
+    const toggle = event.target.closest(".cm-poll-toggle, .cm-notice-toggle");
+    if (!toggle) return;
+    root.classList.toggle("cm-open", !!root.querySelector(
+      ".cm-poll-toggle[aria-expanded=true], .cm-notice-toggle[aria-expanded=true]"));
+    if (toggle.getAttribute("aria-expanded") === "true") {
+      requestAnimationFrame(() => toggle.closest(".cm-poll, .cm-notice")
+        .scrollIntoView({ block: "nearest" }));
+    }
+  });
+
   function refreshEmpty() {
     noticeEmpty.hidden = notices.size > 0;
     pollEmpty.hidden = polls.size > 0;

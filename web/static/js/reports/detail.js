@@ -1,11 +1,12 @@
 // #/tickets/:id one ticket, for its reporter and for staff: facts, timeline, rating, actions.
 import { api } from "../api.js";
 import { field, h, replace, showError, showOk, statusLine } from "../dom.js";
-import { ACTION, label, LEVEL, RATINGS, SOURCE, STATUS, URGENCY } from "../labels.js";
+import { ACTION, addressText, label, LEVEL, RATINGS, SOURCE, STATUS, URGENCY } from "../labels.js";
 import { onLeave } from "../router.js";
 import { session } from "../session.js";
 import { on } from "../socket.js";
 import { actionsPanel, detectionBox } from "../staff/actions.js";
+import { shareCard } from "./share.js";
 import { categoryText, fullTime, gridNames, overdueTag, statusTag, ticketTitle } from "./tickets.js";
 
 function fact(name, ...value) {
@@ -18,19 +19,12 @@ function dueFact(t) {
     fullTime(t.due_at)), t.overdue ? " " : "", overdueTag(t));
 }
 
-/** "3栋2单元701室": each part with its unit word, empty parts left out. */
-function addressText(a) {
-  const parts = [[a.building, "栋"], [a.unit, "单元"], [a.room, "室"]]
-    .filter(([v]) => v).map(([v, word]) => v + word);
-  return parts.join("") || "未登记";
-}
-
 /** Phone (tap to call) and address, when the server let this viewer see them. */
 function contactFacts(c) {
   if (!c) return null;
   return [
     fact("报事人电话", h("a", { href: "tel:" + c.phone, class: "tel" }, c.phone)),
-    fact("报事人住址", addressText(c.address || {})),
+    fact("报事人住址", addressText(c.address) || "未登记"),
   ];
 }
 
@@ -150,6 +144,7 @@ export async function renderDetail(params) {
           "created_by" in t ? detectionBox(t) : null,
           "created_by" in t ? actionsPanel(t, update) : null,
           reporter && t.status === "resolved" ? ratingForm(t, update) : null,
+          reporter ? shareCard(t, update) : null,
           timeline(t)),
         h("aside", { class: "card ticket-side", "aria-label": "工单信息" }, facts(t, grids))));
   }

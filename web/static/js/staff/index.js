@@ -5,7 +5,13 @@ import { renderBoard } from "./board.js";
 import { renderDrafts } from "./drafts.js";
 import { renderFlags } from "./flags.js";
 import { renderStats } from "./stats.js";
+import { renderStatus } from "./status.js";
 import { renderVerify } from "./verify.js";
+
+/** The operators' status page: community admins, street and district officers. */
+export function seesStatus() {
+  return session.isAdmin || /_officer$/.test(session.user.role);
+}
 
 export function register({ route, guard }) {
   const moderators = () => guard() && session.moderatesRooms;
@@ -18,4 +24,5 @@ export function register({ route, guard }) {
   route("/staff/flags", renderFlags, { guard: moderators, ...away });
   route("/staff/stats", renderStats, { guard: staff, ...away });
   route("/staff/audit", renderAudit, { guard: admins, ...away });
+  route("/staff/status", renderStatus, { guard: () => guard() && seesStatus(), ...away });
 }

@@ -1,18 +1,12 @@
 // #/staff/verify 居民审核: pending residents to approve or refuse; verified ones and 党员.
 import { api, query } from "../api.js";
 import { confirmDialog, field, h, replace, select, showError, showOk, statusLine, toast } from "../dom.js";
-import { label, ROLE, USER_STATUS } from "../labels.js";
+import { addressText, label, ROLE, USER_STATUS } from "../labels.js";
 import { navigate } from "../router.js";
 import { session } from "../session.js";
 import { fullTime, gridNames } from "../reports/tickets.js";
 
 const TABS = [["pending", "待审核"], ["verified", "已认证"], ["rejected", "未通过"]];
-
-function address(a) {
-  if (!a) return "";
-  return [a.building && a.building + "栋", a.unit && a.unit + "单元", a.room && a.room + "室"]
-    .filter(Boolean).join("");
-}
 
 function tabs(status, grid) {
   return h("nav", { class: "tabs", "aria-label": "审核状态" },
@@ -62,7 +56,7 @@ function residentRow(person, status, grids) {
       h("span", { class: "tag blue" }, label(USER_STATUS, person.status))),
     h("dl", { class: "facts" },
       h("dt", {}, "手机号"), h("dd", {}, person.phone),
-      h("dt", {}, "住址"), h("dd", {}, address(person.address) || "—"),
+      h("dt", {}, "住址"), h("dd", {}, addressText(person.address) || "—"),
       h("dt", {}, "网格"), h("dd", {}, person.grid_ids.map((g) => grids.get(g) || g).join("、") || "—"),
       h("dt", {}, "注册时间"), h("dd", {}, fullTime(person.created_at))));
   if (status === "pending") {

@@ -1,0 +1,108 @@
+"""GET /api/v1/admin/status: what an operator checks first, read-only — the processes and their
+sockets and event-loop lag, whether the store and Redis answer, the last backup's age, and the
+detection model and lexicon in use. For community admins and street and district officers;
+answers name what is wrong, never how (no addresses or exception text)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from chat.errors import Forbidden
+from chat.realtime.registry import RedisRegistry
+from chat.store.schema import LastBackup, SchemaRecords
+from web.http import reply, services, staff
+from web.keys import DETECTION, FANOUT_SUBSCRIPTION, LOOP_LAG, REDIS, SIO
+from web.process_state import describe, socket_counts
+
+routes = web.RouteTableDef()
+STATUS_ROLES = frozenset({"admin", "street_officer", "district_officer"})
+PROBE_SECONDS = 2.0
+
+
+async def _probe(check: Callable[[], Awaitable[Any]]) -> str:
+    try:
+        await asyncio.wait_for(check(), PROBE_SECONDS)
+        return "ok"
+    except Exception:  # any error of a dependency, or no answer in time: it does not answer
+        return "unreachable"
+
+
+async def _processes(request: web.Request) -> list[dict[str, Any]]:
+    registry = services(request).registry
+    here = describe(request.app[SIO], request.app[LOOP_LAG])
+    if not isinstance(registry, RedisRegistry):
+        return [{"id": "this", "this": True, **here}]
+    try:
+        found = await asyncio.wait_for(registry.processes(), PROBE_SECONDS)
+    except Exception:  # Redis away: this process is all that can be told
+        found = {}
+    found[registry.process_id] = here
+    return [{"id": pid, "this": pid == registry.process_id, **about}
+            for pid, about in sorted(found.items())]
+
+
+async def _last_backup(request: web.Request) -> LastBackup | None:
+    """The newest `linli backup` the store recorded; None: none, or the store did not say."""
+    store = services(request).store
+    if not isinstance(store, SchemaRecords):
+        return None
+    try:
+        return await asyncio.wait_for(store.last_backup(), PROBE_SECONDS)
+    except Exception:  # the store away: the age is unknown, the page still answers
+        return None
+
+
+def _backup(last: LastBackup | None, now: float) -> dict[str, Any]:
+    if last is None:
+        return {"last_at": None, "age_seconds": None}
+    at = last.at.timestamp()
+    return {"last_at": at, "age_seconds": round(now - at), "backend": last.backend,
+            "rows": last.rows, "schema_version": last.schema_version}
+
+
+def _detection(request: web.Request) -> dict[str, Any]:
+    detection = request.app[DETECTION]
+    try:
+        model = detection.classifier.model.version
+    except RuntimeError:  # not loaded yet
+        model = None
+    return {"model": model, "model_source": "stored" if detection.model_id else "packaged",
+            "lexicon_sha256": detection.lexicon_sha256[:12] or None,
+            "lexicon_source": "custom" if services(request).settings.lexicon_path else
+            "packaged"}
+
+
+async def status_view(request: web.Request) -> dict[str, Any]:
+    svc = services(request)
+    connected, kinds = socket_counts(request.app[SIO])
+    lag = request.app[LOOP_LAG]
+    redis = request.app.get(REDIS)
+    watch = request.app.get(FANOUT_SUBSCRIPTION)
+    backup = await _last_backup(request)
+    now = time.time()
+    return {
+        "now": now,
+        "processes": await _processes(request),
+        "sockets": {"connected": connected, "by_room_kind": kinds},
+        "loop_lag_seconds": {"latest": round(lag.latest, 4), "worst": round(lag.worst, 4)},
+        "store": {"kind": "mongodb" if svc.settings.mongodb_url else "sqlite",
+                  "status": await _probe(svc.store.ping)},
+        "redis": {"status": "not_configured" if redis is None else await _probe(redis.ping),
+                  "fanout": None if watch is None else
+                  ("subscribed" if watch.live else "not_subscribed")},
+        "backup": _backup(backup, now),
+        "detection": _detection(request),
+    }
+
+
+@routes.get("/api/v1/admin/status")
+async def status(request: web.Request) -> web.Response:
+    user = await staff(request)
+    if user.role not in STATUS_ROLES:
+        raise Forbidden("仅限社区管理员和街道、区级管理员 / community admins and officers only")
+    return reply(await status_view(request))
