@@ -443,10 +443,10 @@ async def test_audit_log_is_for_admins_and_filters(server: InProcessServer) -> N
     assert by_zhao and {e["actor_id"] for e in by_zhao} == {zhao["id"]}
     assert sent["id"] in [e["target_id"] for e in by_zhao]
     # entries older than an hour ago: ours is not among them; with a time zone it is accepted
-    earlier = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    earlier = (server.clock.now() - timedelta(hours=1)).isoformat()
     older = await audit(server, admin_token, action="message.flag", before=earlier)
     assert sent["id"] not in [e["target_id"] for e in older]
-    later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
+    later = (server.clock.now() + timedelta(minutes=1)).isoformat()
     newer = await audit(server, admin_token, action="message.flag", before=later)
     assert sent["id"] in [e["target_id"] for e in newer]
     # before_id is a cursor together with before only
