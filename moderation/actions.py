@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 async def mute_member(
     services: Services, actor: User, room_id: str, user_id: str, until: datetime, reason: str
-) -> dict[str, Any]:
+) -> Mute:
     """Mute until `until`; a time in the past lifts the mute."""
     room = await require_member(services, actor, room_id)
     if not can_moderate(actor, room):
@@ -49,7 +49,7 @@ async def mute_member(
     action = AuditAction.MEMBER_MUTE if until > now else AuditAction.MEMBER_UNMUTE
     await audit.record(services, actor, action, "user", target.id,
                        room.community_id, reason, room_id=room.id, until=iso(until))
-    return {"room_id": room.id, "user_id": target.id, "until": iso(until), "reason": reason}
+    return mute
 
 
 async def _moderated_target(services: Services, actor: User, room_id: str,

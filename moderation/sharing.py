@@ -5,7 +5,7 @@ of 报事助手 carrying the ticket's id; the ticket then belongs to that room (
 posts its progress there, as for a report made from a chat message); a ticket already in a
 room is not shared again.
 
-`support`: a member of that room other than the reporter adds themself to the ticket's
+`support`: a resident of that room other than the reporter adds themself to the ticket's
 supporters once; the handlers see the count (`also_affected`) live."""
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ async def support(services: Services, user: User, ticket_id: str) -> dict[str, A
     await require_member(services, user, ticket.room_id)
     if ticket.reporter_id == user.id:
         raise Invalid("this is your own report / 这是您自己的报事")
+    if user.is_staff:
+        raise Forbidden("staff handle reports rather than count in / 工作人员无需点「我也遇到」")
     if ticket.status not in OPEN:
         raise Invalid("this report is no longer open / 这条报事已办结或关闭")
     if user.id not in ticket.supporters:

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from chat.clock import iso
-from chat.models import AuditEntry, User
+from chat.models import AuditEntry, Mute, User
 from chat.names import display_name
 from moderation.machine import STATUS_LABELS
 from moderation.models import SOURCE_LABELS, Flag, Ticket, Transition
@@ -108,6 +108,11 @@ def flag_view(f: Flag) -> dict[str, Any]:
     return {"id": f.id, "message_id": f.message_id, "room_id": f.room_id, "by": f.by,
             "reason": f.reason, "created_at": iso(f.created_at), "handled_by": f.handled_by,
             "handled_at": _when(f.handled_at), "outcome": f.outcome}
+
+
+def mute_view(m: Mute) -> dict[str, Any]:
+    return {"room_id": m.room_id, "user_id": m.user_id, "until": iso(m.until),
+            "reason": m.reason}
 
 
 def audit_view(e: AuditEntry, actors: Mapping[str, User]) -> dict[str, Any]:

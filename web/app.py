@@ -48,6 +48,7 @@ from web.process_state import describe
 from web.request_ids import request_ids
 from web.routes import (
     admin,
+    api_docs,
     auth,
     bots,
     directory,
@@ -205,7 +206,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     if redis is not None:
         app[REDIS] = redis
     for module in (auth, rooms, admin, health, tickets, moderation, open311, polls, notices,
-                   directory, bots, stats, metrics, status):
+                   directory, bots, stats, metrics, status, api_docs):
         app.add_routes(module.routes)
     app.add_routes(shell.routes)  # /manifest.webmanifest and /sw.js, at the root
     app.router.add_get("/", index)

@@ -11,7 +11,7 @@ the test moves (`server.clock`).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,14 +28,20 @@ class StartApp(Protocol):
 
 
 @pytest.fixture
-def start_app(aiohttp_client: AiohttpClient, tmp_path: Path) -> StartApp:
-    """Starts a demo app with the given settings in `tmp_path / data_dir`, on a FakeClock;
-    pytest-aiohttp closes it after the test."""
+async def start_app(aiohttp_client: AiohttpClient, tmp_path: Path) -> AsyncIterator[StartApp]:
+    """Starts a demo app with the given settings in `tmp_path / data_dir`, on a FakeClock.
+    After the test each is stopped, which fails the test if a JSON reply did not match the
+    OpenAPI document (`check_responses=False` turns that off)."""
+    started: list[InProcessServer] = []
+
     async def start(data_dir: str = "data", **settings: Any) -> InProcessServer:
         server = InProcessServer(tmp_path / data_dir, FakeClock(), **settings)
-        return await server.start(aiohttp_client)
+        started.append(await server.start(aiohttp_client))
+        return server
 
-    return start
+    yield start
+    for server in started:
+        await server.stop()
 
 
 @pytest.fixture

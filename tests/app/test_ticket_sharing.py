@@ -50,6 +50,8 @@ async def test_shared_report_counts_neighbours_who_also_meet_it(
         assert staff_view["also_affected"] == 2
         got, own = await call(server, "POST", path, zhang)
         assert got == 400 and "自己的报事" in own["error"]["message"]
+        got, staff = await call(server, "POST", path, li["token"])
+        assert got == 403 and staff["error"]["code"] == "forbidden"
     finally:
         await neighbour.close()
         await worker.close()

@@ -17,6 +17,7 @@ from chat.payloads import CreateStaff
 from chat.services import Services
 from config.settings import load_settings
 from tests.support.fakes import FakeClock
+from tests.support.openapi_check import ResponseCheck
 from tests.support.server import DEMO_PASSWORD, http
 from web.app import create_app
 from web.demo import seed_demo
@@ -34,14 +35,18 @@ def _forget_stopped_apps() -> None:
 
 
 class InProcessServer:
-    """The app on aiohttp's test server. Started with pytest-aiohttp's `aiohttp_client`
-    fixture (`start(aiohttp_client)`, as `tests/app/conftest.py` does), the fixture closes it
-    after the test; started on its own (`start()`), `stop()` closes it. `client` is the
+    """The app on aiohttp's test server, made by pytest-aiohttp's `aiohttp_client` fixture when
+    given one (`start(aiohttp_client)`, as `tests/app/conftest.py` does), else by aiohttp's
+    test utilities directly. `stop()` closes it and checks its replies; `client` is the
     server's `TestClient` for REST calls by path."""
 
-    def __init__(self, data_dir: Path, clock: FakeClock, **settings: Any) -> None:
+    def __init__(self, data_dir: Path, clock: FakeClock, *, check_responses: bool = True,
+                 **settings: Any) -> None:
+        """`check_responses`: every JSON reply is validated against /api/v1/openapi.json and
+        `stop()` fails the test if one did not match (tests/support/openapi_check.py)."""
         self.data_dir = data_dir
         self.clock = clock
+        self.responses = ResponseCheck() if check_responses else None
         defaults: dict[str, Any] = {
             "send_burst": 1000, "send_rate_per_second": 1000.0, "presence_flush_seconds": 0.2,
             "sweep_seconds": 0.1, "log_level": "WARNING"}
@@ -65,13 +70,19 @@ class InProcessServer:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def app(self) -> web.Application:
+        return self.client.app
+
+    @property
     def services(self) -> Services:
-        return self.client.app[SERVICES]
+        return self.app[SERVICES]
 
     async def start(self, aiohttp_client: AiohttpClient | None = None) -> InProcessServer:
         """Serve on a loopback port the OS picks, and seed the demo."""
         _forget_stopped_apps()
         app = create_app(self.settings, self.clock)
+        if self.responses is not None:
+            app.middlewares.insert(0, self.responses.middleware)
         if aiohttp_client is not None:
             self._client = await aiohttp_client(app, server_kwargs={"host": "127.0.0.1"})
         else:
@@ -85,6 +96,8 @@ class InProcessServer:
             await self._client.close()
             self._client = None
         _forget_stopped_apps()
+        if self.responses is not None:
+            self.responses.assert_valid()
 
     def accounts(self) -> list[dict[str, Any]]:
         return list(json.loads((self.data_dir / "demo-accounts.json").read_text()))

@@ -17,6 +17,7 @@ from moderation.payloads import (
     RemoveMember,
     RestoreModel,
 )
+from moderation.views import mute_view
 from web.http import body, current, query_int, reply, services
 from web.keys import DETECTION, REDIS
 
@@ -27,9 +28,9 @@ routes = web.RouteTableDef()
 async def mute(request: web.Request) -> web.Response:
     user, _ = await current(request)
     form = await body(request, MuteMember)
-    result = await actions.mute_member(services(request), user, request.match_info["room_id"],
-                                       form.user_id, form.until, form.reason)
-    return reply(result)
+    mute = await actions.mute_member(services(request), user, request.match_info["room_id"],
+                                     form.user_id, form.until, form.reason)
+    return reply(mute_view(mute))
 
 
 @routes.post("/api/v1/rooms/{room_id}/removals")

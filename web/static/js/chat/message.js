@@ -115,7 +115,7 @@ export function renderMessage(m, roomMessages) {
     "aria-label": "对 " + m.sender.name + " 的消息操作", dataset: { seq: String(m.seq) } }, "⋯");
   return h("li", { class: classes.join(" "), id: "m-" + m.room_id + "-" + m.seq,
                    dataset: { seq: String(m.seq) } },
-    meta, quote(m, roomMessages), body, m.ticket_id && !m.deleted ? alsoButton(m) : null, more);
+    meta, quote(m, roomMessages), body, m.ticket_id && !m.deleted && !session.isStaff ? alsoButton(m) : null, more);
 }
 
 export function senderIsStaff(m) { return STAFF.has(m.sender.role); }

@@ -1,0 +1,203 @@
+"""The documented response bodies of the REST API: the serialisers' views as the event
+catalogue (chat.wire_events) describes them, in the envelopes the routes reply with.
+
+`REPLIES` names the bodies of each route it covers by (method, path) → {status: model}; a route
+not listed is documented as "a JSON object" (its shape is not described yet). Error replies
+of every route are `ErrorReply` (docs/protocol.md, "Ack envelope and errors")."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field
+
+from chat.wire_events import (
+    FlagView,
+    IsoTime,
+    MessageView,
+    NoticeView,
+    PollView,
+    Shape,
+    TicketView,
+    UserView,
+)
+
+
+class ErrorBody(Shape):
+    model_config = ConfigDict(strict=True, extra="allow", frozen=True)  # plus the code's extras
+    code: Literal["unauthorized", "forbidden", "not_found", "invalid", "too_large",
+                  "rate_limited", "muted", "blocked_content", "conflict", "unavailable"]
+    message: str = Field(description="中文 / English")
+
+
+class ErrorReply(Shape):
+    error: ErrorBody
+
+
+class Done(Shape):
+    ok: Literal[True]
+
+
+class LoginReply(Shape):
+    token: str
+    user: UserView
+
+
+class UserReply(Shape):
+    user: UserView
+
+
+class RoomEntry(Shape):
+    id: str
+    kind: Literal["grid", "community", "workers"]
+    name: str
+    community_id: str
+    grid_id: str | None
+    last_seq: int
+    read_seq: int
+    unread: int
+    unread_mentions: int
+    can_moderate: bool
+    last_message: MessageView | None
+
+
+class RoomsReply(Shape):
+    rooms: list[RoomEntry]
+
+
+class History(Shape):
+    room_id: str
+    messages: list[MessageView]
+    has_more: bool
+
+
+class Member(UserView):
+    online: bool
+
+
+class MembersReply(Shape):
+    members: list[Member]
+
+
+class MessageReply(Shape):
+    message: MessageView
+
+
+class TicketReply(Shape):
+    ticket: TicketView
+
+
+class TicketPage(Shape):
+    tickets: list[TicketView]
+    total: int
+    offset: int
+    limit: int
+
+
+class OwnNotice(NoticeView):
+    """A notice with the viewer's own acknowledgement (and, alone, whether they manage it)."""
+
+    acknowledged: bool | None = None
+    acknowledged_at: IsoTime | None = None
+    household_acknowledged: bool | None = None
+    can_manage: bool | None = None
+
+
+class NoticeReply(Shape):
+    notice: OwnNotice
+
+
+class NoticesReply(Shape):
+    notices: list[OwnNotice]
+
+
+class NoticeAck(Shape):
+    notice_id: str
+    acknowledged: bool
+    acknowledged_at: IsoTime | None
+    household_acknowledged: bool
+
+
+class PollReply(Shape):
+    poll: PollView
+
+
+class PollsReply(Shape):
+    polls: list[PollView]
+
+
+class FlagWithMessage(FlagView):
+    message: MessageView | None
+
+
+class FlagReply(Shape):
+    flag: FlagView
+
+
+class FlagsReply(Shape):
+    flags: list[FlagWithMessage]
+
+
+class MuteReply(Shape):
+    room_id: str
+    user_id: str
+    until: IsoTime
+    reason: str
+
+
+class RemovalReply(Shape):
+    room_id: str
+    user_id: str
+    removed: bool
+
+
+class Alive(Shape):
+    status: Literal["alive"]
+
+
+class Readiness(Shape):
+    status: Literal["ready", "unavailable"]
+    checks: dict[str, Any]
+
+
+TRANSITIONS = ("confirm", "dismiss", "accept", "classify", "reject", "merge", "assign",
+               "resolve", "rate", "escalate")
+
+REPLIES: dict[tuple[str, str], dict[int, type[Shape]]] = {
+    ("POST", "/api/v1/auth/login"): {200: LoginReply},
+    ("POST", "/api/v1/auth/register"): {201: UserReply},
+    ("POST", "/api/v1/auth/logout"): {200: Done},
+    ("POST", "/api/v1/auth/password"): {200: Done},
+    ("GET", "/api/v1/me"): {200: UserReply},
+    ("GET", "/api/v1/me/rooms"): {200: RoomsReply},
+    ("GET", "/api/v1/rooms/{room_id}/messages"): {200: History},
+    ("GET", "/api/v1/rooms/{room_id}/members"): {200: MembersReply},
+    ("POST", "/api/v1/tickets"): {201: TicketReply},
+    ("GET", "/api/v1/tickets"): {200: TicketPage},
+    ("GET", "/api/v1/tickets/mine"): {200: TicketPage},
+    ("GET", "/api/v1/tickets/{ticket_id}"): {200: TicketReply},
+    **{("POST", f"/api/v1/tickets/{{ticket_id}}/{action}"): {200: TicketReply}
+       for action in TRANSITIONS},
+    ("POST", "/api/v1/rooms/{room_id}/mutes"): {200: MuteReply},
+    ("POST", "/api/v1/rooms/{room_id}/removals"): {200: RemovalReply},
+    ("DELETE", "/api/v1/rooms/{room_id}/removals/{user_id}"): {200: RemovalReply},
+    ("POST", "/api/v1/messages/{message_id}/flag"): {201: FlagReply},
+    ("GET", "/api/v1/moderation/flags"): {200: FlagsReply},
+    ("POST", "/api/v1/moderation/flags/{flag_id}/handle"): {200: FlagReply},
+    ("POST", "/api/v1/rooms/{room_id}/notices"): {201: NoticeReply},
+    ("GET", "/api/v1/rooms/{room_id}/notices"): {200: NoticesReply},
+    ("GET", "/api/v1/notices/{notice_id}"): {200: NoticeReply},
+    ("POST", "/api/v1/notices/{notice_id}/ack"): {200: NoticeAck},
+    ("POST", "/api/v1/notices/{notice_id}/unpin"): {200: NoticeReply},
+    ("POST", "/api/v1/rooms/{room_id}/polls"): {201: PollReply},
+    ("GET", "/api/v1/rooms/{room_id}/polls"): {200: PollsReply},
+    ("GET", "/api/v1/polls/{poll_id}"): {200: PollReply},
+    ("POST", "/api/v1/polls/{poll_id}/votes"): {200: PollReply},
+    ("POST", "/api/v1/polls/{poll_id}/close"): {200: PollReply},
+    ("POST", "/api/v1/bot/messages"): {201: MessageReply},
+    ("POST", "/api/v1/bot/notices"): {201: NoticeReply},
+    ("POST", "/api/v1/bot/polls"): {201: PollReply},
+    ("GET", "/api/v1/bot/polls/{poll_id}"): {200: PollReply},
+    ("GET", "/healthz"): {200: Alive},
+    ("GET", "/readyz"): {200: Readiness, 503: Readiness},
+}
