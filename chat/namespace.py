@@ -31,8 +31,8 @@ from chat.payloads import (
     SendMessage,
     Typing,
 )
-from chat.permissions import session_room_id, staff_event_rooms, user_room_id
 from chat.realtime.presence import PresenceBatcher
+from chat.room_ids import session_room_id, staff_event_rooms, user_room_id
 from chat.services import Services
 from chat.validation import invalid_from
 

@@ -15,7 +15,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 SECRET_FILE = "secret.key"
 MIN_SECRET_CHARS = 32
 SAMPLE_SECRET = "replace-with-the-output-of-token_urlsafe-48"  # deploy/systemd/linli.env
-Urgency = Literal["urgent", "normal", "low"]
+# How soon a report needs handling; the ticket machine and the detector use this one type.
+Urgency = Literal["low", "normal", "urgent"]
 DEFAULT_SLA_HOURS: dict[Urgency, float] = {"urgent": 2.0, "normal": 24.0, "low": 72.0}
 
 

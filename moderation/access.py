@@ -77,7 +77,7 @@ def scope_filter(user: User) -> dict[str, Any] | None:
 
 
 def audience(t: Ticket) -> list[str]:
-    """Socket.IO rooms of the staff who see the ticket (see chat.permissions.staff_event_rooms)."""
+    """Socket.IO rooms of the staff who see the ticket (see chat.room_ids.staff_event_rooms)."""
     rooms = [f"staff:community:{t.community_id}"]
     if t.grid_id:
         rooms.append(f"staff:grid:{t.grid_id}")

@@ -9,14 +9,16 @@ from typing import Any
 from chat import audit
 from chat.actions.messages import delete_message
 from chat.actions.rooms import member_rooms, require_member
+from chat.audit import AuditAction
 from chat.clock import iso
 from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from chat.ids import new_id
 from chat.models import CommunityConfig, Mute, Room, User
 from chat.payloads import DeleteMessage
-from chat.permissions import can_join, can_moderate, is_active, user_room_id, workers_room_id
+from chat.permissions import can_join, can_moderate, is_active
+from chat.room_ids import user_room_id, workers_room_id
 from chat.services import Services
-from chat.views import message_view
+from chat.wire import message_view
 from chat.wire_events import FlagNew, Moderation
 from moderation.models import Flag
 from moderation.store.base import moderation_store
@@ -44,7 +46,8 @@ async def mute_member(
     event = Moderation(action="muted" if until > now else "unmuted", room_id=room.id,
                        until=iso(until), reason=reason)
     await services.fanout.send(event, user_room_id(target.id))
-    await audit.record(services, actor, f"member.{event.action[:-1]}", "user", target.id,
+    action = AuditAction.MEMBER_MUTE if until > now else AuditAction.MEMBER_UNMUTE
+    await audit.record(services, actor, action, "user", target.id,
                        room.community_id, reason, room_id=room.id, until=iso(until))
     return mute
 
@@ -73,8 +76,8 @@ async def remove_member(services: Services, actor: User, room_id: str, user_id: 
     await services.fanout.leave_room(target.id, room.id)
     await services.fanout.send(Moderation(action="removed", room_id=room.id, reason=reason),
                                user_room_id(target.id))
-    await audit.record(services, actor, "member.remove", "user", target.id, room.community_id,
-                       reason, room_id=room.id)
+    await audit.record(services, actor, AuditAction.MEMBER_REMOVE, "user", target.id,
+                       room.community_id, reason, room_id=room.id)
     return {"room_id": room.id, "user_id": target.id, "removed": True}
 
 
@@ -86,7 +89,7 @@ async def restore_member(services: Services, actor: User, room_id: str,
         await services.fanout.enter_rooms(target.id, [room.id])
         await services.fanout.send(Moderation(action="restored", room_id=room.id),
                                    user_room_id(target.id))
-    await audit.record(services, actor, "member.restore", "user", target.id,
+    await audit.record(services, actor, AuditAction.MEMBER_RESTORE, "user", target.id,
                        room.community_id, room_id=room.id)
     return {"room_id": room.id, "user_id": target.id, "removed": False}
 
@@ -117,7 +120,7 @@ async def flag_message(services: Services, actor: User, message_id: str,
     event = FlagNew.of(flag_view(flag) | {"message": message_view(message)})
     for audience in _flag_audience(room):
         await services.fanout.send(event, audience)
-    await audit.record(services, actor, "message.flag", "message", message.id,
+    await audit.record(services, actor, AuditAction.MESSAGE_FLAG, "message", message.id,
                        room.community_id, reason, room_id=room.id, flag_id=flag.id)
     return flag_view(flag)
 
@@ -149,7 +152,7 @@ async def handle_flag(services: Services, actor: User, flag_id: str, outcome: st
     if outcome == "deleted":
         await delete_message(services, actor, DeleteMessage(message_id=flag.message_id,
                                                             reason=note or flag.reason))
-    await audit.record(services, actor, "flag.handle", "flag", flag.id, room.community_id,
+    await audit.record(services, actor, AuditAction.FLAG_HANDLE, "flag", flag.id, room.community_id,
                        note, outcome=outcome, message_id=flag.message_id)
     return flag_view(handled)
 
@@ -182,8 +185,8 @@ async def set_blocked_words(services: Services, actor: User, community_id: str,
     services.blocked.forget(community_id)
     added = sorted(set(new_words) - set(old.blocked_words))
     removed = sorted(set(old.blocked_words) - set(new_words))
-    await audit.record(services, actor, "community.blocked_words", "community", community_id,
-                       community_id, added=added, removed=removed)
+    await audit.record(services, actor, AuditAction.COMMUNITY_BLOCKED_WORDS, "community",
+                       community_id, community_id, added=added, removed=removed)
     return await blocked_words(services, actor, community_id)
 
 

@@ -4,9 +4,9 @@ and Open311."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Urgency = Literal["low", "normal", "urgent"]
+from config.settings import Urgency
+
 URGENCIES: tuple[Urgency, ...] = ("low", "normal", "urgent")
 
 

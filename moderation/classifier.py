@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from moderation.categories import CATEGORY_NAMES, URGENCIES, Urgency
+from config.settings import Urgency
+from moderation.categories import CATEGORY_NAMES, URGENCIES
 from moderation.detector import Analysis, Detection, Detector
 from moderation.features import Features, features
 from moderation.model.weights import ModelFile, Thresholds

@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from chat import audit
+from chat.audit import AuditAction
 from chat.errors import Forbidden, Invalid
 from chat.events import MessageCreated
 from chat.metrics import DETECTION_SECONDS, DRAFTS_MADE, timed
@@ -160,6 +161,6 @@ async def reload_lexicon(services: Services, detection: DetectionService, redis:
         log.warning("lexicon reload refused: %s", exc)
         raise Invalid(f"词库有误，未重新加载 / lexicon not reloaded, the old one stays: "
                       f"{exc.problem}") from exc
-    await audit.record(services, actor, "lexicon.reload", "lexicon", loaded["lexicon_sha256"],
-                       actor.community_id, source=loaded["lexicon"])
+    await audit.record(services, actor, AuditAction.LEXICON_RELOAD, "lexicon",
+                       loaded["lexicon_sha256"], actor.community_id, source=loaded["lexicon"])
     return loaded

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import jieba
 from pydantic import BaseModel, ConfigDict
 
-from moderation.categories import Urgency
+from config.settings import Urgency
 from moderation.lexicon import Lexicon
 from moderation.segment import Segmenter
 

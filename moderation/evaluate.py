@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
 
-from moderation.categories import CATEGORY_NAMES, Urgency
+from config.settings import Urgency
+from moderation.categories import CATEGORY_NAMES
 from moderation.detector import Detection
 
 

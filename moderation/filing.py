@@ -10,13 +10,16 @@ from typing import Any
 from chat import audit
 from chat.actions.rooms import require_member
 from chat.actions.speaking import check_can_speak, check_not_muted
+from chat.audit import AuditAction
 from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from chat.ids import derived_id, new_id
 from chat.models import RESIDENT_ROLES, Message, Room, User
-from chat.permissions import can_moderate, community_room_id, grid_room_id, is_active
+from chat.permissions import can_moderate, is_active
+from chat.room_ids import community_room_id, grid_room_id
 from chat.services import Services
+from config.settings import Urgency
 from moderation import examples, notify
-from moderation.categories import BY_NAME, Urgency
+from moderation.categories import BY_NAME
 from moderation.duplicates import likely_duplicate
 from moderation.location import extract_place
 from moderation.machine import Confirm, new_ticket
@@ -87,7 +90,7 @@ async def create_draft(services: Services, message: Message, room: Room, sender:
             duplicate_of=same.id if same else None)
     except Conflict:
         return None
-    await audit.record(services, SYSTEM, "ticket.draft", "ticket", ticket.id,
+    await audit.record(services, SYSTEM, AuditAction.TICKET_DRAFT, "ticket", ticket.id,
                        ticket.community_id, message_id=message.id, score=detection.score,
                        matches=list(detection.matches), location=location,
                        duplicate_of=ticket.duplicate_of)
@@ -185,7 +188,7 @@ async def _already_a_ticket(services: Services, user: User, ticket_id: str,
 
 
 async def _created(services: Services, user: User, ticket: Ticket) -> dict[str, Any]:
-    await audit.record(services, user, "ticket.create", "ticket", ticket.id,
+    await audit.record(services, user, AuditAction.TICKET_CREATE, "ticket", ticket.id,
                        ticket.community_id, source=ticket.source)
     await notify.ticket_changed(services, ticket, "create")
     await examples.observe(services, ticket, "create", user)

@@ -13,6 +13,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from chat import audit
+from chat.audit import AuditAction
 from chat.errors import Conflict, Forbidden, NotFound
 from chat.ids import new_id
 from chat.models import User
@@ -91,9 +92,9 @@ async def retrain(services: Services, detection: DetectionService, actor: Actor,
         outcome = await asyncio.to_thread(_in_process, request)
         record = await _keep(services, actor, version, len(examples), outcome)
     if outcome.not_worse:
-        await _switch(services, detection, actor, redis, record.id, "detection.switch")
+        await _switch(services, detection, actor, redis, record.id, AuditAction.DETECTION_SWITCH)
     else:
-        await audit.record(services, actor, "detection.reject", "detection", record.id,
+        await audit.record(services, actor, AuditAction.DETECTION_REJECT, "detection", record.id,
                            _ids(actor)[1], figures=outcome.figures)
     log.info("retrained detection model %s on %d examples: %s", record.id, len(examples),
              "switched" if outcome.not_worse else "kept the current model")
@@ -120,7 +121,7 @@ async def _get(services: Services, model_id: str) -> DetectionModelRecord:
 
 
 async def _switch(services: Services, detection: DetectionService, actor: Actor,
-                  redis: Redis | None, model_id: str | None, action: str) -> None:
+                  redis: Redis | None, model_id: str | None, action: AuditAction) -> None:
     previous = detection.model_id
     await moderation_store(services).activate_detection_model(model_id, services.clock.now())
     loaded = await detection.reload_everywhere(redis)
@@ -136,5 +137,5 @@ async def restore(services: Services, detection: DetectionService, actor: Actor,
         record = await _get(services, model_id)
         if record.status == "rejected":
             raise Conflict("a rejected model cannot be restored / 未通过评估的模型不能启用")
-    await _switch(services, detection, actor, redis, model_id, "detection.restore")
+    await _switch(services, detection, actor, redis, model_id, AuditAction.DETECTION_RESTORE)
     return await status(services, detection, actor)

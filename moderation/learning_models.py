@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from chat.models import Record
-from moderation.categories import Urgency
+from config.settings import Urgency
 
 ExampleSource = Literal["confirmed", "dismissed", "corrected", "filed"]
 ModelStatus = Literal["candidate", "active", "retired", "rejected"]

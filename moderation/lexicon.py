@@ -9,7 +9,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from moderation.categories import BY_NAME, CATEGORY_NAMES, Urgency
+from config.settings import Urgency
+from moderation.categories import BY_NAME, CATEGORY_NAMES
 
 DEFAULT_PATH = Path(__file__).parent / "lexicon" / "default.toml"
 REQUIRED_MARKERS = ("resolved", "question", "notice", "advert")

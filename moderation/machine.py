@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chat.errors import Conflict
-from moderation.categories import Urgency
+from config.settings import Urgency
 from moderation.models import (
     LEVELS,
     OPEN,

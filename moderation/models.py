@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from chat.models import Record
-from moderation.categories import Urgency
+from config.settings import Urgency
 
 TicketStatus = Literal["draft", "submitted", "accepted", "in_progress", "resolved", "closed",
                        "reopened", "rejected", "dismissed", "duplicate"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from chat.models import User
-from chat.permissions import user_room_id
+from chat.room_ids import user_room_id
 from chat.services import Services
 from chat.wire_events import DraftNew, TicketUpdated
 from moderation.access import audience

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from chat.payloads import Id, Payload, Reason
-from moderation.categories import CATEGORY_NAMES, Urgency
+from config.settings import Urgency
+from moderation.categories import CATEGORY_NAMES
 from moderation.models import Level, Rating
 
 CategoryName = Literal[CATEGORY_NAMES]  # type: ignore[valid-type]

@@ -18,10 +18,12 @@ from chat import audit
 from chat.actions import sending
 from chat.actions.rooms import require_member
 from chat.actions.sending import Author
+from chat.audit import AuditAction
 from chat.errors import Conflict, Forbidden, Invalid, NotFound
 from chat.models import User
 from chat.names import display_name
-from chat.permissions import grid_room_id, is_active
+from chat.permissions import is_active
+from chat.room_ids import grid_room_id
 from chat.services import Services
 from moderation import notify
 from moderation.access import can_view
@@ -60,7 +62,7 @@ async def share(services: Services, user: User, ticket_id: str) -> dict[str, Any
     message = await sending.commit(services, replace(out, new=out.new.model_copy(
         update={"ticket_id": ticket.id})))
     await _save(services, ticket.id, lambda t: {"room_id": room_id})
-    await audit.record(services, user, "ticket.share", "ticket", ticket.id,
+    await audit.record(services, user, AuditAction.TICKET_SHARE, "ticket", ticket.id,
                        ticket.community_id, room_id=room_id, message_id=message["id"])
     return {"message": message}
 
@@ -80,7 +82,7 @@ async def support(services: Services, user: User, ticket_id: str) -> dict[str, A
     if user.id not in ticket.supporters:
         ticket = await _save(services, ticket.id, lambda t: {
             "supporters": tuple(dict.fromkeys((*t.supporters, user.id)))})
-        await audit.record(services, user, "ticket.support", "ticket", ticket.id,
+        await audit.record(services, user, AuditAction.TICKET_SUPPORT, "ticket", ticket.id,
                            ticket.community_id)
     return {"ticket_id": ticket.id, "also_affected": len(ticket.supporters), "supported": True}
 

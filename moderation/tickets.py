@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from chat import audit
+from chat.audit import AuditAction
 from chat.errors import Conflict, Forbidden, Invalid, NotFound
 from chat.events import MessageDeleted
 from chat.models import User
@@ -84,7 +85,7 @@ async def transition(services: Services, user: User, ticket_id: str, command: Co
     reason = next((str(v) for k in ("reason", "note", "comment")
                    if (v := getattr(command, k, ""))), "")
     into = {"into": command.into} if isinstance(command, Merge) else {}
-    await audit.record(services, user, f"ticket.{action}", "ticket", changed.id,
+    await audit.record(services, user, AuditAction.ticket(action), "ticket", changed.id,
                        changed.community_id, reason, status=changed.status,
                        level=changed.level, **into)
     await notify.ticket_changed(services, changed, action)
@@ -223,7 +224,7 @@ async def _system_step(services: Services, ticket: Ticket, command: Command) -> 
     except Conflict:
         return False
     action = ACTION_OF[type(command)]
-    await audit.record(services, SYSTEM, f"ticket.{action}", "ticket", changed.id,
+    await audit.record(services, SYSTEM, AuditAction.ticket(action), "ticket", changed.id,
                        changed.community_id, changed.history[-1].note, level=changed.level)
     await notify.ticket_changed(services, changed, action)
     return True

@@ -21,7 +21,7 @@ from chat.models import UnitKind
 from chat.payloads import CreateStaff
 from chat.services import Services
 from chat.store.schema import MigrationBusy, SchemaTooNew
-from chat.views import join_code_view, unit_view, user_view
+from chat.wire import join_code_view, unit_view, user_view
 from config.settings import Settings, load_settings
 from web import logs, train_cli
 from web.app import build_services, command_redis, create_app, emitter_sio

@@ -14,7 +14,7 @@ from bots.directory.demo import seed_directory
 from chat.actions import accounts, hierarchy, messages
 from chat.models import Unit, User
 from chat.payloads import CreateStaff, Register, SendMessage
-from chat.permissions import community_room_id, grid_room_id
+from chat.room_ids import community_room_id, grid_room_id
 from chat.services import Services
 
 log = logging.getLogger(__name__)

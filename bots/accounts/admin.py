@@ -9,6 +9,7 @@ from bots.accounts.models import BotToken
 from bots.accounts.payloads import CreateBot, SetBotRooms
 from bots.store import bots_store
 from chat import audit
+from chat.audit import AuditAction
 from chat.errors import Unauthorized
 from chat.ids import new_id
 from chat.models import User
@@ -37,7 +38,7 @@ async def create_bot(services: Services, actor: User, community_id: str,
                community_id=community_id, bot_rooms=rooms)
     await bots_store(services).add_user(bot)
     token = await _issue_token(services, actor, bot)
-    await audit.record(services, actor, "bot.create", "bot", bot.id, community_id,
+    await audit.record(services, actor, AuditAction.BOT_CREATE, "bot", bot.id, community_id,
                        name=bot.name, rooms=list(rooms))
     return bot, token
 
@@ -51,7 +52,7 @@ async def set_rooms(services: Services, actor: User, bot_id: str, form: SetBotRo
     bot, community_id = await require_bot(services, actor, bot_id)
     rooms = await community_rooms(services, community_id, form.rooms)
     updated = await bots_store(services).update_user(bot.id, {"bot_rooms": rooms})
-    await audit.record(services, actor, "bot.rooms", "bot", bot.id, community_id,
+    await audit.record(services, actor, AuditAction.BOT_ROOMS, "bot", bot.id, community_id,
                        rooms=list(rooms))
     return updated
 
@@ -59,7 +60,7 @@ async def set_rooms(services: Services, actor: User, bot_id: str, form: SetBotRo
 async def revoke_tokens(services: Services, actor: User, bot_id: str) -> int:
     bot, community_id = await require_bot(services, actor, bot_id)
     revoked = await bots_store(services).revoke_bot_tokens(bot.id, services.clock.now())
-    await audit.record(services, actor, "bot.revoke", "bot", bot.id, community_id,
+    await audit.record(services, actor, AuditAction.BOT_REVOKE, "bot", bot.id, community_id,
                        tokens=revoked)
     return revoked
 
@@ -70,7 +71,7 @@ async def rotate_token(services: Services, actor: User, bot_id: str) -> tuple[st
     bot, community_id = await require_bot(services, actor, bot_id)
     revoked = await bots_store(services).revoke_bot_tokens(bot.id, services.clock.now())
     token = await _issue_token(services, actor, bot)
-    await audit.record(services, actor, "bot.token", "bot", bot.id, community_id,
+    await audit.record(services, actor, AuditAction.BOT_TOKEN, "bot", bot.id, community_id,
                        revoked=revoked)
     return token, revoked
 

@@ -1,4 +1,6 @@
-"""Bots that ship with linli and are on in every community."""
+"""Bots that ship with linli and are on in every community. Each module here is the bot — the
+chat commands and replies — of the feature package of the same name: `builtin/notices.py` is the
+公告 bot, `bots/notices/` the notices it posts and tracks."""
 
 from __future__ import annotations
 

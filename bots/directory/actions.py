@@ -16,6 +16,7 @@ from bots.directory.tokens import SegmenterLoader
 from bots.directory.views import entry_view
 from bots.store import bots_store
 from chat import audit
+from chat.audit import AuditAction
 from chat.errors import Forbidden, Invalid, NotFound, Unavailable
 from chat.ids import new_id
 from chat.models import User
@@ -104,8 +105,8 @@ async def create_entry(services: Services, actor: User | None, community_id: str
     await _require_community(services, community_id)
     entry = _entry(services, actor, community_id, form)
     await bots_store(services).add_directory_entry(entry)
-    await audit.record(services, actor or SYSTEM, "directory.create", "directory", entry.id,
-                       community_id, name=entry.name)
+    await audit.record(services, actor or SYSTEM, AuditAction.DIRECTORY_CREATE, "directory",
+                       entry.id, community_id, name=entry.name)
     return entry_view(entry)
 
 
@@ -123,8 +124,8 @@ async def update_entry(services: Services, actor: User | None, entry_id: str,
     new = _entry(services, actor, old.community_id, form, entry_id).model_copy(
         update={"created_at": old.created_at})
     await bots_store(services).update_directory_entry(new)
-    await audit.record(services, actor or SYSTEM, "directory.update", "directory", entry_id,
-                       old.community_id, name=new.name)
+    await audit.record(services, actor or SYSTEM, AuditAction.DIRECTORY_UPDATE, "directory",
+                       entry_id, old.community_id, name=new.name)
     return entry_view(new)
 
 
@@ -133,8 +134,8 @@ async def delete_entry(services: Services, actor: User | None, entry_id: str
     entry = await _existing(services, actor, entry_id)
     if not await bots_store(services).delete_directory_entry(entry_id):
         raise NotFound("no such directory entry / 办事指南条目不存在")
-    await audit.record(services, actor or SYSTEM, "directory.delete", "directory", entry_id,
-                       entry.community_id, name=entry.name)
+    await audit.record(services, actor or SYSTEM, AuditAction.DIRECTORY_DELETE, "directory",
+                       entry_id, entry.community_id, name=entry.name)
     return {"deleted": entry_view(entry)}
 
 
@@ -155,7 +156,7 @@ async def import_csv(services: Services, actor: User | None, community_id: str, 
         if progress is not None:
             progress(start + len(batch), total)
     rejected = [{"line": r.line, "reason": r.reason} for r in rows.rejected]
-    await audit.record(services, actor or SYSTEM, "directory.import", "community",
+    await audit.record(services, actor or SYSTEM, AuditAction.DIRECTORY_IMPORT, "community",
                        community_id, community_id, created=created, updated=updated,
                        rejected=len(rejected))
     return {"community_id": community_id, "created": created, "updated": updated,

@@ -23,7 +23,8 @@ from bots.store import bots_store
 from chat.actions.bot_messages import post_bot_message
 from chat.actions.rooms import room_members
 from chat.models import Room, User
-from chat.permissions import can_moderate, user_room_id, workers_room_id
+from chat.permissions import can_moderate
+from chat.room_ids import user_room_id, workers_room_id
 from chat.services import Services
 from chat.wire_events import NoticeHouseholdAck, NoticeNew, NoticeRemind, NoticeUpdated
 

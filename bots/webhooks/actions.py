@@ -12,6 +12,7 @@ from bots.webhooks.models import Delivery, Webhook
 from bots.webhooks.payloads import CreateWebhook
 from bots.webhooks.targets import canonical_url
 from chat import audit
+from chat.audit import AuditAction
 from chat.errors import Invalid, NotFound
 from chat.ids import new_id
 from chat.models import User
@@ -31,8 +32,8 @@ async def create_webhook(services: Services, actor: User, community_id: str,
                       room_ids=rooms, created_by=actor.id, created_at=services.clock.now())
     await bots_store(services).add_webhook(webhook)
     services.events.publish(WebhooksChanged(community_id))
-    await audit.record(services, actor, "webhook.create", "webhook", webhook.id, community_id,
-                       url=webhook.url, events=list(events), rooms=list(rooms))
+    await audit.record(services, actor, AuditAction.WEBHOOK_CREATE, "webhook", webhook.id,
+                       community_id, url=webhook.url, events=list(events), rooms=list(rooms))
     return webhook
 
 
@@ -58,7 +59,7 @@ async def delete_webhook(services: Services, actor: User, community_id: str,
     gone = await bots_store(services).update_webhook(
         webhook.id, {"active": False, "deleted_at": services.clock.now()})
     services.events.publish(WebhooksChanged(webhook.community_id))
-    await audit.record(services, actor, "webhook.delete", "webhook", webhook.id,
+    await audit.record(services, actor, AuditAction.WEBHOOK_DELETE, "webhook", webhook.id,
                        webhook.community_id, url=webhook.url)
     return gone
 

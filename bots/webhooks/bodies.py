@@ -20,7 +20,7 @@ from chat.clock import iso
 from chat.events import MessageCreated
 from chat.ids import derived_id, new_id
 from chat.services import Services
-from chat.views import message_view, room_view
+from chat.wire import message_view, room_view
 from moderation.events import TicketChanged
 from moderation.models import PUBLIC_STATUSES, Ticket
 from moderation.open311 import request_view

@@ -21,7 +21,6 @@ import asyncio
 import hashlib
 import logging
 import random
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime, timedelta
@@ -47,7 +46,7 @@ from bots.webhooks.targets import PrivateTarget, connector_options
 from chat.errors import Conflict, DomainError
 from chat.events import MessageCreated
 from chat.follow.hub import Follow
-from chat.ids import derived_id, new_id
+from chat.ids import derived_id, time_ordered_id
 from chat.metrics import WEBHOOK_ATTEMPT_FAILURES, WEBHOOK_DELIVERIES
 from chat.models import Message
 from chat.services import Services
@@ -125,9 +124,10 @@ class Dispatcher:
                     (out.room_id is not None and out.room_id not in hook.room_ids):
                 continue
             if message is None:
-                delivery = Delivery(id=f"d{time.time_ns():016x}{new_id('', 6)}",
+                now = self._services.clock.now()
+                delivery = Delivery(id=time_ordered_id("d", now),
                                     webhook_id=hook.id, event=out.event, event_id=out.event_id,
-                                    created_at=self._services.clock.now())
+                                    created_at=now)
                 await store.add_delivery(delivery)
             else:
                 once = await self._once(hook, out, message)

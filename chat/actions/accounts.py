@@ -10,13 +10,15 @@ from typing import Literal, cast
 from chat import audit
 from chat.actions.hierarchy import ancestry, require_unit
 from chat.actions.rooms import member_room_ids
+from chat.audit import AuditAction
 from chat.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized
 from chat.ids import new_id
 from chat.models import Address, Role, Session, Unit, User
 from chat.payloads import CreateStaff, Register
-from chat.permissions import can_manage_unit, can_verify, user_room_id
+from chat.permissions import can_manage_unit, can_verify
+from chat.room_ids import user_room_id
 from chat.services import Services
-from chat.views import user_view
+from chat.wire import user_view
 from chat.wire_events import AccountUpdated
 
 log = logging.getLogger(__name__)
@@ -114,8 +116,8 @@ async def register(services: Services, form: Register, client: str | None = None
 async def _registered_again(services: Services, holder: User, grid: Unit,
                             form: Register) -> None:
     """Tell the phone's holder, through their community's admins, without telling the caller."""
-    await audit.record(services, "system", "account.registration_repeated", "user", holder.id,
-                       holder.community_id or grid.parent_id,
+    await audit.record(services, "system", AuditAction.ACCOUNT_REGISTRATION_REPEATED, "user",
+                       holder.id, holder.community_id or grid.parent_id,
                        "someone registered again with this account's phone number / "
                        "有人用该账号的手机号再次注册", grid_id=grid.id, name=form.name)
     log.warning("registration with the phone of user %s refused silently", holder.id)
@@ -208,8 +210,8 @@ async def verify_resident(
     else:
         revoked = await services.store.revoke_sessions(user.id, services.clock.now())
         await services.fanout.end_sessions(user.id, revoked, "rejected")
-    await audit.record(services, actor, f"resident.{'verify' if approve else 'reject'}", "user",
-                       user.id, user.community_id, reason)
+    action = AuditAction.RESIDENT_VERIFY if approve else AuditAction.RESIDENT_REJECT
+    await audit.record(services, actor, action, "user", user.id, user.community_id, reason)
     return user
 
 
@@ -218,15 +220,15 @@ async def remove_resident(services: Services, actor: User, user_id: str, reason:
     user = await services.store.update_user(user.id, {"status": "removed"})
     revoked = await services.store.revoke_sessions(user.id, services.clock.now())
     await services.fanout.end_sessions(user.id, revoked, "removed")
-    await audit.record(services, actor, "resident.remove", "user", user.id, user.community_id,
-                       reason)
+    await audit.record(services, actor, AuditAction.RESIDENT_REMOVE, "user", user.id,
+                       user.community_id, reason)
     return user
 
 
 async def set_party_member(services: Services, actor: User, user_id: str, flag: bool) -> User:
     user = await _resident(services, actor, user_id)
     user = await services.store.update_user(user.id, {"party_member": flag})
-    await audit.record(services, actor, "resident.party_member", "user", user.id,
+    await audit.record(services, actor, AuditAction.RESIDENT_PARTY_MEMBER, "user", user.id,
                        user.community_id, party_member=flag)
     return user
 
@@ -282,7 +284,7 @@ async def list_residents(
 
 async def find_user(services: Services, viewer: User, user_id: str) -> User:
     """A user of the viewer's community (what the viewer may see of them:
-    `chat.views.user_view_for`)."""
+    `chat.wire.user_view_for`)."""
     user = await services.store.get_user(user_id)
     if user is None or user.community_id != viewer.community_id:
         raise NotFound("no such user / 用户不存在")

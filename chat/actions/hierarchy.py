@@ -7,13 +7,8 @@ import logging
 from chat.errors import Forbidden, Invalid, NotFound
 from chat.ids import new_id, new_join_code
 from chat.models import PARENT_KIND, JoinCode, Room, Unit, UnitKind, User
-from chat.permissions import (
-    can_manage_unit,
-    can_see_unit,
-    community_room_id,
-    grid_room_id,
-    workers_room_id,
-)
+from chat.permissions import can_manage_unit, can_see_unit
+from chat.room_ids import community_room_id, grid_room_id, workers_room_id
 from chat.services import Services
 
 log = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ from chat.actions import sending
 from chat.actions.rooms import require_member
 from chat.actions.sending import Author, clean_text
 from chat.actions.speaking import check_can_speak
+from chat.audit import AuditAction
 from chat.errors import Conflict, Forbidden, NotFound, RateLimited
 from chat.events import MessageDeleted
 from chat.models import Message, Room, User
@@ -18,7 +19,7 @@ from chat.names import display_name
 from chat.payloads import DeleteMessage, EditMessage, RoomHistory, RoomSync, SendMessage
 from chat.permissions import can_moderate
 from chat.services import Services
-from chat.views import message_view
+from chat.wire import message_view
 from chat.wire_events import MessageUpdated, Typing
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,10 @@ async def send_message(services: Services, user: User, payload: SendMessage) -> 
                               payload.reply_to)
 
 
-async def _own_message(services: Services, user: User, message_id: str) -> tuple[Message, Room]:
+async def _message_for_member(services: Services, user: User, message_id: str
+                              ) -> tuple[Message, Room]:
+    """The message and its room, if the user is a member of that room (not necessarily its
+    sender: edit and delete check that themselves)."""
     message = await services.store.get_message(message_id)
     if message is None:
         raise NotFound("no such message / 消息不存在")
@@ -40,7 +44,7 @@ async def _own_message(services: Services, user: User, message_id: str) -> tuple
 
 
 async def edit_message(services: Services, user: User, payload: EditMessage) -> dict[str, Any]:
-    message, room = await _own_message(services, user, payload.message_id)
+    message, room = await _message_for_member(services, user, payload.message_id)
     if message.sender_id != user.id:
         raise Forbidden("only the sender may edit / 只能编辑自己的消息")
     if message.deleted_at is not None:
@@ -63,7 +67,7 @@ async def edit_message(services: Services, user: User, payload: EditMessage) -> 
 async def delete_message(
     services: Services, user: User, payload: DeleteMessage
 ) -> dict[str, Any]:
-    message, room = await _own_message(services, user, payload.message_id)
+    message, room = await _message_for_member(services, user, payload.message_id)
     if message.sender_id != user.id and not can_moderate(user, room):
         raise Forbidden("you may not delete this message / 无权删除该消息")
     if message.deleted_at is not None:
@@ -77,7 +81,7 @@ async def delete_message(
     await services.fanout.send(event, room.id)
     services.events.publish(MessageDeleted(updated, room, user))
     if message.sender_id != user.id:
-        await audit.record(services, user, "message.delete", "message", message.id,
+        await audit.record(services, user, AuditAction.MESSAGE_DELETE, "message", message.id,
                            room.community_id, payload.reason or "", room_id=room.id,
                            sender_id=message.sender_id)
     log.info("message %s in %s deleted by %s", message.id, room.id, user.id)

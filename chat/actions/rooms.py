@@ -8,7 +8,7 @@ from chat.errors import Forbidden, NotFound
 from chat.models import Room, User
 from chat.permissions import can_join, can_moderate
 from chat.services import Services
-from chat.views import message_view, room_view, user_view_for
+from chat.wire import message_view, room_view, user_view_for
 
 
 async def member_rooms(services: Services, user: User) -> list[Room]:

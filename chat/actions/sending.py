@@ -39,7 +39,7 @@ from chat.models import Message, MessageKind, NewMessage, Role, Room, User
 from chat.names import display_name
 from chat.permissions import can_join, can_mention_all
 from chat.services import Services
-from chat.views import message_view
+from chat.wire import message_view
 from chat.wire_events import MessageNew
 
 

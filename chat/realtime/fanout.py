@@ -10,8 +10,8 @@ from typing import Protocol
 
 import socketio
 
-from chat.permissions import session_room_id
 from chat.realtime.registry import SocketRegistry
+from chat.room_ids import session_room_id
 from chat.wire_events import RevokeReason, ServerEvent, SessionRevoked
 
 log = logging.getLogger(__name__)

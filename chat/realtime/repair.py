@@ -16,7 +16,7 @@ from typing import get_args
 from chat.models import Message, RoomKind
 from chat.realtime.ledger import DeliveryLedger
 from chat.store.base import ChatStore
-from chat.views import message_view
+from chat.wire import message_view
 from chat.wire_events import MessageDeleted, MessageNew, MessageUpdated, ServerEvent
 
 log = logging.getLogger(__name__)

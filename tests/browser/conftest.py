@@ -11,7 +11,7 @@ An async fixture added in a browser test module must say so too:
     @pytest_asyncio.fixture(loop_scope="session")
     async def signed_in(page_for: PageFor) -> Page: ...
 
-Writing a test (all tests here are marked `browser`; run them with `pytest -m browser`):
+Writing a test (tests/conftest.py marks all tests here `browser`; `pytest -m browser` runs them):
 
     from tests.support.browser import PageFor, shot
 
@@ -47,7 +47,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE not in item.path.parents:
             continue
-        item.add_marker(pytest.mark.browser)
         if is_async_test(item):
             item.add_marker(session_loop, append=False)
 

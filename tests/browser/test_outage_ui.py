@@ -14,14 +14,8 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.support.browser import PageFor, sign_in
-from tests.support.redis_server import RedisProcess, redis_server
+from tests.support.redis_server import RedisProcess
 from tests.support.server import Client, ServerProcess, connect, http, login, ok
-
-
-@pytest.fixture
-def redis_proc() -> Iterator[RedisProcess]:
-    with redis_server() as proc:
-        yield proc
 
 
 @pytest.fixture

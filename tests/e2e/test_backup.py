@@ -20,7 +20,7 @@ import pytest
 
 from chat.actions import accounts, hierarchy
 from chat.payloads import CreateStaff
-from chat.views import unit_view
+from chat.wire import unit_view
 from config.settings import load_settings
 from tests.support.server import ROOT, Client, ServerProcess, connect, http, login
 from web.cli import offline_services

@@ -12,16 +12,10 @@ import pytest
 
 from bots.emitter import RedisEmitter
 from chat.wire_events import BotBroadcast
-from tests.support.redis_server import RedisProcess, redis_server
+from tests.support.redis_server import RedisProcess
 from tests.support.server import Client, ServerProcess, connect
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-def redis_proc() -> Iterator[RedisProcess]:
-    with redis_server() as proc:
-        yield proc
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ reaches the clients connected to the serving processes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,17 +10,11 @@ import pytest
 from chat.actions.bot_messages import post_bot_message
 from chat.realtime.fanout import NoClientsFanout
 from config.settings import load_settings
-from tests.support.redis_server import RedisProcess, redis_server
+from tests.support.redis_server import RedisProcess
 from tests.support.server import ServerProcess, connect
 from web.cli import offline_services
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-def redis_proc() -> Iterator[RedisProcess]:
-    with redis_server() as proc:
-        yield proc
 
 
 async def test_a_cli_post_reaches_clients_of_the_server(tmp_path: Path,

@@ -8,7 +8,6 @@ a message sent after a process first answers 200 again reaches its sockets live.
 from __future__ import annotations
 
 import asyncio
-import secrets
 import time
 import uuid
 from collections import Counter
@@ -19,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.redis_server import RedisProcess, redis_server
+from tests.support.cluster import shared_env, two_processes
+from tests.support.redis_server import RedisProcess
 from tests.support.server import Client, ServerProcess, connect, http
 from tests.support.tcp_proxy import TcpProxy
 
@@ -33,25 +33,11 @@ DRAIN_SECONDS = 8.0
 
 
 @pytest.fixture
-def redis_proc() -> Iterator[RedisProcess]:
-    with redis_server() as proc:
-        yield proc
-
-
-@pytest.fixture
 def cluster(tmp_path: Path, mongo_url: str,
             redis_proc: RedisProcess) -> Iterator[tuple[ServerProcess, ServerProcess]]:
-    env = {"LINLI_MONGODB_URL": mongo_url,
-           "LINLI_MONGODB_DATABASE": "linli_outage_" + uuid.uuid4().hex[:8],
-           "LINLI_REDIS_URL": redis_proc.url, "LINLI_SECRET_KEY": secrets.token_urlsafe(32),
-           "LINLI_LOG_LEVEL": "INFO"}
-    first = ServerProcess(tmp_path / "a", env)
-    second = ServerProcess(tmp_path / "b", env)
-    try:  # a second that fails to start must not leave the first running
-        yield first.start(timeout=90), second.start(timeout=90)
-    finally:
-        first.stop()
-        second.stop()
+    env = shared_env(mongo_url, "linli_outage_", redis_proc.url, LINLI_LOG_LEVEL="INFO")
+    with two_processes(tmp_path, env) as both:
+        yield both
 
 
 @dataclass

@@ -9,7 +9,6 @@ one's."""
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 import sqlite3
 import time
@@ -19,10 +18,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from aiohttp import web
 
-from bots.webhooks.signing import verify
-from tests.support.server import ServerProcess, connect, free_port, http, login
+from tests.support.receiver import Receiver
+from tests.support.server import ServerProcess, connect, http, login
 
 T = TypeVar("T")
 REPORT = "3栋电梯困人了，快来人"
@@ -30,54 +28,23 @@ QUESTION = "/办事 社保"
 CONSUMERS = ("detection", "bots", "webhooks")
 
 
-class Receiver:
-    """A webhook endpoint on loopback: records each POST whose signature verifies."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.secret = ""
-        self.received: list[dict[str, Any]] = []
-        self.hang_first = False  # keep the first POST waiting (the sender dies meanwhile)
-        self.release = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hook"
-
-    async def _handle(self, request: web.Request) -> web.Response:
-        raw = await request.read()
-        if not verify(self.secret, request.headers.get("X-Linli-Timestamp", ""), raw,
-                      request.headers.get("X-Linli-Signature", ""), now=time.time()):
-            return web.Response(status=401)
-        self.received.append({"key": request.headers.get("X-Linli-Delivery"),
-                              "body": json.loads(raw)})
-        if self.hang_first and len(self.received) == 1:
-            await self.release.wait()
-        return web.Response(status=204)
-
-    def of(self, message_id: str) -> list[dict[str, Any]]:
-        return [r for r in self.received if r["body"]["data"]["message"]["id"] == message_id]
-
-    async def start(self) -> Receiver:
-        app = web.Application()
-        app.router.add_post("/hook", self._handle)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-        return self
-
-    async def stop(self) -> None:
-        self.release.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
     found = await Receiver().start()
     yield found
     await found.stop()
+
+
+def delivered(receiver: Receiver, message_id: str) -> list[dict[str, Any]]:
+    """The signed deliveries of one message."""
+    return [r for r in receiver.signed() if r["body"]["data"]["message"]["id"] == message_id]
+
+
+async def hang_first(receiver: Receiver, n: int) -> int:
+    """Keep the first POST waiting (the sender dies meanwhile)."""
+    if n == 1:
+        await receiver.release.wait()
+    return 204
 
 
 async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 30) -> T:
@@ -165,29 +132,29 @@ async def test_work_after_the_ack_is_done_once_after_sigkill(
     server.stop(signal.SIGKILL)  # acknowledged; nothing after the ack has run yet
     await resident.sio.disconnect()
     question, report = sent
-    assert receiver.of(report["id"]) == [] and receiver.of(question["id"]) == []
+    assert delivered(receiver, report["id"]) == [] and delivered(receiver, question["id"]) == []
 
     server.start(timeout=120)
     world.admin, _ = await login(server, "王建国")
     await world.settled(report["seq"])
 
     async def counts() -> tuple[int, int, int, int, int]:
-        return (len(await world.drafts_of(report["id"])), len(receiver.of(report["id"])),
-                len(receiver.of(question["id"])), len(await world.bot_replies()),
-                len({r["key"] for r in receiver.received}))
+        return (len(await world.drafts_of(report["id"])), len(delivered(receiver, report["id"])),
+                len(delivered(receiver, question["id"])), len(await world.bot_replies()),
+                len({r["key"] for r in receiver.signed()}))
 
     async def all_done() -> tuple[int, int, int, int, int] | None:
         found = await counts()
         return found if all(found[:4]) else None
 
-    assert await eventually(all_done) == (1, 1, 1, 1, len(receiver.received))
+    assert await eventually(all_done) == (1, 1, 1, 1, len(receiver.signed()))
     draft = (await world.drafts_of(report["id"]))[0]
     assert draft["category"] == "电梯设施"
-    event_ids = {r["body"]["id"] for r in receiver.of(report["id"]) + receiver.of(question["id"])}
+    both = delivered(receiver, report["id"]) + delivered(receiver, question["id"])
+    event_ids = {r["body"]["id"] for r in both}
     logged = await world.deliveries_of(event_ids)
     assert sorted(d["status"] for d in logged) == ["delivered", "delivered"]
-    assert {d["id"] for d in logged} == {r["key"] for r in receiver.of(report["id"])
-                                         + receiver.of(question["id"])}
+    assert {d["id"] for d in logged} == {r["key"] for r in both}
 
     # Handled again from before both messages: nothing is made or sent twice; not even the
     # draft a worker dismissed meanwhile (the message is free again for a report, not a draft).
@@ -200,7 +167,7 @@ async def test_work_after_the_ack_is_done_once_after_sigkill(
     world.admin, _ = await login(server, "王建国")
     await world.settled(report["seq"])
     await asyncio.sleep(1.0)  # a second POST would be under way by now
-    assert await counts() == (1, 1, 1, 1, len(receiver.received))
+    assert await counts() == (1, 1, 1, 1, len(receiver.signed()))
     assert len(await world.deliveries_of(event_ids)) == 2
     assert [d["status"] for d in await world.drafts_of(report["id"])] == ["dismissed"]
 
@@ -216,13 +183,13 @@ async def test_a_delivery_cut_short_by_sigkill_is_sent_again_under_its_key(
     world = World(server, receiver, room)
     world.admin, admin = await login(server, "王建国")
     world.webhook = await subscribe(server, receiver, room, world.admin, admin["community_id"])
-    receiver.hang_first = True
+    receiver.behaviour = hang_first
     resident, _ = await connect(server, "张伟")
     sent = await resident.ok("message:send", {
         "room_id": room, "text": "今晚七点网格议事会", "client_id": uuid.uuid4().hex})
 
     async def first_post() -> bool | None:
-        return True if receiver.of(sent["id"]) else None
+        return True if delivered(receiver, sent["id"]) else None
 
     await eventually(first_post)
     server.stop(signal.SIGKILL)  # the POST is out, its answer not yet back
@@ -232,7 +199,7 @@ async def test_a_delivery_cut_short_by_sigkill_is_sent_again_under_its_key(
     world.admin, _ = await login(server, "王建国")
 
     async def sent_again() -> list[dict[str, Any]] | None:
-        got = receiver.of(sent["id"])
+        got = delivered(receiver, sent["id"])
         return got if len(got) == 2 else None
 
     first, again = await eventually(sent_again)
@@ -240,4 +207,4 @@ async def test_a_delivery_cut_short_by_sigkill_is_sent_again_under_its_key(
     await world.settled(sent["seq"])
     logged = await world.deliveries_of({first["body"]["id"]})
     assert [(d["id"], d["status"]) for d in logged] == [(first["key"], "delivered")]
-    assert len(receiver.of(sent["id"])) == 2
+    assert len(delivered(receiver, sent["id"])) == 2

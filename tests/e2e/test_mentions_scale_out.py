@@ -4,7 +4,6 @@ mentioned (or not) at once."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,30 +11,18 @@ from typing import Any
 
 import pytest
 
-from tests.support.redis_server import RedisProcess, redis_server
+from tests.support.cluster import shared_env, two_processes
+from tests.support.redis_server import RedisProcess
 from tests.support.server import Client, ServerProcess, http
 
 pytestmark = [pytest.mark.mongo, pytest.mark.redis]
 
 
 @pytest.fixture
-def cluster(tmp_path: Path, mongo_url: str) -> Iterator[tuple[ServerProcess, ServerProcess]]:
-    with redis_server() as redis_proc:
-        yield from _two(tmp_path, mongo_url, redis_proc)
-
-
-def _two(tmp_path: Path, mongo_url: str,
-         redis_proc: RedisProcess) -> Iterator[tuple[ServerProcess, ServerProcess]]:
-    env = {"LINLI_MONGODB_URL": mongo_url,
-           "LINLI_MONGODB_DATABASE": "linli_mentions_" + uuid.uuid4().hex[:8],
-           "LINLI_REDIS_URL": redis_proc.url, "LINLI_SECRET_KEY": secrets.token_urlsafe(32)}
-    first = ServerProcess(tmp_path / "a", env).start(timeout=90)
-    second = ServerProcess(tmp_path / "b", env).start(timeout=90)
-    try:
-        yield first, second
-    finally:
-        first.stop()
-        second.stop()
+def cluster(tmp_path: Path, mongo_url: str,
+            redis_proc: RedisProcess) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    with two_processes(tmp_path, shared_env(mongo_url, "linli_mentions_", redis_proc.url)) as both:
+        yield both
 
 
 async def log_in(node: ServerProcess, account: dict[str, Any]) -> tuple[str, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import secrets
 import subprocess
 import sys
 import uuid
@@ -14,17 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.redis_server import RedisProcess, redis_server
+from tests.support.cluster import shared_env, two_processes
+from tests.support.redis_server import RedisProcess
 from tests.support.server import DEMO_PASSWORD, ROOT, Client, ServerProcess, http
 
 pytestmark = [pytest.mark.mongo, pytest.mark.redis]
 DEFAULT_LEXICON = Path(__file__).resolve().parents[2] / "moderation" / "lexicon" / "default.toml"
-
-
-@pytest.fixture
-def redis_proc() -> Iterator[RedisProcess]:
-    with redis_server() as proc:
-        yield proc
 
 
 @pytest.fixture
@@ -34,17 +28,9 @@ def cluster(tmp_path: Path, mongo_url: str,
     lexicon.write_text(DEFAULT_LEXICON.read_text().replace(
         "\nthreshold = ", "\nthreshold = 99.0  # another lexicon until the test reloads\n"
         "# was: ", 1))
-    env = {"LINLI_MONGODB_URL": mongo_url,
-           "LINLI_MONGODB_DATABASE": "linli_scale_" + uuid.uuid4().hex[:8],
-           "LINLI_REDIS_URL": redis_proc.url, "LINLI_SECRET_KEY": secrets.token_urlsafe(32),
-           "LINLI_LEXICON_PATH": str(lexicon)}
-    first = ServerProcess(tmp_path / "a", env).start(timeout=90)
-    second = ServerProcess(tmp_path / "b", env).start(timeout=90)
-    try:
-        yield first, second
-    finally:
-        first.stop()
-        second.stop()
+    env = shared_env(mongo_url, "linli_scale_", redis_proc.url, LINLI_LEXICON_PATH=str(lexicon))
+    with two_processes(tmp_path, env) as both:
+        yield both
 
 
 def add_district_officer(node: ServerProcess, phone: str = "13800000099") -> dict[str, str]:

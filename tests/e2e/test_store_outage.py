@@ -6,7 +6,6 @@ kept and reaches every connected receiver exactly once."""
 from __future__ import annotations
 
 import asyncio
-import secrets
 import time
 import uuid
 from collections import Counter
@@ -17,7 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.support.redis_server import RedisProcess, redis_server
+from tests.support.cluster import shared_env, two_processes
+from tests.support.redis_server import RedisProcess
 from tests.support.server import Client, ServerProcess, http
 from tests.support.tcp_proxy import TcpProxy
 
@@ -28,12 +28,6 @@ OUTAGE_SECONDS = 6.0  # longer than the store's server-selection timeout (5 s): 
 AFTER_SECONDS = 4.0
 SEND_EVERY = 0.05
 ACK_WITHIN = 8.0  # the web client gives up on an ack after 10 s
-
-
-@pytest.fixture
-def redis_proc() -> Iterator[RedisProcess]:
-    with redis_server() as proc:
-        yield proc
 
 
 @pytest.fixture
@@ -50,16 +44,8 @@ def relay(mongo_url: str) -> Iterator[tuple[TcpProxy, str]]:
 @pytest.fixture
 def cluster(tmp_path: Path, relay: tuple[TcpProxy, str],
             redis_proc: RedisProcess) -> Iterator[tuple[ServerProcess, ServerProcess]]:
-    env = {"LINLI_MONGODB_URL": relay[1],
-           "LINLI_MONGODB_DATABASE": "linli_store_cut_" + uuid.uuid4().hex[:8],
-           "LINLI_REDIS_URL": redis_proc.url, "LINLI_SECRET_KEY": secrets.token_urlsafe(32)}
-    first = ServerProcess(tmp_path / "a", env)
-    second = ServerProcess(tmp_path / "b", env)
-    try:  # a second that fails to start must not leave the first running
-        yield first.start(timeout=90), second.start(timeout=90)
-    finally:
-        first.stop()
-        second.stop()
+    with two_processes(tmp_path, shared_env(relay[1], "linli_store_cut_", redis_proc.url)) as both:
+        yield both
 
 
 async def login_at(node: ServerProcess, seeded: ServerProcess, name: str) -> Client:

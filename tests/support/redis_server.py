@@ -1,4 +1,5 @@
-"""Real `redis-server` processes on free loopback ports, with nothing saved to disk."""
+"""Real `redis-server` processes on free loopback ports, with nothing saved to disk; the
+`redis_proc` fixture (loaded as a plugin by tests/conftest.py) gives a test one of its own."""
 
 from __future__ import annotations
 
@@ -68,3 +69,10 @@ def redis_server() -> Iterator[RedisProcess]:
         yield proc
     finally:
         proc.stop()
+
+
+@pytest.fixture
+def redis_proc() -> Iterator[RedisProcess]:
+    """A redis-server of the test's own."""
+    with redis_server() as proc:
+        yield proc

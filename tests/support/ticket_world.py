@@ -10,16 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from chat.actions import hierarchy
-from chat.auth import Secrets
 from chat.errors import DomainError
 from chat.models import Address, User
-from chat.realtime.ratelimit import MemoryRateLimiter
-from chat.realtime.registry import MemoryRegistry
 from chat.services import Services
-from config.settings import load_settings
 from moderation.machine import Policy, new_ticket
 from moderation.models import Level, Ticket, TicketStatus
-from tests.support.fakes import FakeClock, RecordingFanout
+from tests.support.services import services_on
 from web.store_sqlite import SqliteStore
 
 ROLES = ("reporter", "neighbour", "worker", "other_worker", "admin", "other_admin",
@@ -84,9 +80,7 @@ class World:
 async def ticket_world(tmp_path: Path) -> AsyncIterator[World]:
     store = SqliteStore(tmp_path / "linli.sqlite3")
     await store.open()
-    services = Services(settings=load_settings(data_dir=tmp_path), store=store,
-                        secrets=Secrets(b"k" * 32), clock=FakeClock(), fanout=RecordingFanout(),
-                        limiter=MemoryRateLimiter(), registry=MemoryRegistry())
+    services = services_on(store, tmp_path)
     try:
         yield await World(services).build()
     finally:

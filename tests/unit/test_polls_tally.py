@@ -127,7 +127,7 @@ def test_nobody_voted() -> None:
 
 
 def test_a_ballot_moves_the_running_tally() -> None:
-    # The store applies these changes (tests/service/test_store_polls.py); here, what they are
+    # The store applies these changes (tests/store/test_store_polls.py); here, what they are
     # and what the running tally then shows.
     p = poll(multiple=True, max_choices=2, counts={"o1": 0, "o2": 0, "o3": 0}, eligible=4)
     first = ballot("u1", "o1", "o2")

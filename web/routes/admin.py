@@ -13,7 +13,7 @@ from chat.actions import accounts, hierarchy
 from chat.errors import Forbidden, Invalid, NotFound
 from chat.models import UnitKind
 from chat.payloads import CreateStaff, CreateUnit, RemoveResident, SetPartyMember, Verify
-from chat.views import join_code_view, unit_view, user_view, user_view_for
+from chat.wire import join_code_view, unit_view, user_view, user_view_for
 from web.http import body, current, reply, services, staff
 
 routes = web.RouteTableDef()

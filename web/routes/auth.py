@@ -7,7 +7,7 @@ from aiohttp import web
 from chat.actions import accounts
 from chat.actions.rooms import my_rooms
 from chat.payloads import ChangePassword, Login, Register
-from chat.views import user_view
+from chat.wire import user_view
 from web.clients import client_address
 from web.http import body, current, reply, services
 

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from chat.payloads import Payload
 from chat.validation import invalid_from
+from config.settings import Urgency
 from moderation import filing, sharing, tickets
-from moderation.categories import Urgency
 from moderation.machine import (
     Accept,
     Assign,
