@@ -158,6 +158,42 @@ class RemovalReply(Shape):
     removed: bool
 
 
+class UnitView(Shape):
+    id: str
+    kind: Literal["district", "street", "community", "grid"]
+    name: str
+    parent_id: str | None
+    created_at: IsoTime
+
+
+class UnitReply(Shape):
+    unit: UnitView
+
+
+class UnitsReply(Shape):
+    units: list[UnitView]
+
+
+class ResidentsReply(Shape):
+    residents: list[UserView]
+
+
+class JoinCodeView(Shape):
+    code: str
+    grid_id: str
+    created_by: str
+    created_at: IsoTime
+    revoked_at: IsoTime | None
+
+
+class JoinCodeReply(Shape):
+    join_code: JoinCodeView
+
+
+class JoinCodesReply(Shape):
+    join_codes: list[JoinCodeView]
+
+
 class Alive(Shape):
     status: Literal["alive"]
 
@@ -177,6 +213,17 @@ REPLIES: dict[tuple[str, str], dict[int, type[Shape]]] = {
     ("POST", "/api/v1/auth/password"): {200: Done},
     ("GET", "/api/v1/me"): {200: UserReply},
     ("GET", "/api/v1/me/rooms"): {200: RoomsReply},
+    ("GET", "/api/v1/users/{user_id}"): {200: UserReply},
+    ("GET", "/api/v1/units"): {200: UnitsReply},
+    ("POST", "/api/v1/admin/units"): {201: UnitReply},
+    ("POST", "/api/v1/admin/staff"): {201: UserReply},
+    ("POST", "/api/v1/admin/grids/{grid_id}/join-codes"): {201: JoinCodeReply},
+    ("GET", "/api/v1/admin/grids/{grid_id}/join-codes"): {200: JoinCodesReply},
+    ("DELETE", "/api/v1/admin/join-codes/{code}"): {200: JoinCodeReply},
+    ("GET", "/api/v1/admin/residents"): {200: ResidentsReply},
+    ("POST", "/api/v1/admin/residents/{user_id}/verify"): {200: UserReply},
+    ("POST", "/api/v1/admin/residents/{user_id}/remove"): {200: UserReply},
+    ("PUT", "/api/v1/admin/residents/{user_id}/party-member"): {200: UserReply},
     ("GET", "/api/v1/rooms/{room_id}/messages"): {200: History},
     ("GET", "/api/v1/rooms/{room_id}/members"): {200: MembersReply},
     ("POST", "/api/v1/tickets"): {201: TicketReply},
