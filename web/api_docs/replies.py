@@ -12,9 +12,11 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from chat.wire_events import (
+    AckCounts,
     FlagView,
     IsoTime,
     MessageView,
+    NamedRef,
     NoticeView,
     PollView,
     Shape,
@@ -194,6 +196,111 @@ class JoinCodesReply(Shape):
     join_codes: list[JoinCodeView]
 
 
+class HouseholdMember(Shape):
+    id: str
+    name: str
+    acknowledged: bool
+    acknowledged_at: IsoTime | None
+
+
+class HouseholdAcks(Shape):
+    """A household's acknowledgement; its key and flat only for who may see their details."""
+
+    household: str | None
+    label: str
+    acknowledged: bool
+    members: list[HouseholdMember]
+
+
+class AckStatus(Shape):
+    notice: NoticeView
+    summary: AckCounts
+    households: list[HouseholdAcks]
+
+
+class Reminded(Shape):
+    reminded_members: int
+    reminded_households: int
+    acks: AckCounts
+
+
+class Assignee(Shape):
+    id: str
+    name: str
+    role: str
+    community_id: str | None
+    grid_ids: list[str]
+    unit_id: str | None
+
+
+class AssigneesReply(Shape):
+    assignees: list[Assignee]
+
+
+class BlockedWords(Shape):
+    community_id: str
+    words: list[str]
+    global_words: list[str]
+
+
+class AuditEntryView(Shape):
+    id: str
+    community_id: str | None
+    actor_id: str
+    actor_name: str | None
+    action: str
+    target_type: str
+    target_id: str
+    reason: str
+    details: dict[str, Any]
+    at: IsoTime
+
+
+class AuditCursor(Shape):
+    before: IsoTime
+    before_id: str
+
+
+class AuditPage(Shape):
+    entries: list[AuditEntryView]
+    next: AuditCursor | None
+
+
+class DecisionOption(Shape):
+    id: str
+    text: str
+    votes: int
+
+
+class Decision(Shape):
+    """议事记录: a closed poll's frozen result."""
+
+    poll_id: str
+    room_id: str
+    community_id: str
+    question: str
+    options: list[DecisionOption]
+    multiple: bool
+    anonymous: bool
+    per_household: bool
+    voters: int
+    eligible: int
+    turnout: float
+    quorum_percent: int | None
+    quorum_met: bool | None
+    valid: bool
+    winners: list[str]
+    author: NamedRef
+    created_at: IsoTime
+    deadline: IsoTime
+    closed_by: NamedRef | None
+    closed_at: IsoTime
+
+
+class DecisionsReply(Shape):
+    decisions: list[Decision]
+
+
 class Alive(Shape):
     status: Literal["alive"]
 
@@ -245,6 +352,13 @@ REPLIES: dict[tuple[str, str], dict[int, type[Shape]]] = {
     ("GET", "/api/v1/notices/{notice_id}"): {200: NoticeReply},
     ("POST", "/api/v1/notices/{notice_id}/ack"): {200: NoticeAck},
     ("POST", "/api/v1/notices/{notice_id}/unpin"): {200: NoticeReply},
+    ("GET", "/api/v1/notices/{notice_id}/acks"): {200: AckStatus},
+    ("POST", "/api/v1/notices/{notice_id}/remind"): {200: Reminded},
+    ("GET", "/api/v1/tickets/{ticket_id}/assignees"): {200: AssigneesReply},
+    ("GET", "/api/v1/admin/communities/{community_id}/blocked-words"): {200: BlockedWords},
+    ("PUT", "/api/v1/admin/communities/{community_id}/blocked-words"): {200: BlockedWords},
+    ("GET", "/api/v1/admin/audit"): {200: AuditPage},
+    ("GET", "/api/v1/communities/{community_id}/decisions"): {200: DecisionsReply},
     ("POST", "/api/v1/rooms/{room_id}/polls"): {201: PollReply},
     ("GET", "/api/v1/rooms/{room_id}/polls"): {200: PollsReply},
     ("GET", "/api/v1/polls/{poll_id}"): {200: PollReply},
