@@ -22,7 +22,8 @@ REF = "#/components/schemas/{model}"
 PATH_PARAM = re.compile(r"\{(\w+)[^}]*\}")
 NOT_JSON = {  # what the routes outside the JSON API answer with
     "/": "text/html", "/static/{filename}": "*/*", "/metrics": "text/plain",
-    "/socket.io/": "*/*", "/api/v1/admin/join-codes/{code}/qr.svg": "image/svg+xml"}
+    "/socket.io/": "*/*", "/api/v1/admin/join-codes/{code}/qr.svg": "image/svg+xml",
+    "/sw.js": "text/javascript", "/manifest.webmanifest": "application/manifest+json"}
 NOT_JSON_ERRORS = {"/metrics": ("401", "404"),  # 404 while off (no LINLI_METRICS_TOKEN)
                    "/api/v1/admin/join-codes/{code}/qr.svg": ("401", "403", "404")}
 SECURITY: dict[str, list[dict[str, list[str]]]] = {
