@@ -12,6 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bots.accounts import retention as delivery_retention
 from chat.store import retention as chat_retention
+from chat.store import room_names
 from chat.store.mongo_base import Doc
 from chat.store.schema_mongo import MongoMigration
 from chat.store.schema_sqlite import SqliteMigration
@@ -32,7 +33,9 @@ async def mongo_1_retention_indexes(db: AsyncDatabase[Doc]) -> None:
     await delivery_retention.mongo_indexes(db)
 
 
-SQLITE_MIGRATIONS: tuple[SqliteMigration, ...] = (sqlite_1_retention_indexes,)
-MONGO_MIGRATIONS: tuple[MongoMigration, ...] = (mongo_1_retention_indexes,)
+SQLITE_MIGRATIONS: tuple[SqliteMigration, ...] = (sqlite_1_retention_indexes,
+                                                  room_names.sqlite_rename)
+MONGO_MIGRATIONS: tuple[MongoMigration, ...] = (mongo_1_retention_indexes,
+                                                room_names.mongo_rename)
 SCHEMA_VERSION = len(SQLITE_MIGRATIONS)
 assert len(MONGO_MIGRATIONS) == SCHEMA_VERSION, "both backends share one version number"

@@ -24,6 +24,7 @@ from chat.wire import unit_view
 from config.settings import load_settings
 from tests.support.server import ROOT, Client, ServerProcess, connect, http, login
 from web.cli import offline_services
+from web.migrations import SCHEMA_VERSION
 
 
 @dataclass
@@ -117,7 +118,7 @@ async def test_a_backup_under_load_restores_every_acknowledged_message(
     assert made.returncode == 0, made.stderr
     assert during > 0, "the clients kept sending while the backup ran"
     summary = json.loads(made.stdout)
-    assert summary["schema_version"] == 1 and summary["tables"]["messages"] >= len(before_backup)
+    assert summary["schema_version"] == SCHEMA_VERSION and summary["tables"]["messages"] >= len(before_backup)
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     assert manifest["backend"] == ("sqlite" if backend.mongo_url is None else "mongodb")
 

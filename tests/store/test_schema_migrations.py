@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pymongo import AsyncMongoClient
 
-from chat.models import NewMessage
+from chat.models import NewMessage, Room
 from chat.store import schema_mongo, schema_sqlite
 from chat.store.mongo_base import Doc
 from chat.store.schema import META, SchemaTooNew
@@ -62,13 +62,36 @@ async def test_a_version_0_database_is_migrated_on_open(store_target: StoreTarge
     store = store_target.new()
     await store.open()
     try:
-        assert await store.schema_version() == SCHEMA_VERSION == 1
+        assert await store.schema_version() == SCHEMA_VERSION == 2
         assert [m.text for m in await store.history("r1", None, 10)] == ["旧消息", "最新"]
         # migration 1's index serves the purge of rows written before it existed
         assert await store.purge_messages(T0 + timedelta(days=1), 10) == 1
     finally:
         await store.close()
     assert await index_names(store_target) >= RETENTION_INDEXES
+
+
+async def test_migration_2_stops_room_names_repeating_the_units_kind(
+        store_target: StoreTarget) -> None:
+    old = v0_store(store_target)
+    await old.open()
+    rooms = {"grid:g1": ("grid", "第一网格网格议事会"), "grid:g2": ("grid", "东区议事会"),
+             "community:c1": ("community", "幸福社区社区议事厅"),
+             "workers:c1": ("workers", "幸福社区网格员工作群")}
+    for room_id, (kind, name) in rooms.items():
+        await old.add_room(Room(id=room_id, kind=kind, name=name, community_id="c1",
+                                grid_id="g1" if kind == "grid" else None, created_at=T0))
+    await old.close()
+    forget_version(store_target)
+
+    store = store_target.new()
+    await store.open()
+    try:
+        names = {r.id: r.name for r in await store.list_rooms("c1")}
+    finally:
+        await store.close()
+    assert names == {"grid:g1": "第一网格议事会", "grid:g2": "东区议事会",
+                     "community:c1": "幸福社区议事厅", "workers:c1": "幸福社区网格员工作群"}
 
 
 async def test_a_newer_schema_is_refused_untouched(store_target: StoreTarget) -> None:
