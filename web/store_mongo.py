@@ -12,6 +12,7 @@ from bots.polls.store_mongo import MongoPolls
 from chat.store.mongo import MongoChat
 from chat.store.retention import MongoChatRetention
 from chat.store.schema_mongo import MongoSchema
+from moderation.store.mongo_flags import MongoFlags
 from moderation.store.mongo_learning import MongoLearning
 from moderation.store.mongo_tickets import MongoTickets
 from moderation.store.retention import MongoDraftRetention
@@ -20,6 +21,6 @@ from web.stores import Store
 
 
 class MongoStore(MongoSchema, MongoPolls, MongoNotices, MongoDirectory, MongoBots, MongoTickets,
-                 MongoLearning, MongoDeliveryRetention, MongoDraftRetention, MongoChatRetention,
-                 MongoChat, Store):
+                 MongoFlags, MongoLearning, MongoDeliveryRetention, MongoDraftRetention,
+                 MongoChatRetention, MongoChat, Store):
     MIGRATIONS = MONGO_MIGRATIONS

@@ -12,6 +12,7 @@ from chat.store.retention import SqliteChatRetention
 from chat.store.schema_sqlite import SqliteSchema
 from chat.store.sqlite import SqliteChat
 from moderation.store.retention import SqliteDraftRetention
+from moderation.store.sqlite_flags import SqliteFlags
 from moderation.store.sqlite_learning import SqliteLearning
 from moderation.store.sqlite_tickets import SqliteTickets
 from web.migrations import SQLITE_MIGRATIONS
@@ -19,6 +20,6 @@ from web.stores import Store
 
 
 class SqliteStore(SqliteSchema, SqlitePolls, SqliteNotices, SqliteDirectory, SqliteBots,
-                  SqliteTickets, SqliteLearning, SqliteDeliveryRetention, SqliteDraftRetention,
-                  SqliteChatRetention, SqliteChat, Store):
+                  SqliteTickets, SqliteFlags, SqliteLearning, SqliteDeliveryRetention,
+                  SqliteDraftRetention, SqliteChatRetention, SqliteChat, Store):
     MIGRATIONS = SQLITE_MIGRATIONS

@@ -1,14 +1,14 @@
-"""The store interface of moderation's tickets and flags, and the store moderation code sees:
-the chat core's, these and detection learning's."""
+"""The store interface of moderation's tickets, and the store moderation code sees: the chat
+core's, tickets', flags' (moderation.store.flags) and detection learning's."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
 
 from chat.services import Services
 from chat.store.base import ChatStore
-from moderation.models import Flag, Ticket, TicketQuery
+from moderation.models import Ticket, TicketQuery
+from moderation.store.flags import FlagStore
 from moderation.store.learning import LearningStore
 
 
@@ -36,23 +36,8 @@ class TicketStore(ABC):
     async def ticket_for_message(self, message_id: str) -> Ticket | None:
         """The newest ticket that links this message."""
 
-    # ---- flags, audit log and community configuration --------------------------------------
-    @abstractmethod
-    async def add_flag(self, flag: Flag) -> None: ...
 
-    @abstractmethod
-    async def get_flag(self, flag_id: str) -> Flag | None: ...
-
-    @abstractmethod
-    async def handle_flag(self, flag: Flag) -> bool:
-        """Store the handled flag unless it was handled already; True when stored."""
-
-    @abstractmethod
-    async def list_flags(self, room_ids: Sequence[str], open_only: bool, limit: int) -> list[Flag]:
-        """Flags of these rooms, newest first."""
-
-
-class ModerationStore(TicketStore, LearningStore, ChatStore, ABC):
+class ModerationStore(TicketStore, FlagStore, LearningStore, ChatStore, ABC):
     """Everything moderation code may ask of the store."""
 
 

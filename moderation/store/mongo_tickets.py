@@ -1,10 +1,9 @@
-"""MongoDB backend: moderation's tickets and flags. A ticket's per-community `number` is the
+"""MongoDB backend: moderation's tickets. A ticket's per-community `number` is the
 community's max + 1, made unique by an index (a lost race retries, like message seqs); each
 message is claimed by one ticket at a time through a claim document per message."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from contextlib import suppress
 from typing import ClassVar
 
@@ -22,7 +21,7 @@ from chat.store.mongo_base import (
     to_doc,
     translated_errors,
 )
-from moderation.models import LEVELS, OPEN, Flag, Ticket, TicketQuery
+from moderation.models import LEVELS, OPEN, Ticket, TicketQuery
 from moderation.store.base import TicketStore
 
 NUMBER_INDEX = "community_number"
@@ -40,10 +39,6 @@ class MongoTickets(MongoBase, TicketStore):
             IndexModel([("status", ASCENDING), ("due_at", ASCENDING)]),
             IndexModel([("reporter_id", ASCENDING), ("created_at", ASCENDING)]),
             IndexModel([("message_ids", ASCENDING), ("created_at", ASCENDING)]),
-        ],
-        "flags": [
-            IndexModel([("room_id", ASCENDING), ("handled_at", ASCENDING),
-                        ("created_at", ASCENDING)])
         ],
     }
 
@@ -129,27 +124,6 @@ class MongoTickets(MongoBase, TicketStore):
                 {"message_ids": message_id}, sort=NEWEST_FIRST
             )
         return None if doc is None else from_doc(Ticket, doc)
-
-    # ---- flags, audit log and community configuration --------------------------------------
-    async def add_flag(self, flag: Flag) -> None:
-        await self._insert("flags", to_doc(flag))
-
-    async def get_flag(self, flag_id: str) -> Flag | None:
-        return await self._one("flags", Flag, {"_id": flag_id})
-
-    async def handle_flag(self, flag: Flag) -> bool:
-        with translated_errors():
-            result = await self._col("flags").replace_one(
-                {"_id": flag.id, "handled_at": None}, to_doc(flag))
-        return bool(result.matched_count)
-
-    async def list_flags(self, room_ids: Sequence[str], open_only: bool, limit: int) -> list[Flag]:
-        if not room_ids:
-            return []
-        query: Doc = {"room_id": {"$in": list(room_ids)}}
-        if open_only:
-            query["handled_at"] = None
-        return await self._many("flags", Flag, query, sort=NEWEST_FIRST, limit=limit)
 
 
 def _ticket_where(q: TicketQuery) -> Doc:

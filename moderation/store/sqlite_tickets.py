@@ -1,5 +1,5 @@
 """SQLite backend: moderation's tickets (numbered per community, each message claimed by one
-ticket at a time) and flags."""
+ticket at a time)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from chat.errors import Conflict, NotFound
 from chat.store.sqlite_base import SqliteBase, ms
-from moderation.models import LEVELS, OPEN, Flag, Ticket, TicketQuery
+from moderation.models import LEVELS, OPEN, Ticket, TicketQuery
 from moderation.store.base import TicketStore
 
 
@@ -28,9 +28,6 @@ class SqliteTickets(SqliteBase, TicketStore):
         created_ms INTEGER NOT NULL, PRIMARY KEY (message_id, ticket_id));
     CREATE TABLE IF NOT EXISTS message_claims (message_id TEXT PRIMARY KEY,
         ticket_id TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS flags (id TEXT PRIMARY KEY, room_id TEXT NOT NULL,
-        handled INTEGER NOT NULL, created_ms INTEGER NOT NULL, doc TEXT NOT NULL);
-    CREATE INDEX IF NOT EXISTS flags_room ON flags (room_id, handled, created_ms);
     """
 
     # ---- tickets ----------------------------------------------------------------------------
@@ -85,29 +82,6 @@ class SqliteTickets(SqliteBase, TicketStore):
         sql = ("SELECT t.doc FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id"
                " WHERE m.message_id = ? ORDER BY t.created_ms DESC LIMIT 1")
         return await self._one(Ticket, sql, message_id)
-
-    # ---- flags, audit log and community configuration --------------------------------------
-    async def add_flag(self, flag: Flag) -> None:
-        args = (flag.id, flag.room_id, flag.handled_at is not None, ms(flag.created_at),
-                flag.model_dump_json())
-        await self._write(lambda c: c.execute("INSERT INTO flags VALUES (?, ?, ?, ?, ?)", args))
-
-    async def get_flag(self, flag_id: str) -> Flag | None:
-        return await self._one(Flag, "SELECT doc FROM flags WHERE id = ?", flag_id)
-
-    async def handle_flag(self, flag: Flag) -> bool:
-        args = (flag.model_dump_json(), flag.id)
-        sql = "UPDATE flags SET handled = 1, doc = ? WHERE id = ? AND handled = 0"
-        return bool(await self._write(lambda c: c.execute(sql, args).rowcount))
-
-    async def list_flags(self, room_ids: Sequence[str], open_only: bool, limit: int) -> list[Flag]:
-        if not room_ids:
-            return []
-        marks = ", ".join("?" * len(room_ids))
-        handled = " AND handled = 0" if open_only else ""
-        sql = (f"SELECT doc FROM flags WHERE room_id IN ({marks}){handled}"
-               " ORDER BY created_ms DESC, id DESC LIMIT ?")
-        return await self._many(Flag, sql, *room_ids, limit)
 
 
 TICKET_COLUMNS = ("id, community_id, number, status, grid_id, street_id, district_id, level,"
