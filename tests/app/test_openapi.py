@@ -2,7 +2,7 @@
 route of the app and says nothing about where it runs; the replies of a representative
 session match it (tests/support/openapi_check.py checks every in-process test's replies the
 same way); `/api/v1/asyncapi.json` has every event of the catalogue with the payload schema
-a real payload validates against."""
+a real payload validates against. Every reply of a JSON route has its schema described."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from tests.support.openapi_check import ResponseCheck
 from tests.support.server import connect, http
 from tests.support.server import ok as api
 from web.api_docs.asyncapi import message_id
-from web.api_docs.openapi import documented_routes
+from web.api_docs.openapi import NOT_JSON, documented_routes
+from web.api_docs.replies import REPLIES
 
 
 async def public_document(server: InProcessServer, path: str) -> dict[str, Any]:
@@ -119,6 +120,52 @@ async def test_the_replies_of_a_session_match_their_schemas(server: InProcessSer
     assert ("GET", "/api/v1/tickets", 403) in statuses and ("POST", "/api/v1/tickets", 400) \
         in statuses
     assert len(statuses) >= 25, sorted(statuses)
+
+
+def build_document(tmp_path: Path) -> dict[str, Any]:
+    from config.settings import load_settings
+    from web.api_docs import openapi
+    from web.app import create_app
+
+    return openapi.build(create_app(load_settings(None, data_dir=tmp_path, secret_key="k" * 48)))
+
+
+def undescribed(doc: dict[str, Any]) -> list[str]:
+    """Operations of a JSON route with no success reply, or one whose schema is not a model
+    of components/schemas that names its keys (or, for an array, its items)."""
+    schemas = doc["components"]["schemas"]
+    found = []
+    for path, operations in doc["paths"].items():
+        if path in NOT_JSON:
+            continue
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            successes = {s: r for s, r in operation["responses"].items() if s.startswith("2")}
+            if not successes and REPLIES.get((method.upper(), path)) != {}:
+                found.append(f"{where}: no success reply")
+            for status, reply in successes.items():
+                schema = reply.get("content", {}).get("application/json", {}).get("schema", {})
+                name = schema.get("$ref", "").rsplit("/", 1)[-1]
+                model = schemas.get(name, {})
+                if not ("properties" in model or "$ref" in model.get("items", {})):
+                    found.append(f"{where} → {status}: {schema or 'no JSON schema'}")
+    return found
+
+
+def test_every_json_reply_has_its_schema_described(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = build_document(tmp_path)
+    assert not undescribed(doc), undescribed(doc)
+    assert "not described" not in json.dumps(doc)
+    statuses = doc["paths"]["/open311/v2/requests.json"]["get"]["responses"]["200"]
+    array = doc["components"]["schemas"][statuses["content"]["application/json"]["schema"][
+        "$ref"].rsplit("/", 1)[-1]]
+    assert array["type"] == "array"  # Open311 answers with arrays, as its specification has it
+    unknown = doc["paths"]["/open311/v2/{anything}"]["get"]["responses"]
+    assert "404" in unknown and not [s for s in unknown if s.startswith("2")]  # errors only
+    monkeypatch.delitem(REPLIES, ("GET", "/api/v1/stats/tickets"))
+    assert undescribed(build_document(tmp_path / "again")) == [
+        "GET /api/v1/stats/tickets: no success reply"]
 
 
 def test_a_reply_that_breaks_its_schema_is_caught(tmp_path: Path) -> None:

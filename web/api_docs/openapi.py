@@ -70,6 +70,12 @@ def _parameters(path: str, found: HandlerReads) -> list[dict[str, Any]]:
     return params
 
 
+def _summary(model: type[BaseModel]) -> str:
+    """The first line of the model's own docstring (not one it inherits)."""
+    doc = model.__dict__.get("__doc__")
+    return doc.strip().splitlines()[0] if doc and doc.strip() else model.__name__
+
+
 def _replies(method: str, path: str, names: dict[type[BaseModel], str]) -> dict[str, Any]:
     error = {"content": {"application/json": {"schema": _ref(names[ErrorReply])}}}
     if path in NOT_JSON:
@@ -77,15 +83,10 @@ def _replies(method: str, path: str, names: dict[type[BaseModel], str]) -> dict[
                         "content": {NOT_JSON[path]: {"schema": {}}}}} | {
             status: {"description": ERRORS[status]} | error
             for status in NOT_JSON_ERRORS.get(path, ())}
-    documented = REPLIES.get((method, path))
     replies: dict[str, Any] = {
-        str(status): {"description": model.__doc__.splitlines()[0] if model.__doc__ else "",
+        str(status): {"description": _summary(model),
                       "content": {"application/json": {"schema": _ref(names[model])}}}
-        for status, model in (documented or {}).items()}
-    if documented is None:  # Open311 answers with arrays, as its specification has it
-        shape = "array" if path.startswith("/open311/") else "object"
-        replies["2XX"] = {"description": f"a JSON {shape} (shape not described yet)",
-                          "content": {"application/json": {"schema": {"type": shape}}}}
+        for status, model in REPLIES.get((method, path), {}).items()}
     for status, what in ERRORS.items():
         replies.setdefault(status, {"description": what} | error)
     return replies

@@ -1,15 +1,17 @@
 """The documented response bodies of the REST API: the serialisers' views as the event
 catalogue (chat.wire_events) describes them, in the envelopes the routes reply with.
 
-`REPLIES` names the bodies of each route it covers by (method, path) → {status: model}; a route
-not listed is documented as "a JSON object" (its shape is not described yet). Error replies
-of every route are `ErrorReply` (docs/protocol.md, "Ack envelope and errors")."""
+`REPLIES` names the bodies of every JSON route by (method, path) → {status: model}; `{}` for a
+route that only ever answers with an error. Error replies of every route are `ErrorReply`
+(docs/protocol.md, "Ack envelope and errors"). The admins' bot, webhook and directory replies
+are in bot_replies, the operators' in operator_replies, Open311's and the documents' in
+public_replies."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from chat.wire_events import (
     AckCounts,
@@ -23,6 +25,9 @@ from chat.wire_events import (
     TicketView,
     UserView,
 )
+from web.api_docs import bot_replies as bots
+from web.api_docs import operator_replies as ops
+from web.api_docs import public_replies as public
 
 
 class ErrorBody(Shape):
@@ -313,7 +318,7 @@ class Readiness(Shape):
 TRANSITIONS = ("confirm", "dismiss", "accept", "classify", "reject", "merge", "assign",
                "resolve", "rate", "escalate")
 
-REPLIES: dict[tuple[str, str], dict[int, type[Shape]]] = {
+REPLIES: dict[tuple[str, str], dict[int, type[BaseModel]]] = {
     ("POST", "/api/v1/auth/login"): {200: LoginReply},
     ("POST", "/api/v1/auth/register"): {201: UserReply},
     ("POST", "/api/v1/auth/logout"): {200: Done},
@@ -370,4 +375,32 @@ REPLIES: dict[tuple[str, str], dict[int, type[Shape]]] = {
     ("GET", "/api/v1/bot/polls/{poll_id}"): {200: PollReply},
     ("GET", "/healthz"): {200: Alive},
     ("GET", "/readyz"): {200: Readiness, 503: Readiness},
+    ("POST", "/api/v1/admin/communities/{community_id}/bots"): {201: bots.BotCreated},
+    ("GET", "/api/v1/admin/communities/{community_id}/bots"): {200: bots.BotsReply},
+    ("PUT", "/api/v1/admin/bots/{bot_id}/rooms"): {200: bots.BotReply},
+    ("POST", "/api/v1/admin/bots/{bot_id}/revoke"): {200: bots.Revoked},
+    ("POST", "/api/v1/admin/bots/{bot_id}/tokens"): {201: bots.TokenRotated},
+    ("POST", "/api/v1/admin/communities/{community_id}/webhooks"): {201: bots.WebhookCreated},
+    ("GET", "/api/v1/admin/communities/{community_id}/webhooks"): {200: bots.WebhooksReply},
+    ("DELETE", "/api/v1/admin/communities/{community_id}/webhooks/{webhook_id}"): {
+        200: bots.WebhookReply},
+    ("GET", "/api/v1/admin/webhooks/{webhook_id}/deliveries"): {200: bots.DeliveriesReply},
+    ("GET", "/api/v1/communities/{community_id}/directory"): {200: bots.DirectoryReply},
+    ("POST", "/api/v1/communities/{community_id}/directory"): {201: bots.EntryReply},
+    ("PUT", "/api/v1/directory/{entry_id}"): {200: bots.EntryReply},
+    ("DELETE", "/api/v1/directory/{entry_id}"): {200: bots.EntryDeleted},
+    ("POST", "/api/v1/communities/{community_id}/directory/import"): {
+        200: bots.DirectoryImported},
+    ("POST", "/api/v1/admin/lexicon/reload"): {200: ops.LexiconReloaded},
+    ("GET", "/api/v1/admin/detection"): {200: ops.DetectionStatus},
+    ("POST", "/api/v1/admin/detection/retrain"): {200: ops.Retrained},
+    ("POST", "/api/v1/admin/detection/restore"): {200: ops.DetectionStatus},
+    ("GET", "/api/v1/stats/tickets"): {200: ops.TicketStatistics},
+    ("GET", "/api/v1/admin/status"): {200: ops.StatusPage},
+    ("GET", "/open311/v2/services.json"): {200: public.Open311Services},
+    ("GET", "/open311/v2/requests.json"): {200: public.Open311Requests},
+    ("GET", "/open311/v2/requests/{request_id}.json"): {200: public.Open311Requests},
+    ("GET", "/open311/v2/{anything}"): {},  # 404 for anything else: Open311 is JSON only
+    ("GET", "/api/v1/openapi.json"): {200: public.OpenAPIDocument},
+    ("GET", "/api/v1/asyncapi.json"): {200: public.AsyncAPIDocument},
 }
