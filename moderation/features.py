@@ -4,10 +4,12 @@ advert)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from moderation.detector import Analysis
 
+_SPACE = re.compile(r"\s")
 FAMILIES = ("c", "w", "s")  # characters and pairs, words, lexicon signals
 
 
@@ -34,5 +36,7 @@ def char_grams(text: str) -> list[str]:
 
 
 def features(analysis: Analysis) -> Features:
-    words = [w for w in analysis.words if not w.isspace()]
+    words = list(analysis.words)
+    if _SPACE.search(analysis.normal):  # whitespace tokens are not words
+        words = [w for w in words if not w.isspace()]
     return Features(analysis.normal, words, analysis.signals)
