@@ -13,8 +13,10 @@ from typing import Any
 from chat.clock import iso
 from chat.models import AuditEntry, Mute, User
 from chat.names import display_name
+from chat.wire import message_view
 from moderation.machine import STATUS_LABELS
 from moderation.models import SOURCE_LABELS, Flag, Ticket, Transition
+from moderation.replies import AuditPage, BlockedWords, FlaggedMessage, Removal
 
 LEVEL_LABELS = {"grid": "网格", "community": "社区", "street": "街道", "district": "区"}
 SYSTEM = "system"
@@ -110,9 +112,30 @@ def flag_view(f: Flag) -> dict[str, Any]:
             "handled_at": _when(f.handled_at), "outcome": f.outcome}
 
 
+def flagged_view(f: FlaggedMessage) -> dict[str, Any]:
+    """A report with the message it is about, as moderators list and receive it."""
+    return flag_view(f.flag) | {"message": message_view(f.message) if f.message else None}
+
+
 def mute_view(m: Mute) -> dict[str, Any]:
     return {"room_id": m.room_id, "user_id": m.user_id, "until": iso(m.until),
             "reason": m.reason}
+
+
+def removal_view(r: Removal) -> dict[str, Any]:
+    return {"room_id": r.room_id, "user_id": r.user_id, "removed": r.removed}
+
+
+def blocked_words_view(b: BlockedWords) -> dict[str, Any]:
+    return {"community_id": b.community_id, "words": list(b.words),
+            "global_words": list(b.global_words)}
+
+
+def audit_page_view(page: AuditPage) -> dict[str, Any]:
+    cursor = page.next
+    return {"entries": [audit_view(e, page.actors) for e in page.entries],
+            "next": None if cursor is None else {"before": iso(cursor.before),
+                                                 "before_id": cursor.before_id}}
 
 
 def audit_view(e: AuditEntry, actors: Mapping[str, User]) -> dict[str, Any]:
