@@ -8,6 +8,7 @@ from chat.clock import iso
 from chat.models import JoinCode, Message, Room, Unit, User
 from chat.names import display_name
 from chat.permissions import can_see_personal_details
+from chat.replies import HistoryPage, ReadMarker, RoomCatchUp, SyncReply
 
 
 def message_view(m: Message) -> dict[str, Any]:
@@ -29,6 +30,26 @@ def message_view(m: Message) -> dict[str, Any]:
         "deleted_by": m.deleted_by,
         "delete_reason": m.delete_reason if deleted else None,
     } | ({"ticket_id": m.ticket_id} if m.ticket_id else {})
+
+
+def history_view(page: HistoryPage) -> dict[str, Any]:
+    return {"room_id": page.room_id, "messages": [message_view(m) for m in page.messages],
+            "has_more": page.has_more}
+
+
+def catch_up_view(room: RoomCatchUp) -> dict[str, Any]:
+    return {"messages": [message_view(m) for m in room.messages], "has_more": room.has_more,
+            "changed": [message_view(m) for m in room.changed]}
+
+
+def sync_view(reply: SyncReply) -> dict[str, Any]:
+    return {"server_time": reply.server_time_ms,
+            "rooms": {room_id: catch_up_view(r) for room_id, r in reply.rooms.items()},
+            "errors": dict(reply.errors)}
+
+
+def read_marker_view(marker: ReadMarker) -> dict[str, Any]:
+    return {"room_id": marker.room_id, "read_seq": marker.read_seq, "unread": marker.unread}
 
 
 def user_view(u: User, *, full: bool) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from chat.models import Message, Room, User
 from chat.names import display_name
 from chat.payloads import DeleteMessage, EditMessage, RoomHistory, RoomSync, SendMessage
 from chat.permissions import can_moderate
+from chat.replies import HistoryPage, ReadMarker, RoomCatchUp, SyncReply
 from chat.services import Services
 from chat.wire import message_view
 from chat.wire_events import MessageUpdated, Typing
@@ -88,20 +89,19 @@ async def delete_message(
     return message_view(updated)
 
 
-async def room_history(services: Services, user: User, payload: RoomHistory) -> dict[str, Any]:
+async def room_history(services: Services, user: User, payload: RoomHistory) -> HistoryPage:
     room = await require_member(services, user, payload.room_id)
     limit = min(payload.limit, services.settings.history_page_max)
     page = await services.store.history(room.id, payload.before_seq, limit)
-    return {"room_id": room.id, "messages": [message_view(m) for m in page],
-            "has_more": bool(page) and page[0].seq > 1}
+    return HistoryPage(room.id, tuple(page), has_more=bool(page) and page[0].seq > 1)
 
 
-async def room_sync(services: Services, user: User, payload: RoomSync) -> dict[str, Any]:
+async def room_sync(services: Services, user: User, payload: RoomSync) -> SyncReply:
     """Everything after each cursor (page-limited: call again while has_more), plus edits and
     deletions of older messages made after `since` when the client passes it."""
     now_ms = int(services.clock.now().timestamp() * 1000)
     limit = services.settings.sync_page_max
-    rooms: dict[str, Any] = {}
+    rooms: dict[str, RoomCatchUp] = {}
     errors: dict[str, str] = {}
     for room_id, cursor in payload.cursors.items():
         try:
@@ -114,17 +114,15 @@ async def room_sync(services: Services, user: User, payload: RoomSync) -> dict[s
         if payload.since is not None and cursor > 0:
             since = datetime.fromtimestamp(payload.since / 1000, UTC)
             changed = await services.store.changed_since(room.id, cursor, since, limit)
-        rooms[room.id] = {"messages": [message_view(m) for m in fresh[:limit]],
-                          "has_more": len(fresh) > limit,
-                          "changed": [message_view(m) for m in changed]}
-    return {"server_time": now_ms, "rooms": rooms, "errors": errors}
+        rooms[room.id] = RoomCatchUp(tuple(fresh[:limit]), len(fresh) > limit, tuple(changed))
+    return SyncReply(now_ms, rooms, errors)
 
 
-async def mark_read(services: Services, user: User, room_id: str, seq: int) -> dict[str, Any]:
+async def mark_read(services: Services, user: User, room_id: str, seq: int) -> ReadMarker:
     room = await require_member(services, user, room_id)
     last = (await services.store.last_seqs([room.id]))[room.id]
     stored = await services.store.mark_read(user.id, room.id, min(seq, last))
-    return {"room_id": room.id, "read_seq": stored, "unread": max(last - stored, 0)}
+    return ReadMarker(room.id, stored, max(last - stored, 0))
 
 
 async def typing(services: Services, user: User, room_id: str, sid: str) -> None:

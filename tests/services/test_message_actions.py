@@ -12,6 +12,7 @@ from chat.actions import accounts, hierarchy, messages
 from chat.errors import Forbidden, NotFound, TooLarge
 from chat.models import User
 from chat.payloads import CreateStaff, EditMessage, Register, RoomSync, SendMessage
+from chat.replies import ReadMarker
 from chat.services import Services
 from tests.support.fakes import FakeClock, RecordingFanout
 from tests.support.services import one_grid, services_on
@@ -97,15 +98,15 @@ async def test_sync_pages_and_reports_changes(world: World) -> None:
                                 EditMessage(message_id=first["id"], text="一（改）"))
     page = await messages.room_sync(world.services, world.people["刘芳"],
                                     RoomSync(cursors={world.room: 1}, since=since))
-    data = page["rooms"][world.room]
-    assert [m["seq"] for m in data["messages"]] == [2, 3, 4] and data["has_more"] is True
-    assert [m["text"] for m in data["changed"]] == ["一（改）"]
+    data = page.rooms[world.room]
+    assert [m.seq for m in data.messages] == [2, 3, 4] and data.has_more is True
+    assert [m.text for m in data.changed] == ["一（改）"]
     rest = await messages.room_sync(world.services, world.people["刘芳"],
                                     RoomSync(cursors={world.room: 4}))
-    assert [m["seq"] for m in rest["rooms"][world.room]["messages"]] == [5]
+    assert [m.seq for m in rest.rooms[world.room].messages] == [5]
 
 
 async def test_read_marker_is_clamped_to_the_last_message(world: World) -> None:
     await world.send("张伟", "一", "c1")
     read = await messages.mark_read(world.services, world.people["刘芳"], world.room, 999)
-    assert read == {"room_id": world.room, "read_seq": 1, "unread": 0}
+    assert read == ReadMarker(world.room, read_seq=1, unread=0)

@@ -7,6 +7,7 @@ from aiohttp import web
 from chat.actions import messages
 from chat.actions.rooms import members_view
 from chat.payloads import RoomHistory
+from chat.wire import history_view
 from web.http import current, from_path, query_int, reply, services
 
 routes = web.RouteTableDef()
@@ -19,7 +20,7 @@ async def history(request: web.Request) -> web.Response:
     payload = from_path(RoomHistory, room_id=request.match_info["room_id"],
                         before_seq=query_int(request, "before_seq", None, 1, 2**62),
                         limit=limit or 50)
-    return reply(await messages.room_history(services(request), user, payload))
+    return reply(history_view(await messages.room_history(services(request), user, payload)))
 
 
 @routes.get("/api/v1/rooms/{room_id}/members")
