@@ -21,7 +21,7 @@ from chat.wire_events import FlagNew, Moderation
 from moderation.models import Flag
 from moderation.replies import AuditCursor, AuditPage, BlockedWords, FlaggedMessage, Removal
 from moderation.store.base import moderation_store
-from moderation.views import flagged_view
+from moderation.wire import flagged_view
 
 log = logging.getLogger(__name__)
 

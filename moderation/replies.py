@@ -1,5 +1,5 @@
 """What moderation intents answer with, beside the records themselves (`moderation/models.py`,
-`chat/models.py`): small frozen results the edge turns into wire form (`moderation/views.py`)."""
+`chat/models.py`): small frozen results the edge turns into wire form (`moderation/wire.py`)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ from moderation.machine import (
 )
 from moderation.models import OPEN, PUBLIC_STATUSES, Ticket, TicketQuery, Transition
 from moderation.store.base import moderation_store
-from moderation.views import SYSTEM, ticket_view, user_ids_of
+from moderation.wire import SYSTEM, ticket_view, user_ids_of
 
 log = logging.getLogger(__name__)
 SWEEP_PAGE = 200

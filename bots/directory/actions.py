@@ -13,7 +13,7 @@ from bots.directory.models import CATEGORIES, DirectoryEntry
 from bots.directory.payloads import EntryForm
 from bots.directory.search import rank
 from bots.directory.tokens import SegmenterLoader
-from bots.directory.views import entry_view
+from bots.directory.wire import entry_view
 from bots.store import bots_store
 from chat import audit
 from chat.audit import AuditAction

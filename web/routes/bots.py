@@ -7,12 +7,12 @@ from aiohttp import web
 
 from bots.accounts import admin, api
 from bots.accounts.payloads import BotMessage, CreateBot, SetBotRooms
-from bots.accounts.views import bot_view
+from bots.accounts.wire import bot_view
 from bots.notices.payloads import NewNotice
 from bots.polls.payloads import NewPoll
 from bots.webhooks import actions as webhooks
 from bots.webhooks.payloads import CreateWebhook
-from bots.webhooks.views import delivery_view, webhook_view
+from bots.webhooks.wire import delivery_view, webhook_view
 from chat.models import User
 from web.http import body, current, query_int, reply, services
 

@@ -17,7 +17,7 @@ from moderation.payloads import (
     RemoveMember,
     RestoreModel,
 )
-from moderation.views import (
+from moderation.wire import (
     audit_page_view,
     blocked_words_view,
     flag_view,
