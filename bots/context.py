@@ -19,6 +19,7 @@ from chat.errors import Forbidden, NotFound
 from chat.models import Message, Room, User
 from chat.names import display_name
 from chat.services import Services
+from chat.wire import message_view
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,9 @@ class _Posting:
     async def _post(self, room_id: str, text: str, client_id: str | None = None
                     ) -> dict[str, Any]:
         limit = self._services.settings.max_text_chars
-        return await post_bot_message(self._services, room_id, f"bot:{self._bot.name}",
-                                      self._bot.display_name, text[:limit], client_id)
+        posted = await post_bot_message(self._services, room_id, f"bot:{self._bot.name}",
+                                        self._bot.display_name, text[:limit], client_id)
+        return message_view(posted)
 
     async def _room(self, room_id: str, community_id: str | None) -> Room:
         room = await self._services.store.get_room(room_id)

@@ -35,7 +35,7 @@ from chat.realtime.presence import PresenceBatcher
 from chat.room_ids import session_room_id, staff_event_rooms, user_room_id
 from chat.services import Services
 from chat.validation import invalid_from
-from chat.wire import history_view, read_marker_view, sync_view
+from chat.wire import history_view, message_view, read_marker_view, sync_view
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +45,12 @@ R = TypeVar("R")
 
 def _events() -> dict[str, tuple[type[BaseModel], Action]]:
     return {
-        "message:send": (SendMessage, lambda s, u, p, sid: messages.send_message(s, u, p)),
-        "message:edit": (EditMessage, lambda s, u, p, sid: messages.edit_message(s, u, p)),
-        "message:delete": (DeleteMessage, lambda s, u, p, sid: messages.delete_message(s, u, p)),
+        "message:send": (SendMessage, lambda s, u, p, sid: _wire(
+            message_view, messages.send_message(s, u, p))),
+        "message:edit": (EditMessage, lambda s, u, p, sid: _wire(
+            message_view, messages.edit_message(s, u, p))),
+        "message:delete": (DeleteMessage, lambda s, u, p, sid: _wire(
+            message_view, messages.delete_message(s, u, p))),
         "room:history": (RoomHistory, lambda s, u, p, sid: _wire(
             history_view, messages.room_history(s, u, p))),
         "room:sync": (RoomSync, lambda s, u, p, sid: _wire(

@@ -106,6 +106,11 @@ def user_ids_of(t: Ticket) -> set[str]:
     return ids - {SYSTEM}
 
 
+def support_view(t: Ticket) -> dict[str, Any]:
+    """我也遇到, as the neighbour who counted themself in sees it."""
+    return {"ticket_id": t.id, "also_affected": len(t.supporters), "supported": True}
+
+
 def flag_view(f: Flag) -> dict[str, Any]:
     return {"id": f.id, "message_id": f.message_id, "room_id": f.room_id, "by": f.by,
             "reason": f.reason, "created_at": iso(f.created_at), "handled_by": f.handled_by,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from chat import audit, wire_events
 from chat.actions import sending
@@ -26,7 +25,7 @@ from chat.wire_events import MessageUpdated, Typing
 log = logging.getLogger(__name__)
 
 
-async def send_message(services: Services, user: User, payload: SendMessage) -> dict[str, Any]:
+async def send_message(services: Services, user: User, payload: SendMessage) -> Message:
     """A person's message, through the one send path (`chat.actions.sending`)."""
     room = await require_member(services, user, payload.room_id)
     return await sending.send(services, Author.of(user), room, payload.text, payload.client_id,
@@ -44,7 +43,7 @@ async def _message_for_member(services: Services, user: User, message_id: str
     return message, room
 
 
-async def edit_message(services: Services, user: User, payload: EditMessage) -> dict[str, Any]:
+async def edit_message(services: Services, user: User, payload: EditMessage) -> Message:
     message, room = await _message_for_member(services, user, payload.message_id)
     if message.sender_id != user.id:
         raise Forbidden("only the sender may edit / 只能编辑自己的消息")
@@ -56,23 +55,20 @@ async def edit_message(services: Services, user: User, payload: EditMessage) -> 
     text = clean_text(services, payload.text)
     await check_can_speak(services, user.id, room, text)
     if text == message.text:
-        return message_view(message)
+        return message
     edits = (*message.edits, {"text": message.text, "at": message.edited_at or message.created_at})
     updated = await services.store.update_message(message.id, {
         "text": text, "edited_at": now, "updated_at": now, "edits": edits})
-    view = message_view(updated)
-    await services.fanout.send(MessageUpdated.of(view), room.id)
-    return view
+    await services.fanout.send(MessageUpdated.of(message_view(updated)), room.id)
+    return updated
 
 
-async def delete_message(
-    services: Services, user: User, payload: DeleteMessage
-) -> dict[str, Any]:
+async def delete_message(services: Services, user: User, payload: DeleteMessage) -> Message:
     message, room = await _message_for_member(services, user, payload.message_id)
     if message.sender_id != user.id and not can_moderate(user, room):
         raise Forbidden("you may not delete this message / 无权删除该消息")
     if message.deleted_at is not None:
-        return message_view(message)
+        return message
     now = services.clock.now()
     updated = await services.store.update_message(message.id, {
         "deleted_at": now, "updated_at": now, "deleted_by": user.id,
@@ -86,7 +82,7 @@ async def delete_message(
                            room.community_id, payload.reason or "", room_id=room.id,
                            sender_id=message.sender_id)
     log.info("message %s in %s deleted by %s", message.id, room.id, user.id)
-    return message_view(updated)
+    return updated
 
 
 async def room_history(services: Services, user: User, payload: RoomHistory) -> HistoryPage:
