@@ -106,6 +106,13 @@ def user_ids_of(t: Ticket) -> set[str]:
     return ids - {SYSTEM}
 
 
+def assignee_view(user: User) -> dict[str, Any]:
+    """A staff member as the 指派 form shows them (staff go by their real names)."""
+    return {"id": user.id, "name": user.name, "role": user.role,
+            "community_id": user.community_id, "grid_ids": list(user.grid_ids),
+            "unit_id": user.unit_id}
+
+
 def support_view(t: Ticket) -> dict[str, Any]:
     """我也遇到, as the neighbour who counted themself in sees it."""
     return {"ticket_id": t.id, "also_affected": len(t.supporters), "supported": True}

@@ -40,7 +40,7 @@ from moderation.payloads import (
     ResolveTicket,
     WithReason,
 )
-from moderation.wire import support_view
+from moderation.wire import assignee_view, support_view
 from web.http import body, current, query_int, reply, services
 
 routes = web.RouteTableDef()
@@ -108,8 +108,9 @@ async def ticket_detail(request: web.Request) -> web.Response:
 @routes.get("/api/v1/tickets/{ticket_id}/assignees")
 async def ticket_assignees(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    return reply(await tickets.list_assignees(services(request), user,
-                                              request.match_info["ticket_id"]))
+    people = await tickets.list_assignees(services(request), user,
+                                          request.match_info["ticket_id"])
+    return reply({"assignees": [assignee_view(u) for u in people]})
 
 
 @routes.post("/api/v1/tickets/{ticket_id}/share")
