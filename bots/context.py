@@ -10,6 +10,7 @@ from typing import Any
 
 from bots.base import Bot
 from bots.directory import actions as directory
+from bots.directory.wire import match_view
 from bots.notices import actions as notices
 from bots.notices.payloads import NewNotice
 from bots.polls import actions as polls
@@ -112,8 +113,9 @@ class MessageContext(_Posting):
     async def search_directory(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
         """The service directory entries of this room's community that best answer `query`
         (public to the community's members), best first."""
-        return await directory.search_community(self._services, self.community_id, query,
-                                                limit)
+        found = await directory.search_community(self._services, self.community_id, query,
+                                                 limit)
+        return [match_view(m) for m in found]
 
 
 class EventContext(_Posting):
