@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from chat.models import Message
+from chat.models import Message, Room, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +42,23 @@ class ReadMarker:
     room_id: str
     read_seq: int
     unread: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSummary:
+    """A room of the room list: its counters for the user and its newest message (the
+    preview line)."""
+
+    room: Room
+    last_seq: int
+    read_seq: int
+    unread: int
+    unread_mentions: int
+    can_moderate: bool
+    last_message: Message | None
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    user: User
+    online: bool

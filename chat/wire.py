@@ -8,7 +8,7 @@ from chat.clock import iso
 from chat.models import JoinCode, Message, Room, Unit, User
 from chat.names import display_name
 from chat.permissions import can_see_personal_details
-from chat.replies import HistoryPage, ReadMarker, RoomCatchUp, SyncReply
+from chat.replies import HistoryPage, Member, ReadMarker, RoomCatchUp, RoomSummary, SyncReply
 
 
 def message_view(m: Message) -> dict[str, Any]:
@@ -94,3 +94,20 @@ def join_code_view(c: JoinCode) -> dict[str, Any]:
     return {"code": c.code, "grid_id": c.grid_id, "created_by": c.created_by,
             "created_at": iso(c.created_at),
             "revoked_at": iso(c.revoked_at) if c.revoked_at else None}
+
+
+def room_summary_view(s: RoomSummary) -> dict[str, Any]:
+    """A room of the room list, with its counters and preview line."""
+    return room_view(s.room) | {
+        "last_seq": s.last_seq,
+        "read_seq": s.read_seq,
+        "unread": s.unread,
+        "unread_mentions": s.unread_mentions,
+        "can_moderate": s.can_moderate,
+        "last_message": message_view(s.last_message) if s.last_message else None,
+    }
+
+
+def member_view(viewer: User, m: Member) -> dict[str, Any]:
+    """A member as `viewer` may see them, and whether they are online."""
+    return user_view_for(viewer, m.user) | {"online": m.online}

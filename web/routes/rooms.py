@@ -5,9 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from chat.actions import messages
-from chat.actions.rooms import members_view
+from chat.actions.rooms import members_online
 from chat.payloads import RoomHistory
-from chat.wire import history_view
+from chat.wire import history_view, member_view
 from web.http import current, from_path, query_int, reply, services
 
 routes = web.RouteTableDef()
@@ -27,4 +27,5 @@ async def history(request: web.Request) -> web.Response:
 async def members(request: web.Request) -> web.Response:
     user, _ = await current(request)
     room_id = request.match_info["room_id"]
-    return reply({"members": await members_view(services(request), user, room_id)})
+    members = await members_online(services(request), user, room_id)
+    return reply({"members": [member_view(user, m) for m in members]})
