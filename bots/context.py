@@ -10,6 +10,7 @@ from typing import Any
 
 from bots.base import Bot
 from bots.directory import actions as directory
+from bots.directory.wire import match_view
 from bots.notices import actions as notices
 from bots.notices.payloads import NewNotice
 from bots.polls import actions as polls
@@ -19,6 +20,7 @@ from chat.errors import Forbidden, NotFound
 from chat.models import Message, Room, User
 from chat.names import display_name
 from chat.services import Services
+from chat.wire import message_view
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,9 @@ class _Posting:
     async def _post(self, room_id: str, text: str, client_id: str | None = None
                     ) -> dict[str, Any]:
         limit = self._services.settings.max_text_chars
-        return await post_bot_message(self._services, room_id, f"bot:{self._bot.name}",
-                                      self._bot.display_name, text[:limit], client_id)
+        posted = await post_bot_message(self._services, room_id, f"bot:{self._bot.name}",
+                                        self._bot.display_name, text[:limit], client_id)
+        return message_view(posted)
 
     async def _room(self, room_id: str, community_id: str | None) -> Room:
         room = await self._services.store.get_room(room_id)
@@ -110,8 +113,9 @@ class MessageContext(_Posting):
     async def search_directory(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
         """The service directory entries of this room's community that best answer `query`
         (public to the community's members), best first."""
-        return await directory.search_community(self._services, self.community_id, query,
-                                                limit)
+        found = await directory.search_community(self._services, self.community_id, query,
+                                                 limit)
+        return [match_view(m) for m in found]
 
 
 class EventContext(_Posting):

@@ -1,5 +1,5 @@
 """The audit log: who did what to what, when and why. Every part records its actions here;
-moderation shows the log (moderation.views.audit_view)."""
+moderation shows the log (moderation.wire.audit_view)."""
 
 from __future__ import annotations
 

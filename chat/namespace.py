@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import socketio
 from pydantic import BaseModel, ValidationError
@@ -35,22 +35,35 @@ from chat.realtime.presence import PresenceBatcher
 from chat.room_ids import session_room_id, staff_event_rooms, user_room_id
 from chat.services import Services
 from chat.validation import invalid_from
+from chat.wire import history_view, message_view, read_marker_view, sync_view
 
 log = logging.getLogger(__name__)
 
 Action = Callable[[Services, User, Any, str], Awaitable[Any]]
+R = TypeVar("R")
 
 
 def _events() -> dict[str, tuple[type[BaseModel], Action]]:
     return {
-        "message:send": (SendMessage, lambda s, u, p, sid: messages.send_message(s, u, p)),
-        "message:edit": (EditMessage, lambda s, u, p, sid: messages.edit_message(s, u, p)),
-        "message:delete": (DeleteMessage, lambda s, u, p, sid: messages.delete_message(s, u, p)),
-        "room:history": (RoomHistory, lambda s, u, p, sid: messages.room_history(s, u, p)),
-        "room:sync": (RoomSync, lambda s, u, p, sid: messages.room_sync(s, u, p)),
-        "room:read": (RoomRead, lambda s, u, p, sid: messages.mark_read(s, u, p.room_id, p.seq)),
+        "message:send": (SendMessage, lambda s, u, p, sid: _wire(
+            message_view, messages.send_message(s, u, p))),
+        "message:edit": (EditMessage, lambda s, u, p, sid: _wire(
+            message_view, messages.edit_message(s, u, p))),
+        "message:delete": (DeleteMessage, lambda s, u, p, sid: _wire(
+            message_view, messages.delete_message(s, u, p))),
+        "room:history": (RoomHistory, lambda s, u, p, sid: _wire(
+            history_view, messages.room_history(s, u, p))),
+        "room:sync": (RoomSync, lambda s, u, p, sid: _wire(
+            sync_view, messages.room_sync(s, u, p))),
+        "room:read": (RoomRead, lambda s, u, p, sid: _wire(
+            read_marker_view, messages.mark_read(s, u, p.room_id, p.seq))),
         "typing": (Typing, lambda s, u, p, sid: messages.typing(s, u, p.room_id, sid)),
     }
+
+
+async def _wire(view: Callable[[R], Any], answer: Awaitable[R]) -> Any:
+    """The action's record in the form the ack carries."""
+    return view(await answer)
 
 
 def ok(data: Any) -> dict[str, Any]:

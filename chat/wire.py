@@ -8,6 +8,7 @@ from chat.clock import iso
 from chat.models import JoinCode, Message, Room, Unit, User
 from chat.names import display_name
 from chat.permissions import can_see_personal_details
+from chat.replies import HistoryPage, Member, ReadMarker, RoomCatchUp, RoomSummary, SyncReply
 
 
 def message_view(m: Message) -> dict[str, Any]:
@@ -29,6 +30,26 @@ def message_view(m: Message) -> dict[str, Any]:
         "deleted_by": m.deleted_by,
         "delete_reason": m.delete_reason if deleted else None,
     } | ({"ticket_id": m.ticket_id} if m.ticket_id else {})
+
+
+def history_view(page: HistoryPage) -> dict[str, Any]:
+    return {"room_id": page.room_id, "messages": [message_view(m) for m in page.messages],
+            "has_more": page.has_more}
+
+
+def catch_up_view(room: RoomCatchUp) -> dict[str, Any]:
+    return {"messages": [message_view(m) for m in room.messages], "has_more": room.has_more,
+            "changed": [message_view(m) for m in room.changed]}
+
+
+def sync_view(reply: SyncReply) -> dict[str, Any]:
+    return {"server_time": reply.server_time_ms,
+            "rooms": {room_id: catch_up_view(r) for room_id, r in reply.rooms.items()},
+            "errors": dict(reply.errors)}
+
+
+def read_marker_view(marker: ReadMarker) -> dict[str, Any]:
+    return {"room_id": marker.room_id, "read_seq": marker.read_seq, "unread": marker.unread}
 
 
 def user_view(u: User, *, full: bool) -> dict[str, Any]:
@@ -73,3 +94,20 @@ def join_code_view(c: JoinCode) -> dict[str, Any]:
     return {"code": c.code, "grid_id": c.grid_id, "created_by": c.created_by,
             "created_at": iso(c.created_at),
             "revoked_at": iso(c.revoked_at) if c.revoked_at else None}
+
+
+def room_summary_view(s: RoomSummary) -> dict[str, Any]:
+    """A room of the room list, with its counters and preview line."""
+    return room_view(s.room) | {
+        "last_seq": s.last_seq,
+        "read_seq": s.read_seq,
+        "unread": s.unread,
+        "unread_mentions": s.unread_mentions,
+        "can_moderate": s.can_moderate,
+        "last_message": message_view(s.last_message) if s.last_message else None,
+    }
+
+
+def member_view(viewer: User, m: Member) -> dict[str, Any]:
+    """A member as `viewer` may see them, and whether they are online."""
+    return user_view_for(viewer, m.user) | {"online": m.online}

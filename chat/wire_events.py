@@ -2,10 +2,11 @@
 
 Every emit goes through here (`Fanout.send(event, room)`): an event model knows its name
 (`ServerEvent.name`) and turns itself into the payload on the wire (`ServerEvent.wire`). The
-serialisers (`chat/wire.py`, `*/views.py`) still build the views; `ServerEvent.of(view)`
-checks a view against its event's shape, so a view that drifts from the catalogue fails where
-it is emitted, and the tests, the AsyncAPI document (`web/api_docs/asyncapi.py`) and the web
-client's listeners are all checked against this one list (docs/protocol.md).
+serialisers (`chat/wire.py`, `moderation/wire.py`, `bots/*/wire.py`) still build the views;
+`ServerEvent.of(view)` checks a view against its event's shape, so a view that drifts from the
+catalogue fails where it is emitted, and the tests, the AsyncAPI document
+(`web/api_docs/asyncapi.py`) and the web client's listeners are all checked against this one
+list (docs/protocol.md).
 
 The models describe the JSON on the wire, so times are ISO 8601 strings (`chat.clock.iso`),
 never `datetime`. They live in `chat`, the lowest layer that events are emitted from, so that

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 from chat import audit
 from chat.actions.messages import delete_message
@@ -18,11 +17,11 @@ from chat.payloads import DeleteMessage
 from chat.permissions import can_join, can_moderate, is_active
 from chat.room_ids import user_room_id, workers_room_id
 from chat.services import Services
-from chat.wire import message_view
 from chat.wire_events import FlagNew, Moderation
 from moderation.models import Flag
+from moderation.replies import AuditCursor, AuditPage, BlockedWords, FlaggedMessage, Removal
 from moderation.store.base import moderation_store
-from moderation.views import audit_view, flag_view
+from moderation.wire import flagged_view
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +68,7 @@ async def _moderated_target(services: Services, actor: User, room_id: str,
 
 
 async def remove_member(services: Services, actor: User, room_id: str, user_id: str,
-                        reason: str) -> dict[str, Any]:
+                        reason: str) -> Removal:
     """Out of the room at once, on every socket; stays out until restored."""
     room, target = await _moderated_target(services, actor, room_id, user_id)
     await moderation_store(services).set_room_removal(target.id, room.id, True)
@@ -78,11 +77,11 @@ async def remove_member(services: Services, actor: User, room_id: str, user_id: 
                                user_room_id(target.id))
     await audit.record(services, actor, AuditAction.MEMBER_REMOVE, "user", target.id,
                        room.community_id, reason, room_id=room.id)
-    return {"room_id": room.id, "user_id": target.id, "removed": True}
+    return Removal(room.id, target.id, removed=True)
 
 
 async def restore_member(services: Services, actor: User, room_id: str,
-                         user_id: str) -> dict[str, Any]:
+                         user_id: str) -> Removal:
     room, target = await _moderated_target(services, actor, room_id, user_id)
     target = await moderation_store(services).set_room_removal(target.id, room.id, False)
     if can_join(target, room):
@@ -91,7 +90,7 @@ async def restore_member(services: Services, actor: User, room_id: str,
                                    user_room_id(target.id))
     await audit.record(services, actor, AuditAction.MEMBER_RESTORE, "user", target.id,
                        room.community_id, room_id=room.id)
-    return {"room_id": room.id, "user_id": target.id, "removed": False}
+    return Removal(room.id, target.id, removed=False)
 
 
 # ---- flags (举报) ----------------------------------------------------------------------------
@@ -103,7 +102,7 @@ def _flag_audience(room: Room) -> list[str]:
 
 
 async def flag_message(services: Services, actor: User, message_id: str,
-                       reason: str) -> dict[str, Any]:
+                       reason: str) -> Flag:
     message = await moderation_store(services).get_message(message_id)
     if message is None or message.deleted_at is not None:
         raise NotFound("no such message / 消息不存在")
@@ -117,29 +116,26 @@ async def flag_message(services: Services, actor: User, message_id: str,
                 community_id=room.community_id, by=actor.id, reason=reason,
                 created_at=services.clock.now())
     await moderation_store(services).add_flag(flag)
-    event = FlagNew.of(flag_view(flag) | {"message": message_view(message)})
+    event = FlagNew.of(flagged_view(FlaggedMessage(flag, message)))
     for audience in _flag_audience(room):
         await services.fanout.send(event, audience)
     await audit.record(services, actor, AuditAction.MESSAGE_FLAG, "message", message.id,
                        room.community_id, reason, room_id=room.id, flag_id=flag.id)
-    return flag_view(flag)
+    return flag
 
 
 async def list_flags(services: Services, actor: User, open_only: bool,
-                     limit: int) -> list[dict[str, Any]]:
+                     limit: int) -> list[FlaggedMessage]:
     rooms = [r for r in await member_rooms(services, actor) if can_moderate(actor, r)]
     if not rooms:
         raise Forbidden("moderators only / 仅限网格员和管理员")
     flags = await moderation_store(services).list_flags([r.id for r in rooms], open_only, limit)
-    views = []
-    for flag in flags:
-        message = await moderation_store(services).get_message(flag.message_id)
-        views.append(flag_view(flag) | {"message": message_view(message) if message else None})
-    return views
+    return [FlaggedMessage(flag, await moderation_store(services).get_message(flag.message_id))
+            for flag in flags]
 
 
 async def handle_flag(services: Services, actor: User, flag_id: str, outcome: str,
-                      note: str) -> dict[str, Any]:
+                      note: str) -> Flag:
     flag = await moderation_store(services).get_flag(flag_id)
     room = await moderation_store(services).get_room(flag.room_id) if flag else None
     if flag is None or room is None or not can_moderate(actor, room):
@@ -154,7 +150,7 @@ async def handle_flag(services: Services, actor: User, flag_id: str, outcome: st
                                                             reason=note or flag.reason))
     await audit.record(services, actor, AuditAction.FLAG_HANDLE, "flag", flag.id, room.community_id,
                        note, outcome=outcome, message_id=flag.message_id)
-    return flag_view(handled)
+    return handled
 
 
 # ---- blocked words and the audit log -------------------------------------------------------
@@ -164,17 +160,16 @@ def _admin_of(actor: User, community_id: str) -> None:
         raise Forbidden("community admins only / 仅限本社区管理员")
 
 
-async def blocked_words(services: Services, actor: User, community_id: str) -> dict[str, Any]:
+async def blocked_words(services: Services, actor: User, community_id: str) -> BlockedWords:
     if not (actor.is_staff and actor.community_id == community_id and is_active(actor)):
         raise Forbidden("staff of this community only / 仅限本社区工作人员")
     config = await moderation_store(services).get_community_config(community_id)
-    return {"community_id": community_id,
-            "words": list(config.blocked_words) if config else [],
-            "global_words": list(services.settings.blocked_words)}
+    return BlockedWords(community_id, config.blocked_words if config else (),
+                        tuple(services.settings.blocked_words))
 
 
 async def set_blocked_words(services: Services, actor: User, community_id: str,
-                            words: list[str]) -> dict[str, Any]:
+                            words: list[str]) -> BlockedWords:
     _admin_of(actor, community_id)
     old = await moderation_store(services).get_community_config(community_id) \
         or CommunityConfig(community_id=community_id)
@@ -192,7 +187,7 @@ async def set_blocked_words(services: Services, actor: User, community_id: str,
 
 async def audit_log(services: Services, actor: User, *, action: str | None,
                     actor_id: str | None, target_id: str | None, before: datetime | None,
-                    before_id: str | None, limit: int) -> dict[str, Any]:
+                    before_id: str | None, limit: int) -> AuditPage:
     """A page of the community's audit log, newest first, with the cursor of the next page
     (None once a page comes back short)."""
     if actor.role != "admin" or actor.community_id is None or not is_active(actor):
@@ -201,7 +196,6 @@ async def audit_log(services: Services, actor: User, *, action: str | None,
         community_id=actor.community_id, action=action, actor_id=actor_id,
         target_id=target_id, before=before, before_id=before_id, limit=limit)
     people = await moderation_store(services).get_users(sorted({e.actor_id for e in entries}))
-    actors = {u.id: u for u in people}
     last = entries[-1] if len(entries) == limit else None
-    return {"entries": [audit_view(e, actors) for e in entries],
-            "next": None if last is None else {"before": iso(last.at), "before_id": last.id}}
+    return AuditPage(tuple(entries), {u.id: u for u in people},
+                     None if last is None else AuditCursor(last.at, last.id))

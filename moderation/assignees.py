@@ -4,8 +4,6 @@ queries here only gather everyone that predicate could accept, and it filters th
 
 from __future__ import annotations
 
-from typing import Any
-
 from chat.errors import Invalid
 from chat.models import User
 from chat.services import Services
@@ -51,9 +49,3 @@ async def assignee(services: Services, ticket: Ticket, user_id: str) -> User:
                       "只能指派给负责该工单的工作人员")
     return user
 
-
-def assignee_view(user: User) -> dict[str, Any]:
-    """A staff member as the 指派 form shows them (staff go by their real names)."""
-    return {"id": user.id, "name": user.name, "role": user.role,
-            "community_id": user.community_id, "grid_ids": list(user.grid_ids),
-            "unit_id": user.unit_id}

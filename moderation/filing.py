@@ -27,7 +27,7 @@ from moderation.models import DetectionInfo, Source, Ticket
 from moderation.payloads import FileTicket
 from moderation.store.base import moderation_store
 from moderation.tickets import policy, transition, view
-from moderation.views import SYSTEM
+from moderation.wire import SYSTEM
 
 log = logging.getLogger(__name__)
 FILE_RATE, FILE_BURST = 0.1, 10  # per person: 10 at once, then one every 10 s

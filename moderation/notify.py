@@ -14,7 +14,7 @@ from moderation.access import audience
 from moderation.events import TicketChanged
 from moderation.models import Ticket
 from moderation.store.base import moderation_store
-from moderation.views import ticket_view, user_ids_of
+from moderation.wire import ticket_view, user_ids_of
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from moderation.categories import BY_CODE, BY_NAME, CATEGORIES
 from moderation.machine import STATUS_LABELS
 from moderation.models import OPEN, PUBLIC_STATUSES, Ticket, TicketQuery, TicketStatus
 from moderation.store.base import moderation_store
-from moderation.views import LEVEL_LABELS, public_note
+from moderation.wire import LEVEL_LABELS, public_note
 
 CLOSED: tuple[TicketStatus, ...] = ("resolved", "closed", "rejected", "duplicate")
 UNCATEGORISED = "uncategorized"

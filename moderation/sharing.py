@@ -20,7 +20,7 @@ from chat.actions.rooms import require_member
 from chat.actions.sending import Author
 from chat.audit import AuditAction
 from chat.errors import Conflict, Forbidden, Invalid, NotFound
-from chat.models import User
+from chat.models import Message, User
 from chat.names import display_name
 from chat.permissions import is_active
 from chat.room_ids import grid_room_id
@@ -44,7 +44,8 @@ def share_text(ticket: Ticket, reporter: User) -> str:
             "遇到同样问题的邻居，请点「我也遇到」，网格员会看到受影响的人数。")
 
 
-async def share(services: Services, user: User, ticket_id: str) -> dict[str, Any]:
+async def share(services: Services, user: User, ticket_id: str) -> Message:
+    """The message that carries the report into the grid room."""
     ticket = await moderation_store(services).get_ticket(ticket_id)
     if ticket is None or not can_view(user, ticket):
         raise NotFound("no such ticket / 工单不存在")
@@ -63,11 +64,12 @@ async def share(services: Services, user: User, ticket_id: str) -> dict[str, Any
         update={"ticket_id": ticket.id})))
     await _save(services, ticket.id, lambda t: {"room_id": room_id})
     await audit.record(services, user, AuditAction.TICKET_SHARE, "ticket", ticket.id,
-                       ticket.community_id, room_id=room_id, message_id=message["id"])
-    return {"message": message}
+                       ticket.community_id, room_id=room_id, message_id=message.id)
+    return message
 
 
-async def support(services: Services, user: User, ticket_id: str) -> dict[str, Any]:
+async def support(services: Services, user: User, ticket_id: str) -> Ticket:
+    """The shared report, the user counted among those also affected."""
     ticket = await moderation_store(services).get_ticket(ticket_id)
     if ticket is None or ticket.room_id is None or ticket.grid_id is None \
             or ticket.room_id != grid_room_id(ticket.grid_id):
@@ -84,7 +86,7 @@ async def support(services: Services, user: User, ticket_id: str) -> dict[str, A
             "supporters": tuple(dict.fromkeys((*t.supporters, user.id)))})
         await audit.record(services, user, AuditAction.TICKET_SUPPORT, "ticket", ticket.id,
                            ticket.community_id)
-    return {"ticket_id": ticket.id, "also_affected": len(ticket.supporters), "supported": True}
+    return ticket
 
 
 async def _save(services: Services, ticket_id: str,

@@ -30,7 +30,7 @@ from moderation.machine import (
 )
 from moderation.models import OPEN, PUBLIC_STATUSES, Ticket, TicketQuery, Transition
 from moderation.store.base import moderation_store
-from moderation.views import SYSTEM, ticket_view, user_ids_of
+from moderation.wire import SYSTEM, ticket_view, user_ids_of
 
 log = logging.getLogger(__name__)
 SWEEP_PAGE = 200
@@ -178,12 +178,11 @@ async def ticket_detail(services: Services, user: User, ticket_id: str) -> dict[
     return await view(services, await load(services, user, ticket_id), user)
 
 
-async def list_assignees(services: Services, user: User, ticket_id: str) -> dict[str, Any]:
+async def list_assignees(services: Services, user: User, ticket_id: str) -> list[User]:
     """Whom `user` may assign the ticket to: exactly the people POST …/assign would accept.
     Only for those who may assign it; the ticket's status is the state machine's business."""
     ticket = await _acting(services, user, ticket_id, "assign")
-    people = await assignees.assignees(services, ticket)
-    return {"assignees": [assignees.assignee_view(u) for u in people]}
+    return await assignees.assignees(services, ticket)
 
 
 # ---- the sweep -----------------------------------------------------------------------------

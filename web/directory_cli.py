@@ -14,6 +14,8 @@ from typing import IO, Any
 
 from bots.directory import actions
 from bots.directory.csv_rows import REQUIRED, decode
+from bots.directory.replies import ImportReport, Listing
+from bots.directory.wire import listing_view
 from chat.errors import DomainError
 from chat.services import Services
 from config.settings import Settings, load_settings
@@ -75,7 +77,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     bar = ProgressBar(sys.stderr, "导入 / importing")
     try:
         text = decode(args.file.read_bytes())
-        report = _run(args, lambda services: actions.import_csv(
+        report: ImportReport = _run(args, lambda services: actions.import_csv(
             services, None, args.community, text, progress=bar.update))
     except OSError as exc:
         print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
@@ -85,21 +87,21 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     finally:
         bar.finish()
-    for row in report["rejected"]:
-        print(f"line {row['line']}: {row['reason']}", file=sys.stderr)
-    _print_json({"created": report["created"], "updated": report["updated"],
-                 "rejected": len(report["rejected"])})
-    return 1 if report["rejected"] else 0
+    for row in report.rejected:
+        print(f"line {row.line}: {row.reason}", file=sys.stderr)
+    _print_json({"created": report.created, "updated": report.updated,
+                 "rejected": len(report.rejected)})
+    return 1 if report.rejected else 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     try:
-        listed = _run(args, lambda services: actions.list_entries(
+        listed: Listing = _run(args, lambda services: actions.list_entries(
             services, None, args.community, category=args.category))
     except DomainError as exc:
         print(f"error [{exc.code}]: {exc.message}", file=sys.stderr)
         return 1
-    _print_json(listed["entries"])
+    _print_json(listing_view(listed)["entries"])
     return 0
 
 

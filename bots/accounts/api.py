@@ -14,7 +14,7 @@ from bots.polls.payloads import NewPoll
 from chat.actions import sending
 from chat.actions.sending import Author
 from chat.errors import Forbidden, RateLimited
-from chat.models import Room, User
+from chat.models import Message, Room, User
 from chat.permissions import can_join
 from chat.services import Services
 
@@ -35,7 +35,7 @@ async def enter(services: Services, bot: User, room_id: str) -> Room:
     return room
 
 
-async def post_message(services: Services, bot: User, form: BotMessage) -> dict[str, Any]:
+async def post_message(services: Services, bot: User, form: BotMessage) -> Message:
     """Through the one send path (`chat.actions.sending`): stored with the room's next seq and
     delivered as `message:new` (kind "bot"); a retry with the same client_id returns the stored
     message."""

@@ -7,7 +7,7 @@ from bots.base import Bot
 from bots.context import EventContext
 from moderation.events import TicketChanged
 from moderation.models import Ticket
-from moderation.views import LEVEL_LABELS
+from moderation.wire import LEVEL_LABELS
 
 
 def status_text(t: Ticket, action: str) -> str | None:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
 
 from bots.directory import csv_rows
 from bots.directory.models import CATEGORIES, DirectoryEntry
 from bots.directory.payloads import EntryForm
-from bots.directory.search import rank
+from bots.directory.replies import ImportReport, Listing
+from bots.directory.search import Match, rank
 from bots.directory.tokens import SegmenterLoader
-from bots.directory.views import entry_view
 from bots.store import bots_store
 from chat import audit
 from chat.audit import AuditAction
@@ -65,7 +64,7 @@ def _entry(services: Services, actor: User | None, community_id: str, form: Entr
 
 
 async def _search(services: Services, community_id: str, query: str, category: str | None,
-                  limit: int) -> list[dict[str, Any]]:
+                  limit: int) -> list[Match]:
     if len(query) > MAX_QUERY_CHARS:
         raise Invalid(f"the question is too long (max {MAX_QUERY_CHARS}) / 问题过长")
     entries = await bots_store(services).list_directory_entries(community_id, category)
@@ -74,40 +73,39 @@ async def _search(services: Services, community_id: str, query: str, category: s
         raise Unavailable("directory search is not running here / 办事指南检索不可用")
     segmenter = await loader.get()
     matches = await asyncio.to_thread(rank, entries, query, segmenter, limit)
-    return [entry_view(m.entry) | {"score": m.score} for m in matches]
+    return matches
 
 
 async def list_entries(services: Services, actor: User | None, community_id: str, *,
                        category: str | None = None, query: str | None = None,
-                       limit: int = 10) -> dict[str, Any]:
+                       limit: int = 10) -> Listing:
     """Every entry by category (then name), or with `query` the best `limit` answers."""
     _require_member(actor, community_id)
     await _require_community(services, community_id)
     category = _category(category)
     if query and query.strip():
-        found = await _search(services, community_id, query.strip(), category, limit)
-    else:
-        entries = await bots_store(services).list_directory_entries(community_id, category)
-        entries.sort(key=lambda e: CATEGORIES.index(e.category))
-        found = [entry_view(e) for e in entries]
-    return {"community_id": community_id, "categories": list(CATEGORIES), "entries": found}
+        matches = await _search(services, community_id, query.strip(), category, limit)
+        return Listing(community_id, tuple(matches))
+    entries = await bots_store(services).list_directory_entries(community_id, category)
+    entries.sort(key=lambda e: CATEGORIES.index(e.category))
+    return Listing(community_id, tuple(entries))
 
 
 async def search_community(services: Services, community_id: str, query: str,
-                           limit: int) -> list[dict[str, Any]]:
+                           limit: int) -> list[Match]:
     """For bots: the best answers in one community (the directory is public to its members)."""
     return await _search(services, community_id, query.strip(), None, limit)
 
 
 async def create_entry(services: Services, actor: User | None, community_id: str,
-                       form: EntryForm) -> dict[str, Any]:
+                       form: EntryForm) -> DirectoryEntry:
     require_admin(actor, community_id)
     await _require_community(services, community_id)
     entry = _entry(services, actor, community_id, form)
     await bots_store(services).add_directory_entry(entry)
     await audit.record(services, actor or SYSTEM, AuditAction.DIRECTORY_CREATE, "directory",
                        entry.id, community_id, name=entry.name)
-    return entry_view(entry)
+    return entry
 
 
 async def _existing(services: Services, actor: User | None, entry_id: str) -> DirectoryEntry:
@@ -119,28 +117,29 @@ async def _existing(services: Services, actor: User | None, entry_id: str) -> Di
 
 
 async def update_entry(services: Services, actor: User | None, entry_id: str,
-                       form: EntryForm) -> dict[str, Any]:
+                       form: EntryForm) -> DirectoryEntry:
     old = await _existing(services, actor, entry_id)
     new = _entry(services, actor, old.community_id, form, entry_id).model_copy(
         update={"created_at": old.created_at})
     await bots_store(services).update_directory_entry(new)
     await audit.record(services, actor or SYSTEM, AuditAction.DIRECTORY_UPDATE, "directory",
                        entry_id, old.community_id, name=new.name)
-    return entry_view(new)
+    return new
 
 
 async def delete_entry(services: Services, actor: User | None, entry_id: str
-                       ) -> dict[str, Any]:
+                       ) -> DirectoryEntry:
+    """The entry as it was before it was deleted."""
     entry = await _existing(services, actor, entry_id)
     if not await bots_store(services).delete_directory_entry(entry_id):
         raise NotFound("no such directory entry / 办事指南条目不存在")
     await audit.record(services, actor or SYSTEM, AuditAction.DIRECTORY_DELETE, "directory",
                        entry_id, entry.community_id, name=entry.name)
-    return {"deleted": entry_view(entry)}
+    return entry
 
 
 async def import_csv(services: Services, actor: User | None, community_id: str, text: str,
-                     progress: Progress | None = None) -> dict[str, Any]:
+                     progress: Progress | None = None) -> ImportReport:
     """Create or update (by name) an entry per good row, in batches; `progress(done, total)`
     follows the good rows written."""
     require_admin(actor, community_id)
@@ -155,9 +154,7 @@ async def import_csv(services: Services, actor: User | None, community_id: str, 
         created, updated = created + new, updated + changed
         if progress is not None:
             progress(start + len(batch), total)
-    rejected = [{"line": r.line, "reason": r.reason} for r in rows.rejected]
     await audit.record(services, actor or SYSTEM, AuditAction.DIRECTORY_IMPORT, "community",
                        community_id, community_id, created=created, updated=updated,
-                       rejected=len(rejected))
-    return {"community_id": community_id, "created": created, "updated": updated,
-            "rejected": rejected}
+                       rejected=len(rows.rejected))
+    return ImportReport(community_id, created, updated, tuple(rows.rejected))

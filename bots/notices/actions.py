@@ -11,7 +11,7 @@ from bots.notices import notify
 from bots.notices.households import in_audience
 from bots.notices.models import PUBLIC, Notice, NoticeAck
 from bots.notices.payloads import AckNotice, NewNotice
-from bots.notices.views import ack_status_view, notice_view, own_ack_view
+from bots.notices.wire import ack_status_view, notice_view, own_ack_view
 from bots.store import bots_store
 from chat.actions.rooms import require_member
 from chat.actions.speaking import check_can_speak

@@ -18,7 +18,7 @@ from typing import Any
 
 from bots.notices.households import Household, audience, households, pending_members, summary
 from bots.notices.models import Notice
-from bots.notices.views import ack_counts_view, notice_view
+from bots.notices.wire import ack_counts_view, notice_view
 from bots.store import bots_store
 from chat.actions.bot_messages import post_bot_message
 from chat.actions.rooms import room_members

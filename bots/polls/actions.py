@@ -25,7 +25,7 @@ from bots.polls.tally import (
     results_visible,
     tally,
 )
-from bots.polls.views import (
+from bots.polls.wire import (
     POLLS_BOT_ID,
     POLLS_BOT_NAME,
     decision_view,

@@ -5,16 +5,15 @@ against the blocked words (and mutes) like any message, but never handed to bots
 
 from __future__ import annotations
 
-from typing import Any
-
 from chat.actions import sending
 from chat.actions.sending import Author
 from chat.errors import NotFound
+from chat.models import Message
 from chat.services import Services
 
 
 async def post_bot_message(services: Services, room_id: str, sender_id: str, sender_name: str,
-                           text: str, client_id: str | None = None) -> dict[str, Any]:
+                           text: str, client_id: str | None = None) -> Message:
     """`client_id` makes a repeated post (a retried job) return the stored message."""
     room = await services.store.get_room(room_id)
     if room is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from chat import audit, wire_events
 from chat.actions import sending
@@ -18,6 +17,7 @@ from chat.models import Message, Room, User
 from chat.names import display_name
 from chat.payloads import DeleteMessage, EditMessage, RoomHistory, RoomSync, SendMessage
 from chat.permissions import can_moderate
+from chat.replies import HistoryPage, ReadMarker, RoomCatchUp, SyncReply
 from chat.services import Services
 from chat.wire import message_view
 from chat.wire_events import MessageUpdated, Typing
@@ -25,7 +25,7 @@ from chat.wire_events import MessageUpdated, Typing
 log = logging.getLogger(__name__)
 
 
-async def send_message(services: Services, user: User, payload: SendMessage) -> dict[str, Any]:
+async def send_message(services: Services, user: User, payload: SendMessage) -> Message:
     """A person's message, through the one send path (`chat.actions.sending`)."""
     room = await require_member(services, user, payload.room_id)
     return await sending.send(services, Author.of(user), room, payload.text, payload.client_id,
@@ -43,7 +43,7 @@ async def _message_for_member(services: Services, user: User, message_id: str
     return message, room
 
 
-async def edit_message(services: Services, user: User, payload: EditMessage) -> dict[str, Any]:
+async def edit_message(services: Services, user: User, payload: EditMessage) -> Message:
     message, room = await _message_for_member(services, user, payload.message_id)
     if message.sender_id != user.id:
         raise Forbidden("only the sender may edit / 只能编辑自己的消息")
@@ -55,23 +55,20 @@ async def edit_message(services: Services, user: User, payload: EditMessage) -> 
     text = clean_text(services, payload.text)
     await check_can_speak(services, user.id, room, text)
     if text == message.text:
-        return message_view(message)
+        return message
     edits = (*message.edits, {"text": message.text, "at": message.edited_at or message.created_at})
     updated = await services.store.update_message(message.id, {
         "text": text, "edited_at": now, "updated_at": now, "edits": edits})
-    view = message_view(updated)
-    await services.fanout.send(MessageUpdated.of(view), room.id)
-    return view
+    await services.fanout.send(MessageUpdated.of(message_view(updated)), room.id)
+    return updated
 
 
-async def delete_message(
-    services: Services, user: User, payload: DeleteMessage
-) -> dict[str, Any]:
+async def delete_message(services: Services, user: User, payload: DeleteMessage) -> Message:
     message, room = await _message_for_member(services, user, payload.message_id)
     if message.sender_id != user.id and not can_moderate(user, room):
         raise Forbidden("you may not delete this message / 无权删除该消息")
     if message.deleted_at is not None:
-        return message_view(message)
+        return message
     now = services.clock.now()
     updated = await services.store.update_message(message.id, {
         "deleted_at": now, "updated_at": now, "deleted_by": user.id,
@@ -85,23 +82,22 @@ async def delete_message(
                            room.community_id, payload.reason or "", room_id=room.id,
                            sender_id=message.sender_id)
     log.info("message %s in %s deleted by %s", message.id, room.id, user.id)
-    return message_view(updated)
+    return updated
 
 
-async def room_history(services: Services, user: User, payload: RoomHistory) -> dict[str, Any]:
+async def room_history(services: Services, user: User, payload: RoomHistory) -> HistoryPage:
     room = await require_member(services, user, payload.room_id)
     limit = min(payload.limit, services.settings.history_page_max)
     page = await services.store.history(room.id, payload.before_seq, limit)
-    return {"room_id": room.id, "messages": [message_view(m) for m in page],
-            "has_more": bool(page) and page[0].seq > 1}
+    return HistoryPage(room.id, tuple(page), has_more=bool(page) and page[0].seq > 1)
 
 
-async def room_sync(services: Services, user: User, payload: RoomSync) -> dict[str, Any]:
+async def room_sync(services: Services, user: User, payload: RoomSync) -> SyncReply:
     """Everything after each cursor (page-limited: call again while has_more), plus edits and
     deletions of older messages made after `since` when the client passes it."""
     now_ms = int(services.clock.now().timestamp() * 1000)
     limit = services.settings.sync_page_max
-    rooms: dict[str, Any] = {}
+    rooms: dict[str, RoomCatchUp] = {}
     errors: dict[str, str] = {}
     for room_id, cursor in payload.cursors.items():
         try:
@@ -114,17 +110,15 @@ async def room_sync(services: Services, user: User, payload: RoomSync) -> dict[s
         if payload.since is not None and cursor > 0:
             since = datetime.fromtimestamp(payload.since / 1000, UTC)
             changed = await services.store.changed_since(room.id, cursor, since, limit)
-        rooms[room.id] = {"messages": [message_view(m) for m in fresh[:limit]],
-                          "has_more": len(fresh) > limit,
-                          "changed": [message_view(m) for m in changed]}
-    return {"server_time": now_ms, "rooms": rooms, "errors": errors}
+        rooms[room.id] = RoomCatchUp(tuple(fresh[:limit]), len(fresh) > limit, tuple(changed))
+    return SyncReply(now_ms, rooms, errors)
 
 
-async def mark_read(services: Services, user: User, room_id: str, seq: int) -> dict[str, Any]:
+async def mark_read(services: Services, user: User, room_id: str, seq: int) -> ReadMarker:
     room = await require_member(services, user, room_id)
     last = (await services.store.last_seqs([room.id]))[room.id]
     stored = await services.store.mark_read(user.id, room.id, min(seq, last))
-    return {"room_id": room.id, "read_seq": stored, "unread": max(last - stored, 0)}
+    return ReadMarker(room.id, stored, max(last - stored, 0))
 
 
 async def typing(services: Services, user: User, room_id: str, sid: str) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chat.errors import Forbidden, NotFound
 from chat.models import Room, User
 from chat.permissions import can_join, can_moderate
+from chat.replies import Member, RoomSummary
 from chat.services import Services
-from chat.wire import message_view, room_view, user_view_for
 
 
 async def member_rooms(services: Services, user: User) -> list[Room]:
@@ -31,7 +29,7 @@ async def require_member(services: Services, user: User, room_id: str) -> Room:
     return room
 
 
-async def my_rooms(services: Services, user: User) -> list[dict[str, Any]]:
+async def my_rooms(services: Services, user: User) -> list[RoomSummary]:
     """The room list: counters, and each room's newest message for its preview line."""
     rooms = await member_rooms(services, user)
     last = await services.store.last_seqs([r.id for r in rooms])
@@ -40,14 +38,10 @@ async def my_rooms(services: Services, user: User) -> list[dict[str, Any]]:
         user.id, {r.id: read.get(r.id, 0) for r in rooms})
     newest = [await services.store.history(r.id, None, 1) for r in rooms]
     return [
-        room_view(r) | {
-            "last_seq": last[r.id],
-            "read_seq": min(read.get(r.id, 0), last[r.id]),
-            "unread": max(last[r.id] - read.get(r.id, 0), 0),
-            "unread_mentions": mentioned[r.id],
-            "can_moderate": can_moderate(user, r),
-            "last_message": message_view(page[-1]) if page else None,
-        }
+        RoomSummary(r, last_seq=last[r.id], read_seq=min(read.get(r.id, 0), last[r.id]),
+                    unread=max(last[r.id] - read.get(r.id, 0), 0),
+                    unread_mentions=mentioned[r.id], can_moderate=can_moderate(user, r),
+                    last_message=page[-1] if page else None)
         for r, page in zip(rooms, newest, strict=True)
     ]
 
@@ -68,8 +62,9 @@ async def room_members(services: Services, room: Room) -> list[User]:
     return list(seen.values())
 
 
-async def members_view(services: Services, viewer: User, room_id: str) -> list[dict[str, Any]]:
+async def members_online(services: Services, viewer: User, room_id: str) -> list[Member]:
+    """The people of a room the viewer is a member of, and whether each is online."""
     room = await require_member(services, viewer, room_id)
     members = await room_members(services, room)
     online = await services.registry.online([m.id for m in members])
-    return [user_view_for(viewer, m) | {"online": m.id in online} for m in members]
+    return [Member(m, m.id in online) for m in members]

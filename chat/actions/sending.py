@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from chat.actions.rooms import room_members
 from chat.actions.speaking import check_can_speak
@@ -146,32 +145,30 @@ async def prepare(services: Services, author: Author, room: Room, text: str,
     return Outgoing(author, room, new)
 
 
-def _original(stored: Message, new: NewMessage) -> dict[str, Any]:
+def _check_original(stored: Message, new: NewMessage) -> None:
     first_text = stored.edits[0].text if stored.edits else stored.text
     if first_text != new.text:
         raise Conflict("client_id already used for another message / 消息编号重复")
-    return message_view(stored)
 
 
-async def commit(services: Services, out: Outgoing) -> dict[str, Any]:
+async def commit(services: Services, out: Outgoing) -> Message:
     message, created = await services.store.append_message(out.new)
     if not created:
-        view = _original(message, out.new)
+        _check_original(message, out.new)
         # The first try may have been stored and then failed to reach the room (Redis down):
         # announce it again; receivers keep one copy per seq.
-        await services.fanout.send(MessageNew.of(view), out.room.id)
-        return view
+        await services.fanout.send(MessageNew.of(message_view(message)), out.room.id)
+        return message
     MESSAGES_STORED.labels(message.kind).inc()
-    view = message_view(message)
-    await services.fanout.send(MessageNew.of(view), out.room.id)
+    await services.fanout.send(MessageNew.of(message_view(message)), out.room.id)
     person = out.author.person
     if person is not None:
         services.events.publish(MessageCreated(message, out.room, person))
         await services.store.mark_read(person.id, out.room.id, message.seq)  # off the path
-    return view
+    return message
 
 
 async def send(services: Services, author: Author, room: Room, text: str,
-               client_id: str | None, reply_to: str | None = None) -> dict[str, Any]:
+               client_id: str | None, reply_to: str | None = None) -> Message:
     return await commit(services, await prepare(services, author, room, text, client_id,
                                                  reply_to))

@@ -28,7 +28,7 @@ async def test_a_cli_post_reaches_clients_of_the_server(tmp_path: Path,
             async with offline_services(settings) as services:
                 sent = await post_bot_message(services, room, "bot:notices", "公告",
                                               "命令行发布：明天上午停水")
-            got = await zhang.wait_for("message:new", lambda m: m["id"] == sent["id"])
+            got = await zhang.wait_for("message:new", lambda m: m["id"] == sent.id)
             assert got["text"] == "命令行发布：明天上午停水"
         finally:
             await zhang.close()

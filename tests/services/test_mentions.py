@@ -65,7 +65,7 @@ class Cluster:
         self.count += 1
         sent = await messages.send_message(services, self.people["张伟"], SendMessage(
             room_id=self.room, text=text, client_id=f"c{self.count}"))
-        return list(sent["mentions"])
+        return list(sent.mentions)
 
 
 @pytest.fixture

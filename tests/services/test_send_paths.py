@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,14 +16,14 @@ from bots.context import MessageContext
 from chat.actions import messages
 from chat.actions.bot_messages import post_bot_message
 from chat.errors import BlockedContent, Conflict
-from chat.models import Address, User
+from chat.models import Address, Message, User
 from chat.payloads import EditMessage, SendMessage
 from chat.services import Services
 from tests.support.fakes import RecordingFanout
 from tests.support.services import one_grid, services_on
 from web.stores import Store
 
-Send = Callable[[str, str], Awaitable[dict[str, Any]]]
+Send = Callable[[str, str], Awaitable[Message]]
 
 
 class Helper(Bot):
@@ -53,15 +52,15 @@ class World:
             self.people[key] = user
         return self
 
-    async def person(self, text: str, client_id: str) -> dict[str, Any]:
+    async def person(self, text: str, client_id: str) -> Message:
         return await messages.send_message(self.services, self.people["张伟"], SendMessage(
             room_id=self.room, text=text, client_id=client_id))
 
-    async def bot_account(self, text: str, client_id: str) -> dict[str, Any]:
+    async def bot_account(self, text: str, client_id: str) -> Message:
         return await bot_api.post_message(self.services, self.people["bot"], BotMessage(
             room_id=self.room, text=text, client_id=client_id))
 
-    async def builtin(self, text: str, client_id: str) -> dict[str, Any]:
+    async def builtin(self, text: str, client_id: str) -> Message:
         return await post_bot_message(self.services, self.room, "bot:notices", "公告", text,
                                       client_id)
 
@@ -84,19 +83,19 @@ async def test_a_reused_client_id_returns_the_original_on_every_path(
     first = await send("明天停水", "same-id")
     again = await send("明天停水", "same-id")
     assert again == first
-    assert world.deliveries(first["id"]) == 2  # announced again: the first may not have arrived
+    assert world.deliveries(first.id) == 2  # announced again: the first may not have arrived
     with pytest.raises(Conflict):
         await send("后天停电", "same-id")
     history = await world.services.store.history(world.room, None, 50)
-    assert [m.id for m in history] == [first["id"]]
+    assert [m.id for m in history] == [first.id]
 
 
 async def test_a_retry_after_an_edit_still_returns_the_original(world: World) -> None:
     first = await world.person("明天停水", "edited-id")
     await messages.edit_message(world.services, world.people["张伟"],
-                                EditMessage(message_id=first["id"], text="明天上午停水"))
+                                EditMessage(message_id=first.id, text="明天上午停水"))
     again = await world.person("明天停水", "edited-id")
-    assert again["id"] == first["id"] and again["text"] == "明天上午停水"
+    assert again.id == first.id and again.text == "明天上午停水"
 
 
 async def test_blocked_words_hold_for_bot_accounts_and_built_in_bots(world: World) -> None:
@@ -104,7 +103,7 @@ async def test_blocked_words_hold_for_bot_accounts_and_built_in_bots(world: Worl
         with pytest.raises(BlockedContent):
             await send("来赌博吧", f"blocked-{send.__name__}")
     trigger = await world.person("有人吗", "trigger")
-    stored = await world.services.store.get_message(trigger["id"])
+    stored = await world.services.store.get_message(trigger.id)
     room = await world.services.store.get_room(world.room)
     assert stored is not None and room is not None
     context = MessageContext(world.services, Helper(), stored, room, world.people["张伟"])

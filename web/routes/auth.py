@@ -7,7 +7,7 @@ from aiohttp import web
 from chat.actions import accounts
 from chat.actions.rooms import my_rooms
 from chat.payloads import ChangePassword, Login, Register
-from chat.wire import user_view
+from chat.wire import room_summary_view, user_view
 from web.clients import client_address
 from web.http import body, current, reply, services
 
@@ -56,4 +56,5 @@ async def me(request: web.Request) -> web.Response:
 @routes.get("/api/v1/me/rooms")
 async def rooms(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    return reply({"rooms": await my_rooms(services(request), user)})
+    rooms = await my_rooms(services(request), user)
+    return reply({"rooms": [room_summary_view(r) for r in rooms]})

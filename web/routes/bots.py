@@ -7,13 +7,14 @@ from aiohttp import web
 
 from bots.accounts import admin, api
 from bots.accounts.payloads import BotMessage, CreateBot, SetBotRooms
-from bots.accounts.views import bot_view
+from bots.accounts.wire import bot_view
 from bots.notices.payloads import NewNotice
 from bots.polls.payloads import NewPoll
 from bots.webhooks import actions as webhooks
 from bots.webhooks.payloads import CreateWebhook
-from bots.webhooks.views import delivery_view, webhook_view
+from bots.webhooks.wire import delivery_view, webhook_view
 from chat.models import User
+from chat.wire import message_view
 from web.http import body, current, query_int, reply, services
 
 routes = web.RouteTableDef()
@@ -109,7 +110,8 @@ async def list_deliveries(request: web.Request) -> web.Response:
 async def bot_message(request: web.Request) -> web.Response:
     sender = await bot(request)
     form = await body(request, BotMessage)
-    return reply({"message": await api.post_message(services(request), sender, form)}, 201)
+    posted = await api.post_message(services(request), sender, form)
+    return reply({"message": message_view(posted)}, 201)
 
 
 @routes.post("/api/v1/bot/notices")

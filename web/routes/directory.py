@@ -8,6 +8,7 @@ from aiohttp import web
 from bots.directory import actions
 from bots.directory.csv_rows import decode
 from bots.directory.payloads import EntryForm
+from bots.directory.wire import entry_view, import_view, listing_view
 from chat.errors import Invalid, TooLarge
 from web.http import body, current, query_int, reply, services
 
@@ -22,10 +23,11 @@ CHUNK = 64 * 1024
 @routes.get("/api/v1/communities/{community_id}/directory")
 async def list_entries(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    return reply(await actions.list_entries(
+    listing = await actions.list_entries(
         services(request), user, request.match_info["community_id"],
         category=request.query.get("category") or None, query=request.query.get("q"),
-        limit=query_int(request, "limit", 10, 1, 50) or 10))
+        limit=query_int(request, "limit", 10, 1, 50) or 10)
+    return reply(listing_view(listing))
 
 
 @routes.post("/api/v1/communities/{community_id}/directory")
@@ -34,7 +36,7 @@ async def create_entry(request: web.Request) -> web.Response:
     form = await body(request, EntryForm)
     entry = await actions.create_entry(services(request), user,
                                        request.match_info["community_id"], form)
-    return reply({"entry": entry}, 201)
+    return reply({"entry": entry_view(entry)}, 201)
 
 
 @routes.put("/api/v1/directory/{entry_id}")
@@ -43,14 +45,14 @@ async def update_entry(request: web.Request) -> web.Response:
     form = await body(request, EntryForm)
     entry = await actions.update_entry(services(request), user, request.match_info["entry_id"],
                                        form)
-    return reply({"entry": entry})
+    return reply({"entry": entry_view(entry)})
 
 
 @routes.delete("/api/v1/directory/{entry_id}")
 async def delete_entry(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    return reply(await actions.delete_entry(services(request), user,
-                                            request.match_info["entry_id"]))
+    entry = await actions.delete_entry(services(request), user, request.match_info["entry_id"])
+    return reply({"deleted": entry_view(entry)})
 
 
 async def read_capped(request: web.Request, limit: int) -> bytes:
@@ -79,4 +81,5 @@ async def import_csv(request: web.Request) -> web.Response:
     if request.content_type not in CSV_TYPES:
         raise Invalid("send the file as text/csv / 请以 text/csv 格式上传")
     raw = await read_capped(request, IMPORT_LIMIT)
-    return reply(await actions.import_csv(services(request), user, community_id, decode(raw)))
+    report = await actions.import_csv(services(request), user, community_id, decode(raw))
+    return reply(import_view(report))

@@ -17,7 +17,14 @@ from moderation.payloads import (
     RemoveMember,
     RestoreModel,
 )
-from moderation.views import mute_view
+from moderation.wire import (
+    audit_page_view,
+    blocked_words_view,
+    flag_view,
+    flagged_view,
+    mute_view,
+    removal_view,
+)
 from web.http import body, current, query_int, reply, services
 from web.keys import DETECTION, REDIS
 
@@ -37,26 +44,28 @@ async def mute(request: web.Request) -> web.Response:
 async def remove(request: web.Request) -> web.Response:
     user, _ = await current(request)
     form = await body(request, RemoveMember)
-    return reply(await actions.remove_member(services(request), user,
-                                             request.match_info["room_id"], form.user_id,
-                                             form.reason))
+    removal = await actions.remove_member(services(request), user,
+                                          request.match_info["room_id"], form.user_id,
+                                          form.reason)
+    return reply(removal_view(removal))
 
 
 @routes.delete("/api/v1/rooms/{room_id}/removals/{user_id}")
 async def restore(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    return reply(await actions.restore_member(services(request), user,
-                                              request.match_info["room_id"],
-                                              request.match_info["user_id"]))
+    removal = await actions.restore_member(services(request), user,
+                                           request.match_info["room_id"],
+                                           request.match_info["user_id"])
+    return reply(removal_view(removal))
 
 
 @routes.post("/api/v1/messages/{message_id}/flag")
 async def flag(request: web.Request) -> web.Response:
     user, _ = await current(request)
     form = await body(request, FlagMessage)
-    result = await actions.flag_message(services(request), user,
-                                        request.match_info["message_id"], form.reason)
-    return reply({"flag": result}, 201)
+    flag = await actions.flag_message(services(request), user,
+                                      request.match_info["message_id"], form.reason)
+    return reply({"flag": flag_view(flag)}, 201)
 
 
 @routes.get("/api/v1/moderation/flags")
@@ -64,32 +73,34 @@ async def flags(request: web.Request) -> web.Response:
     user, _ = await current(request)
     open_only = request.query.get("all", "") not in ("1", "true")
     limit = query_int(request, "limit", 100, 1, 500) or 100
-    return reply({"flags": await actions.list_flags(services(request), user, open_only, limit)})
+    found = await actions.list_flags(services(request), user, open_only, limit)
+    return reply({"flags": [flagged_view(f) for f in found]})
 
 
 @routes.post("/api/v1/moderation/flags/{flag_id}/handle")
 async def handle_flag(request: web.Request) -> web.Response:
     user, _ = await current(request)
     form = await body(request, HandleFlag)
-    result = await actions.handle_flag(services(request), user, request.match_info["flag_id"],
-                                       form.outcome, form.note)
-    return reply({"flag": result})
+    flag = await actions.handle_flag(services(request), user, request.match_info["flag_id"],
+                                     form.outcome, form.note)
+    return reply({"flag": flag_view(flag)})
 
 
 @routes.get("/api/v1/admin/communities/{community_id}/blocked-words")
 async def get_blocked_words(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    return reply(await actions.blocked_words(services(request), user,
-                                             request.match_info["community_id"]))
+    words = await actions.blocked_words(services(request), user,
+                                        request.match_info["community_id"])
+    return reply(blocked_words_view(words))
 
 
 @routes.put("/api/v1/admin/communities/{community_id}/blocked-words")
 async def put_blocked_words(request: web.Request) -> web.Response:
     user, _ = await current(request)
     form = await body(request, BlockedWordsList)
-    return reply(await actions.set_blocked_words(services(request), user,
-                                                 request.match_info["community_id"],
-                                                 form.words))
+    words = await actions.set_blocked_words(services(request), user,
+                                            request.match_info["community_id"], form.words)
+    return reply(blocked_words_view(words))
 
 
 @routes.get("/api/v1/admin/audit")
@@ -110,7 +121,7 @@ async def audit_log(request: web.Request) -> web.Response:
         actor_id=request.query.get("actor_id"), target_id=request.query.get("target_id"),
         before=before_at, before_id=before_id,
         limit=query_int(request, "limit", 100, 1, 500) or 100)
-    return reply(page)
+    return reply(audit_page_view(page))
 
 
 @routes.post("/api/v1/admin/lexicon/reload")

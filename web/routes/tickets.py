@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from chat.payloads import Payload
 from chat.validation import invalid_from
+from chat.wire import message_view
 from config.settings import Urgency
 from moderation import filing, sharing, tickets
 from moderation.machine import (
@@ -39,6 +40,7 @@ from moderation.payloads import (
     ResolveTicket,
     WithReason,
 )
+from moderation.wire import assignee_view, support_view
 from web.http import body, current, query_int, reply, services
 
 routes = web.RouteTableDef()
@@ -106,24 +108,25 @@ async def ticket_detail(request: web.Request) -> web.Response:
 @routes.get("/api/v1/tickets/{ticket_id}/assignees")
 async def ticket_assignees(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    return reply(await tickets.list_assignees(services(request), user,
-                                              request.match_info["ticket_id"]))
+    people = await tickets.list_assignees(services(request), user,
+                                          request.match_info["ticket_id"])
+    return reply({"assignees": [assignee_view(u) for u in people]})
 
 
 @routes.post("/api/v1/tickets/{ticket_id}/share")
 async def share_ticket(request: web.Request) -> web.Response:
     """The reporter shares their open report into the grid room (我要报事 → 网格议事会)."""
     user, _ = await current(request)
-    return reply(await sharing.share(services(request), user, request.match_info["ticket_id"]),
-                 201)
+    message = await sharing.share(services(request), user, request.match_info["ticket_id"])
+    return reply({"message": message_view(message)}, 201)
 
 
 @routes.post("/api/v1/tickets/{ticket_id}/support")
 async def support_ticket(request: web.Request) -> web.Response:
     """我也遇到: a neighbour in the room the report was shared into counts themself in."""
     user, _ = await current(request)
-    return reply(await sharing.support(services(request), user,
-                                       request.match_info["ticket_id"]))
+    ticket = await sharing.support(services(request), user, request.match_info["ticket_id"])
+    return reply(support_view(ticket))
 
 
 TRANSITIONS: dict[str, tuple[type[Payload], Callable[[Any], Command]]] = {

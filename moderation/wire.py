@@ -13,8 +13,10 @@ from typing import Any
 from chat.clock import iso
 from chat.models import AuditEntry, Mute, User
 from chat.names import display_name
+from chat.wire import message_view
 from moderation.machine import STATUS_LABELS
 from moderation.models import SOURCE_LABELS, Flag, Ticket, Transition
+from moderation.replies import AuditPage, BlockedWords, FlaggedMessage, Removal
 
 LEVEL_LABELS = {"grid": "网格", "community": "社区", "street": "街道", "district": "区"}
 SYSTEM = "system"
@@ -104,15 +106,48 @@ def user_ids_of(t: Ticket) -> set[str]:
     return ids - {SYSTEM}
 
 
+def assignee_view(user: User) -> dict[str, Any]:
+    """A staff member as the 指派 form shows them (staff go by their real names)."""
+    return {"id": user.id, "name": user.name, "role": user.role,
+            "community_id": user.community_id, "grid_ids": list(user.grid_ids),
+            "unit_id": user.unit_id}
+
+
+def support_view(t: Ticket) -> dict[str, Any]:
+    """我也遇到, as the neighbour who counted themself in sees it."""
+    return {"ticket_id": t.id, "also_affected": len(t.supporters), "supported": True}
+
+
 def flag_view(f: Flag) -> dict[str, Any]:
     return {"id": f.id, "message_id": f.message_id, "room_id": f.room_id, "by": f.by,
             "reason": f.reason, "created_at": iso(f.created_at), "handled_by": f.handled_by,
             "handled_at": _when(f.handled_at), "outcome": f.outcome}
 
 
+def flagged_view(f: FlaggedMessage) -> dict[str, Any]:
+    """A report with the message it is about, as moderators list and receive it."""
+    return flag_view(f.flag) | {"message": message_view(f.message) if f.message else None}
+
+
 def mute_view(m: Mute) -> dict[str, Any]:
     return {"room_id": m.room_id, "user_id": m.user_id, "until": iso(m.until),
             "reason": m.reason}
+
+
+def removal_view(r: Removal) -> dict[str, Any]:
+    return {"room_id": r.room_id, "user_id": r.user_id, "removed": r.removed}
+
+
+def blocked_words_view(b: BlockedWords) -> dict[str, Any]:
+    return {"community_id": b.community_id, "words": list(b.words),
+            "global_words": list(b.global_words)}
+
+
+def audit_page_view(page: AuditPage) -> dict[str, Any]:
+    cursor = page.next
+    return {"entries": [audit_view(e, page.actors) for e in page.entries],
+            "next": None if cursor is None else {"before": iso(cursor.before),
+                                                 "before_id": cursor.before_id}}
 
 
 def audit_view(e: AuditEntry, actors: Mapping[str, User]) -> dict[str, Any]:
