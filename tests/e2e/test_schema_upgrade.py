@@ -16,8 +16,9 @@ from chat.store.schema import META
 from chat.store.schema_sqlite import recorded_version
 from tests.support.schema_v0 import seed_v0_data_dir
 from tests.support.server import ROOT, ServerProcess, free_port, login
+from web.migrations import SCHEMA_VERSION
 
-MIGRATED = "migrating the SQLite schema to version 1"
+MIGRATED = f"migrating the SQLite schema to version {SCHEMA_VERSION}"
 
 
 def index_names(path: Path) -> set[str]:
@@ -42,7 +43,7 @@ async def test_two_servers_starting_at_once_migrate_a_version_0_data_dir_once(
     assert sum(log.count(MIGRATED) for log in logs) == 1, logs
     assert "messages_created" in index_names(data / "linli.sqlite3")
     with closing(sqlite3.connect(data / "linli.sqlite3")) as conn:
-        assert recorded_version(conn) == 1
+        assert recorded_version(conn) == SCHEMA_VERSION
 
 
 async def test_serve_refuses_a_newer_schema_without_a_traceback(tmp_path: Path) -> None:
