@@ -10,7 +10,7 @@ from chat.errors import Forbidden, Invalid
 from chat.models import User
 from chat.services import Services
 from moderation.access import scope_filter
-from moderation.models import Ticket, TicketQuery
+from moderation.models import LEVELS, OPEN, Ticket, TicketQuery
 from moderation.stats import stats_view, ticket_stats
 from moderation.store.base import moderation_store
 
@@ -71,3 +71,18 @@ async def ticket_statistics(services: Services, user: User, *,
     stats = ticket_stats(await all_tickets(services, query), now)
     names = await grid_names(services, {g for g in stats.by_grid if g is not None})
     return stats_view(stats, names, created_from, until)
+
+
+async def open_and_overdue_by_level(services: Services) -> dict[str, tuple[int, int]]:
+    """level → (open tickets, overdue ones) across the deployment: one counting query each
+    (a page of one), for the operators' metrics."""
+    store = moderation_store(services)
+    now = services.clock.now()
+    counts: dict[str, tuple[int, int]] = {}
+    for level in LEVELS:
+        _, open_ = await store.find_tickets(TicketQuery(level=level, statuses=tuple(OPEN),
+                                                        limit=1))
+        _, overdue = await store.find_tickets(TicketQuery(level=level, overdue_at=now,
+                                                          limit=1))
+        counts[level] = (open_, overdue)
+    return counts

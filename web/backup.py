@@ -18,7 +18,6 @@ from chat.store.schema import LastBackup
 from config.settings import SECRET_FILE
 from web.demo import ACCOUNTS_FILE
 from web.migrations import SCHEMA_VERSION
-from web.stores import Store
 
 MANIFEST = "manifest.json"
 FORMAT: Literal["linli-backup"] = "linli-backup"
@@ -58,11 +57,6 @@ class Manifest(BaseModel):
     def record(self) -> LastBackup:
         return LastBackup(at=self.created_at, backend=self.backend,
                           schema_version=self.schema_version, rows=self.rows)
-
-
-async def last_backup(store: Store) -> LastBackup | None:
-    """The newest backup taken of this store (by `linli backup`), or None: for status pages."""
-    return await store.last_backup()
 
 
 def prepare_destination(dest: Path) -> None:

@@ -19,8 +19,7 @@ from prometheus_client.registry import Collector
 
 from chat.errors import DomainError, NotFound, Unauthorized
 from chat.metrics import REGISTRY
-from moderation.models import LEVELS, OPEN, TicketQuery
-from moderation.store.base import moderation_store
+from moderation.stats_query import open_and_overdue_by_level
 from web.http import services
 from web.keys import FANOUT_SUBSCRIPTION, SIO
 from web.process_state import socket_counts
@@ -60,25 +59,12 @@ def _fanout(request: web.Request) -> list[GaugeMetricFamily]:
                               value=1 if watch.live else 0)]
 
 
-async def ticket_counts(request: web.Request) -> dict[str, tuple[int, int]]:
-    """level → (open, overdue); one counting query each (limit 1)."""
-    store = moderation_store(services(request))
-    now = services(request).clock.now()
-    counts: dict[str, tuple[int, int]] = {}
-    for level in LEVELS:
-        _, open_ = await store.find_tickets(TicketQuery(level=level, statuses=tuple(OPEN),
-                                                        limit=1))
-        _, overdue = await store.find_tickets(TicketQuery(level=level, overdue_at=now,
-                                                          limit=1))
-        counts[level] = (open_, overdue)
-    return counts
-
-
 async def _tickets(request: web.Request) -> list[GaugeMetricFamily]:
     up = GaugeMetricFamily("linli_store_up", "1 when the store answered this scrape's "
                            "ticket counts in time")
     try:
-        counts = await asyncio.wait_for(ticket_counts(request), SCRAPE_STORE_SECONDS)
+        counts = await asyncio.wait_for(open_and_overdue_by_level(services(request)),
+                                        SCRAPE_STORE_SECONDS)
     except (DomainError, TimeoutError):
         up.add_metric([], 0)
         return [up]
