@@ -11,7 +11,6 @@ import logging
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -31,6 +30,7 @@ from moderation.lexicon import DEFAULT_PATH, LexiconError, load_lexicon
 from moderation.model import PACKAGED
 from moderation.model.weights import ModelFile, ModelFileError
 from moderation.models import DetectionInfo
+from moderation.replies import LoadedDetection
 from moderation.store.learning import LearningStore
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class DetectionService:
     def detector(self) -> Detector:
         return self.classifier.detector
 
-    async def load(self) -> dict[str, Any]:
+    async def load(self) -> LoadedDetection:
         """Build the lexicon's detector (loading jieba's dictionary) and the model off the
         event loop, then swap them in. A broken lexicon raises LexiconError and the old
         classifier stays; a stored model that fails its checksum falls back to the packaged
@@ -74,8 +74,8 @@ class DetectionService:
         log.info("detection loaded: lexicon from %s, model %s (%s)",
                  self._path or "packaged default", classifier.model.version,
                  f"stored {model_id}" if model_id else "packaged")
-        return {"lexicon": "custom" if self._path else "packaged",
-                "lexicon_sha256": self.lexicon_sha256, "model": classifier.model.version}
+        return LoadedDetection(self._path is not None, self.lexicon_sha256,
+                               classifier.model.version)
 
     async def _stored_model(self) -> tuple[str | None, bytes | None]:
         if self._store is None:
@@ -96,7 +96,7 @@ class DetectionService:
                           exc)
         return Classifier(detector, Model(packaged_model())), False
 
-    async def reload_everywhere(self, redis: Redis | None) -> dict[str, Any]:
+    async def reload_everywhere(self, redis: Redis | None) -> LoadedDetection:
         """Reload here (errors reach the caller), then tell the other processes."""
         loaded = await self.load()
         if redis is not None:
@@ -150,7 +150,7 @@ class DetectionService:
 
 
 async def reload_lexicon(services: Services, detection: DetectionService, redis: Redis | None,
-                         actor: User) -> dict[str, Any]:
+                         actor: User) -> LoadedDetection:
     """The operator level reloads the lexicon file in every process (it serves every
     community); a broken file changes nothing. Answers and the audit never name the file."""
     if not is_operator_level(actor):
@@ -162,5 +162,6 @@ async def reload_lexicon(services: Services, detection: DetectionService, redis:
         raise Invalid(f"词库有误，未重新加载 / lexicon not reloaded, the old one stays: "
                       f"{exc.problem}") from exc
     await audit.record(services, actor, AuditAction.LEXICON_RELOAD, "lexicon",
-                       loaded["lexicon_sha256"], actor.community_id, source=loaded["lexicon"])
+                       loaded.lexicon_sha256, actor.community_id,
+                       source=loaded.lexicon_source)
     return loaded

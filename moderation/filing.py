@@ -23,11 +23,11 @@ from moderation.categories import BY_NAME
 from moderation.duplicates import likely_duplicate
 from moderation.location import extract_place
 from moderation.machine import Confirm, new_ticket
-from moderation.models import DetectionInfo, Source, Ticket
+from moderation.models import SYSTEM, DetectionInfo, Source, Ticket
 from moderation.payloads import FileTicket
+from moderation.replies import SeenTicket
 from moderation.store.base import moderation_store
-from moderation.tickets import policy, transition, view
-from moderation.wire import SYSTEM
+from moderation.tickets import policy, seen, transition
 
 log = logging.getLogger(__name__)
 FILE_RATE, FILE_BURST = 0.1, 10  # per person: 10 at once, then one every 10 s
@@ -100,7 +100,7 @@ async def create_draft(services: Services, message: Message, room: Room, sender:
     return ticket
 
 
-async def file_ticket(services: Services, user: User, form: FileTicket) -> dict[str, Any]:
+async def file_ticket(services: Services, user: User, form: FileTicket) -> SeenTicket:
     if not is_active(user) or user.community_id is None or user.role == "bot":
         raise Forbidden("only verified members may report / 仅已认证成员可报事")
     wait = await services.limiter.hit(f"ticket:{user.id}", FILE_RATE, FILE_BURST)
@@ -150,7 +150,7 @@ async def _grid_for(services: Services, user: User, grid_id: str | None) -> str 
     return grid_id
 
 
-async def _report_message(services: Services, user: User, form: FileTicket) -> dict[str, Any]:
+async def _report_message(services: Services, user: User, form: FileTicket) -> SeenTicket:
     message = await moderation_store(services).get_message(form.message_id or "")
     if message is None or message.deleted_at is not None:
         raise NotFound("no such message / 消息不存在")
@@ -174,7 +174,7 @@ async def _report_message(services: Services, user: User, form: FileTicket) -> d
 
 
 async def _already_a_ticket(services: Services, user: User, ticket_id: str,
-                            own: bool) -> dict[str, Any]:
+                            own: bool) -> SeenTicket:
     """The detector got there first: reporting the message confirms its draft."""
     existing = await moderation_store(services).get_ticket(ticket_id)
     if existing is None:
@@ -187,9 +187,9 @@ async def _already_a_ticket(services: Services, user: User, ticket_id: str,
                    ticket_id=existing.id)
 
 
-async def _created(services: Services, user: User, ticket: Ticket) -> dict[str, Any]:
+async def _created(services: Services, user: User, ticket: Ticket) -> SeenTicket:
     await audit.record(services, user, AuditAction.TICKET_CREATE, "ticket", ticket.id,
                        ticket.community_id, source=ticket.source)
     await notify.ticket_changed(services, ticket, "create")
     await examples.observe(services, ticket, "create", user)
-    return await view(services, ticket, user)
+    return await seen(services, ticket, user)

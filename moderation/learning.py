@@ -8,7 +8,6 @@ import asyncio
 import logging
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
 
 from redis.asyncio import Redis
 
@@ -23,6 +22,7 @@ from moderation import retraining
 from moderation.detection import DetectionService
 from moderation.evaluate import Labelled
 from moderation.learning_models import DetectionModelRecord
+from moderation.replies import DetectionStatus, Retraining
 from moderation.store.base import moderation_store
 
 log = logging.getLogger(__name__)
@@ -50,23 +50,13 @@ def _ids(actor: Actor) -> tuple[str, str | None]:
     return (actor.id, actor.community_id) if isinstance(actor, User) else (actor, None)
 
 
-def _record_view(record: DetectionModelRecord) -> dict[str, Any]:
-    return record.model_dump(mode="json")
-
-
-async def status(services: Services, detection: DetectionService, actor: Actor) -> dict[str, Any]:
+async def status(services: Services, detection: DetectionService, actor: Actor
+                 ) -> DetectionStatus:
     _admin(actor)
     store = moderation_store(services)
-    model = detection.classifier.model.file
-    return {"model": {"version": model.version, "stored_id": detection.model_id,
-                      "source": "store" if detection.model_id else "packaged",
-                      "sha256": model.checksum,
-                      "thresholds": {"report": model.thresholds.report,
-                                     "urgent": model.thresholds.urgent},
-                      "info": model.info},
-            "lexicon": {"sha256": detection.lexicon_sha256},
-            "examples": await store.count_detection_examples(),
-            "models": [_record_view(r) for r in await store.list_detection_models()]}
+    return DetectionStatus(detection.classifier.model.file, detection.model_id,
+                           detection.lexicon_sha256, await store.count_detection_examples(),
+                           tuple(await store.list_detection_models()))
 
 
 def _in_process(request: retraining.Request) -> retraining.Outcome:
@@ -76,7 +66,7 @@ def _in_process(request: retraining.Request) -> retraining.Outcome:
 
 
 async def retrain(services: Services, detection: DetectionService, actor: Actor,
-                  redis: Redis | None) -> dict[str, Any]:
+                  redis: Redis | None) -> Retraining:
     """Train a candidate with the store's examples; switch to it when it is not worse."""
     _operator(actor)
     if _running.locked():
@@ -98,8 +88,7 @@ async def retrain(services: Services, detection: DetectionService, actor: Actor,
                            _ids(actor)[1], figures=outcome.figures)
     log.info("retrained detection model %s on %d examples: %s", record.id, len(examples),
              "switched" if outcome.not_worse else "kept the current model")
-    return {"switched": outcome.not_worse, "model": _record_view(
-        await _get(services, record.id)), "figures": outcome.figures}
+    return Retraining(outcome.not_worse, await _get(services, record.id), outcome.figures)
 
 
 async def _keep(services: Services, actor: Actor, version: int, examples: int,
@@ -126,11 +115,11 @@ async def _switch(services: Services, detection: DetectionService, actor: Actor,
     await moderation_store(services).activate_detection_model(model_id, services.clock.now())
     loaded = await detection.reload_everywhere(redis)
     await audit.record(services, actor, action, "detection", model_id or "packaged",
-                       _ids(actor)[1], previous=previous or "packaged", model=loaded["model"])
+                       _ids(actor)[1], previous=previous or "packaged", model=loaded.model_version)
 
 
 async def restore(services: Services, detection: DetectionService, actor: Actor,
-                  redis: Redis | None, model_id: str | None) -> dict[str, Any]:
+                  redis: Redis | None, model_id: str | None) -> DetectionStatus:
     """Go back to an earlier stored model, or to the packaged one (model_id None)."""
     _operator(actor)
     if model_id is not None:

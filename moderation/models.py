@@ -16,6 +16,9 @@ Source = Literal["resident", "enterprise", "worker", "detected"]
 Level = Literal["grid", "community", "street", "district"]
 Rating = Literal["满意", "基本满意", "不满意"]
 
+SYSTEM = "system"
+"""The actor of what nobody did by hand: detection's drafts, the sweep's escalations."""
+
 LEVELS: tuple[Level, ...] = ("grid", "community", "street", "district")
 STATUSES: tuple[TicketStatus, ...] = ("draft", "submitted", "accepted", "in_progress",
                                       "resolved", "closed", "reopened", "rejected",
@@ -95,6 +98,13 @@ class Ticket(Record):
 
     def overdue(self, now: datetime) -> bool:
         return self.status in OPEN and self.due_at is not None and self.due_at <= now
+
+    def people_ids(self) -> set[str]:
+        """The users the ticket names: reporter, creator, assignee, everyone in its history."""
+        ids = {self.reporter_id, self.created_by, *(e.by for e in self.history)}
+        if self.assignee_id:
+            ids.add(self.assignee_id)
+        return ids - {SYSTEM}
 
 
 class TicketQuery(BaseModel):

@@ -13,14 +13,15 @@ from chat.wire_events import DraftNew, TicketUpdated
 from moderation.access import audience
 from moderation.events import TicketChanged
 from moderation.models import Ticket
+from moderation.replies import SeenTicket
 from moderation.store.base import moderation_store
-from moderation.wire import ticket_view, user_ids_of
+from moderation.wire import ticket_view
 
 log = logging.getLogger(__name__)
 
 
 async def _users(services: Services, ticket: Ticket) -> dict[str, User]:
-    users = await moderation_store(services).get_users(sorted(user_ids_of(ticket)))
+    users = await moderation_store(services).get_users(sorted(ticket.people_ids()))
     return {u.id: u for u in users}
 
 
@@ -32,8 +33,8 @@ async def _duplicate(services: Services, ticket: Ticket) -> Ticket | None:
 
 async def draft_created(services: Services, ticket: Ticket) -> None:
     users = await _users(services, ticket)
-    view = ticket_view(ticket, users, staff_viewer=True, now=services.clock.now(),
-                       duplicate=await _duplicate(services, ticket))
+    view = ticket_view(SeenTicket(ticket, users, True, services.clock.now(),
+                                  duplicate=await _duplicate(services, ticket)))
     for room in audience(ticket):
         await services.fanout.send(DraftNew.of(view), room)
 
@@ -44,14 +45,14 @@ async def ticket_changed(services: Services, ticket: Ticket, action: str, *,
     staff and the reporter see it, bots and webhooks do not."""
     users = await _users(services, ticket)
     now = services.clock.now()
-    staff_view = ticket_view(ticket, users, staff_viewer=True, now=now,
-                             duplicate=await _duplicate(services, ticket))
+    staff_view = ticket_view(SeenTicket(ticket, users, True, now,
+                                        duplicate=await _duplicate(services, ticket)))
     for room in audience(ticket):
         await services.fanout.send(TicketUpdated.of(staff_view), room)
     if ticket.status in ("draft", "dismissed"):
         return
     await services.fanout.send(
-        TicketUpdated.of(ticket_view(ticket, users, staff_viewer=False, now=now)),
+        TicketUpdated.of(ticket_view(SeenTicket(ticket, users, False, now))),
         user_room_id(ticket.reporter_id))
     if public:
         services.events.publish(TicketChanged(ticket, action))

@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from chat.models import AuditEntry, Message, User
-from moderation.models import Flag
+from moderation.learning_models import DetectionModelRecord
+from moderation.model.weights import ModelFile
+from moderation.models import Flag, Ticket
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +54,65 @@ class AuditPage:
     entries: tuple[AuditEntry, ...]
     actors: Mapping[str, User]
     next: AuditCursor | None
+
+
+@dataclass(frozen=True, slots=True)
+class SeenTicket:
+    """A ticket as one viewer may see it: `people` the users it names, by id; `staff_viewer`
+    whether the viewer handles it (the whole ticket) or not (the reporter's view); `at` the
+    moment `overdue` is judged at; `duplicate` the ticket `duplicate_of` names (staff only);
+    `contact` the reporter, when the viewer may see their phone and address."""
+
+    ticket: Ticket
+    people: Mapping[str, User]
+    staff_viewer: bool
+    at: datetime
+    duplicate: Ticket | None = None
+    contact: User | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPage:
+    """One page of a ticket list and how many match in all."""
+
+    tickets: tuple[SeenTicket, ...]
+    total: int
+    offset: int
+    limit: int
+
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDetection:
+    """What detection runs after a (re)load. Never the lexicon's path: whether it is the
+    operator's own file or the packaged one, and its digest."""
+
+    custom_lexicon: bool
+    lexicon_sha256: str
+    model_version: str
+
+    @property
+    def lexicon_source(self) -> str:
+        return "custom" if self.custom_lexicon else "packaged"
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionStatus:
+    """The model in use (`stored_id` None for the packaged one), the lexicon's digest, how
+    many examples the workers' decisions gave, and every stored model, newest first."""
+
+    model: ModelFile
+    stored_id: str | None
+    lexicon_sha256: str
+    examples: int
+    models: tuple[DetectionModelRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Retraining:
+    """A retraining's candidate as stored, whether it replaced the model in use, and its
+    figures on the frozen sets and the held-back examples."""
+
+    switched: bool
+    model: DetectionModelRecord
+    figures: Mapping[str, Any]

@@ -28,9 +28,9 @@ from moderation.machine import (
     Refused,
     apply,
 )
-from moderation.models import OPEN, PUBLIC_STATUSES, Ticket, TicketQuery, Transition
+from moderation.models import OPEN, PUBLIC_STATUSES, SYSTEM, Ticket, TicketQuery, Transition
+from moderation.replies import SeenTicket, TicketPage
 from moderation.store.base import moderation_store
-from moderation.wire import SYSTEM, ticket_view, user_ids_of
 
 log = logging.getLogger(__name__)
 SWEEP_PAGE = 200
@@ -40,15 +40,15 @@ def policy(services: Services) -> Policy:
     return Policy(sla={u: timedelta(hours=h) for u, h in services.settings.sla_hours.items()})
 
 
-async def views(services: Services, page: list[Ticket], viewer: User) -> list[dict[str, Any]]:
-    ids = sorted(set().union(*(user_ids_of(t) for t in page))) if page else []
+async def seen_by(services: Services, page: list[Ticket], viewer: User) -> list[SeenTicket]:
+    """The tickets as `viewer` may see them, with the people they name read at once."""
+    ids = sorted(set().union(*(t.people_ids() for t in page))) if page else []
     users = {u.id: u for u in await moderation_store(services).get_users(ids)}
     now = services.clock.now()
     staff = {t.id: in_scope(viewer, t) for t in page}
     found = await duplicates.targets(services, (t for t in page if staff[t.id]))
-    return [ticket_view(t, users, staff_viewer=staff[t.id], now=now,
-                        duplicate=duplicates.target_of(t, found),
-                        contact=_contact(viewer, users.get(t.reporter_id)))
+    return [SeenTicket(t, users, staff[t.id], now, duplicate=duplicates.target_of(t, found),
+                       contact=_contact(viewer, users.get(t.reporter_id)))
             for t in page]
 
 
@@ -58,8 +58,8 @@ def _contact(viewer: User, reporter: User | None) -> User | None:
         else None
 
 
-async def view(services: Services, ticket: Ticket, viewer: User) -> dict[str, Any]:
-    return (await views(services, [ticket], viewer))[0]
+async def seen(services: Services, ticket: Ticket, viewer: User) -> SeenTicket:
+    return (await seen_by(services, [ticket], viewer))[0]
 
 
 # ---- transitions ---------------------------------------------------------------------------
@@ -72,7 +72,7 @@ async def load(services: Services, user: User, ticket_id: str) -> Ticket:
 
 
 async def transition(services: Services, user: User, ticket_id: str, command: Command,
-                     *, as_reporter: bool = False) -> dict[str, Any]:
+                     *, as_reporter: bool = False) -> SeenTicket:
     """One state-machine step by a person. `as_reporter` lets a resident confirm the draft
     made from their own message (我要报事 on a detected message)."""
     action = ACTION_OF[type(command)]
@@ -92,7 +92,7 @@ async def transition(services: Services, user: User, ticket_id: str, command: Co
     await examples.observe(services, changed, action, user)
     if kept is not None:
         await notify.ticket_changed(services, kept, "merge_in")
-    return await view(services, changed, user)
+    return await seen(services, changed, user)
 
 
 async def _acting(services: Services, user: User, ticket_id: str, action: str,
@@ -148,7 +148,7 @@ async def _absorb(services: Services, user: User, duplicate: Ticket, into: str) 
 # ---- reading -------------------------------------------------------------------------------
 
 async def list_tickets(services: Services, user: User, filters: dict[str, Any]
-                       ) -> dict[str, Any]:
+                       ) -> TicketPage:
     scope = scope_filter(user)
     if scope is None:
         raise Forbidden("staff only; see 我的报事 / 仅限工作人员，居民请查看我的报事")
@@ -161,21 +161,20 @@ async def list_tickets(services: Services, user: User, filters: dict[str, Any]
         filters["overdue_at"] = services.clock.now()
     query = TicketQuery(**filters, **scope)
     page, total = await moderation_store(services).find_tickets(query)
-    return {"tickets": await views(services, page, user), "total": total,
-            "offset": query.offset, "limit": query.limit}
+    return TicketPage(tuple(await seen_by(services, page, user)), total, query.offset,
+                      query.limit)
 
 
 async def my_tickets(services: Services, user: User, offset: int, limit: int
-                     ) -> dict[str, Any]:
+                     ) -> TicketPage:
     query = TicketQuery(reporter_id=user.id, statuses=PUBLIC_STATUSES, offset=offset,
                         limit=limit)
     page, total = await moderation_store(services).find_tickets(query)
-    return {"tickets": await views(services, page, user), "total": total,
-            "offset": offset, "limit": limit}
+    return TicketPage(tuple(await seen_by(services, page, user)), total, offset, limit)
 
 
-async def ticket_detail(services: Services, user: User, ticket_id: str) -> dict[str, Any]:
-    return await view(services, await load(services, user, ticket_id), user)
+async def ticket_detail(services: Services, user: User, ticket_id: str) -> SeenTicket:
+    return await seen(services, await load(services, user, ticket_id), user)
 
 
 async def list_assignees(services: Services, user: User, ticket_id: str) -> list[User]:

@@ -15,11 +15,20 @@ from chat.models import AuditEntry, Mute, User
 from chat.names import display_name
 from chat.wire import message_view
 from moderation.machine import STATUS_LABELS
-from moderation.models import SOURCE_LABELS, Flag, Ticket, Transition
-from moderation.replies import AuditPage, BlockedWords, FlaggedMessage, Removal
+from moderation.models import SOURCE_LABELS, SYSTEM, Flag, Ticket, Transition
+from moderation.replies import (
+    AuditPage,
+    BlockedWords,
+    DetectionStatus,
+    FlaggedMessage,
+    LoadedDetection,
+    Removal,
+    Retraining,
+    SeenTicket,
+    TicketPage,
+)
 
 LEVEL_LABELS = {"grid": "网格", "community": "社区", "street": "街道", "district": "区"}
-SYSTEM = "system"
 # History notes a reporter (and Open311) may read; the others are the handlers' own.
 PUBLIC_NOTES = frozenset({"reject", "resolve", "rate", "auto_close"})
 
@@ -61,11 +70,8 @@ def reporter_contact(reporter: User) -> dict[str, Any]:
     return {"phone": reporter.phone, "address": reporter.address.model_dump()}
 
 
-def ticket_view(t: Ticket, users: Mapping[str, User], *, staff_viewer: bool,
-                now: datetime, duplicate: Ticket | None = None,
-                contact: User | None = None) -> dict[str, Any]:
-    """`duplicate` is the ticket `t.duplicate_of` names, for its number (staff only);
-    `contact` the reporter, when the viewer may see their personal details."""
+def ticket_view(seen: SeenTicket) -> dict[str, Any]:
+    t, users, staff_viewer = seen.ticket, seen.people, seen.staff_viewer
     view: dict[str, Any] = {
         "id": t.id, "number": t.number, "source": t.source,
         "source_label": SOURCE_LABELS[t.source], "status": t.status,
@@ -78,7 +84,7 @@ def ticket_view(t: Ticket, users: Mapping[str, User], *, staff_viewer: bool,
         "assignee": person(users, t.assignee_id, staff_viewer=staff_viewer),
         "created_at": iso(t.created_at), "updated_at": iso(t.updated_at),
         "submitted_at": _when(t.submitted_at), "due_at": _when(t.due_at),
-        "overdue": t.overdue(now), "first_response_at": _when(t.first_response_at),
+        "overdue": t.overdue(seen.at), "first_response_at": _when(t.first_response_at),
         "resolved_at": _when(t.resolved_at), "closed_at": _when(t.closed_at),
         "resolution": t.resolution, "reason": t.reason, "rating": t.rating,
         "rating_comment": t.rating_comment, "merged_into": t.merged_into,
@@ -92,18 +98,16 @@ def ticket_view(t: Ticket, users: Mapping[str, User], *, staff_viewer: bool,
             "created_by": person(users, t.created_by, staff_viewer=True),
             "detection": t.detection.model_dump() if t.detection else None,
             "duplicate_of": t.duplicate_of,
-            "duplicate_number": duplicate.number if duplicate else None,
+            "duplicate_number": seen.duplicate.number if seen.duplicate else None,
         }
-        if contact is not None:
-            view["reporter_contact"] = reporter_contact(contact)
+        if seen.contact is not None:
+            view["reporter_contact"] = reporter_contact(seen.contact)
     return view
 
 
-def user_ids_of(t: Ticket) -> set[str]:
-    ids = {t.reporter_id, t.created_by, *(e.by for e in t.history)}
-    if t.assignee_id:
-        ids.add(t.assignee_id)
-    return ids - {SYSTEM}
+def ticket_page_view(page: TicketPage) -> dict[str, Any]:
+    return {"tickets": [ticket_view(t) for t in page.tickets], "total": page.total,
+            "offset": page.offset, "limit": page.limit}
 
 
 def assignee_view(user: User) -> dict[str, Any]:
@@ -157,3 +161,26 @@ def audit_view(e: AuditEntry, actors: Mapping[str, User]) -> dict[str, Any]:
             "actor_name": actor.name if actor else None,
             "action": e.action, "target_type": e.target_type, "target_id": e.target_id,
             "reason": e.reason, "details": e.details, "at": iso(e.at)}
+
+
+def loaded_detection_view(loaded: LoadedDetection) -> dict[str, Any]:
+    return {"lexicon": loaded.lexicon_source,
+            "lexicon_sha256": loaded.lexicon_sha256, "model": loaded.model_version}
+
+
+def detection_status_view(status: DetectionStatus) -> dict[str, Any]:
+    model = status.model
+    return {"model": {"version": model.version, "stored_id": status.stored_id,
+                      "source": "store" if status.stored_id else "packaged",
+                      "sha256": model.checksum,
+                      "thresholds": {"report": model.thresholds.report,
+                                     "urgent": model.thresholds.urgent},
+                      "info": model.info},
+            "lexicon": {"sha256": status.lexicon_sha256},
+            "examples": status.examples,
+            "models": [r.model_dump(mode="json") for r in status.models]}
+
+
+def retraining_view(result: Retraining) -> dict[str, Any]:
+    return {"switched": result.switched, "model": result.model.model_dump(mode="json"),
+            "figures": dict(result.figures)}

@@ -31,9 +31,9 @@ async def from_store(config: Path | None) -> int:
     finally:
         if redis is not None:
             await redis.aclose()
-    print(json.dumps(result["figures"], ensure_ascii=False, indent=2))
-    model = result["model"]
-    print(f"model {model['id']} (v{model['version']}): "
-          + ("switched to it in every process" if result["switched"]
+    print(json.dumps(dict(result.figures), ensure_ascii=False, indent=2))
+    model = result.model
+    print(f"model {model.id} (v{model.version}): "
+          + ("switched to it in every process" if result.switched
              else "not better than the model in use; kept the current one"))
     return 0

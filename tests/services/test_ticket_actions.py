@@ -16,6 +16,7 @@ from chat.models import Message, Room
 from moderation import filing, open311, tickets
 from moderation.machine import Accept, Assign, Dismiss, Merge
 from moderation.payloads import FileTicket
+from moderation.wire import ticket_view
 from tests.support.ticket_world import World, code_of, ticket_world
 
 NOW = datetime(2026, 5, 1, 8, tzinfo=UTC)
@@ -56,7 +57,7 @@ async def test_accept_may_hand_a_ticket_one_level_up_only(world: World) -> None:
     assert await code_of(tickets.transition(
         s, worker, t.id, Accept("电梯设施", "normal", "district"))) == "invalid"
     done = await tickets.transition(s, worker, t.id, Accept("电梯设施", "normal", "community"))
-    assert done["level"] == "community"
+    assert done.ticket.level == "community"
 
 
 async def test_reporters_and_open311_never_see_staff_ids_or_internal_notes(
@@ -64,11 +65,11 @@ async def test_reporters_and_open311_never_see_staff_ids_or_internal_notes(
     s, worker, reporter = world.services, world.people["worker"], world.people["reporter"]
     t = await world.ticket("accepted")
     await tickets.transition(s, worker, t.id, Assign(worker.id, "先派李工看看，别让业主知道"))
-    mine = await tickets.ticket_detail(s, reporter, t.id)
+    mine = ticket_view(await tickets.ticket_detail(s, reporter, t.id))
     assert all(e["note"] == "" for e in mine["history"] if e["action"] == "assign")
     (request,) = await open311.one_request(s, t.id)
     assert worker.id not in str(request) and "别让业主知道" not in str(request)
-    staff = await tickets.ticket_detail(s, worker, t.id)
+    staff = ticket_view(await tickets.ticket_detail(s, worker, t.id))
     assert staff["history"][-1]["note"] == "先派李工看看，别让业主知道"
 
 
@@ -84,9 +85,9 @@ async def test_workers_filter_by_their_own_grids_only(world: World) -> None:
     s, worker = world.services, world.people["worker"]
     mine = await world.ticket("submitted")
     page = await tickets.list_tickets(s, worker, {"grid_ids": (world.units["g1"],)})
-    assert [t["id"] for t in page["tickets"]] == [mine.id]
+    assert [t.ticket.id for t in page.tickets] == [mine.id]
     other = await tickets.list_tickets(s, worker, {"grid_ids": (world.units["g2"],)})
-    assert other["tickets"] == []
+    assert other.tickets == ()
 
 
 async def test_filing_checks_the_grid_and_leaves_grading_to_staff(world: World) -> None:
@@ -99,15 +100,16 @@ async def test_filing_checks_the_grid_and_leaves_grading_to_staff(world: World) 
             description="二网格的事", grid_id=world.units["g2"]))
     resident = await filing.file_ticket(s, world.people["reporter"], FileTicket(
         description="电梯有异响", category="电梯设施", urgency="low"))
-    assert resident["urgency"] == "normal"  # the category's default, not the resident's choice
+    assert resident.ticket.urgency == "normal"  # the category's default, not the resident's choice
     danger = await filing.file_ticket(s, world.people["reporter"], FileTicket(
         description="电梯困人了", category="电梯设施", urgency="urgent"))
-    assert danger["urgency"] == "urgent"  # 紧急: a resident may flag danger, which only raises it
-    due = datetime.fromisoformat(danger["due_at"]) - datetime.fromisoformat(danger["submitted_at"])
+    assert danger.ticket.urgency == "urgent"  # 紧急: a resident may flag danger, only raising it
+    assert danger.ticket.due_at is not None and danger.ticket.submitted_at is not None
+    due = danger.ticket.due_at - danger.ticket.submitted_at
     assert due == timedelta(hours=s.settings.sla_hours["urgent"])
     staff = await filing.file_ticket(s, world.people["worker"], FileTicket(
         description="楼道灯不亮还冒火花", category="供电照明", urgency="urgent"))
-    assert staff["urgency"] == "urgent"
+    assert staff.ticket.urgency == "urgent"
 
 
 async def test_a_deleted_source_message_is_no_longer_published(world: World) -> None:
@@ -126,4 +128,4 @@ async def test_a_deleted_source_message_is_no_longer_published(world: World) -> 
     (request,) = await open311.one_request(s, t.id)
     assert request["description"] == ""
     staff = await tickets.ticket_detail(s, world.people["worker"], t.id)
-    assert staff["description"] == t.description
+    assert staff.ticket.description == t.description

@@ -16,6 +16,7 @@ from chat.models import Message, Room
 from moderation import duplicates, filing, tickets
 from moderation.machine import Confirm, Merge, Policy, new_ticket
 from moderation.models import DetectionInfo, Ticket, TicketStatus
+from moderation.wire import ticket_page_view, ticket_view
 from tests.support.ticket_world import World, code_of, ticket_world
 
 LIFT = DetectionInfo(score=1.0, category="电梯设施", urgency="urgent", matches=("电梯", "停了"))
@@ -70,16 +71,18 @@ async def test_a_draft_names_its_place_and_the_ticket_it_repeats(world: World) -
     kept = await add(world)
     draft = await draft_from(world, "3栋电梯又停了 里面有人")
     assert (draft.location, draft.duplicate_of) == ("3栋电梯", kept.id)
-    seen = await tickets.ticket_detail(world.services, world.people["worker"], draft.id)
+    seen = ticket_view(await tickets.ticket_detail(world.services, world.people["worker"],
+                                                  draft.id))
     assert (seen["location"], seen["duplicate_of"], seen["duplicate_number"]) == \
         ("3栋电梯", kept.id, kept.number)
-    listed = await tickets.list_tickets(world.services, world.people["admin"],
-                                        {"statuses": ("draft",)})
+    listed = ticket_page_view(await tickets.list_tickets(
+        world.services, world.people["admin"], {"statuses": ("draft",)}))
     assert listed["tickets"][0]["duplicate_number"] == kept.number
     other = await draft_from(world, "8栋电梯又停了 里面有人")
     assert (other.location, other.duplicate_of) == ("8栋电梯", None)
     await tickets.transition(world.services, world.people["worker"], draft.id, Confirm())
-    mine = await tickets.ticket_detail(world.services, world.people["neighbour"], draft.id)
+    mine = ticket_view(await tickets.ticket_detail(world.services, world.people["neighbour"],
+                                                  draft.id))
     assert mine["location"] == "3栋电梯" and "duplicate_of" not in mine  # a hint for staff
 
 
@@ -151,7 +154,7 @@ async def test_a_likely_duplicate_is_merged_in_one_step(world: World) -> None:
     kept = await add(world)
     draft = await draft_from(world, "3栋电梯又停了 里面有人")
     merged = await tickets.transition(s, worker, draft.id, Merge(draft.duplicate_of or ""))
-    assert (merged["status"], merged["merged_into"]) == ("duplicate", kept.id)
+    assert (merged.ticket.status, merged.ticket.merged_into) == ("duplicate", kept.id)
     after = await s.store.get_ticket(kept.id)
     assert after is not None and after.supporters == (world.people["neighbour"].id,)
     assert set(after.message_ids) == {*kept.message_ids, *draft.message_ids}

@@ -134,7 +134,7 @@ async def test_admin_handles_community_level_and_assignee_resolves(world: World)
     await world.services.store.save_ticket(ticket.model_copy(update={
         "assignee_id": worker.id, "version": ticket.version + 1}))
     done = await tickets.transition(world.services, worker, ticket.id, Resolve("处理完毕"))
-    assert done["status"] == "resolved"
+    assert done.ticket.status == "resolved"
 
 
 async def test_assignee_must_see_the_ticket(world: World) -> None:
@@ -152,7 +152,7 @@ async def test_lists_follow_the_scope(world: World) -> None:
 
     async def listed(role: str) -> list[str]:
         page = await tickets.list_tickets(world.services, world.people[role], {})
-        return sorted(t["id"] for t in page["tickets"])
+        return sorted(t.ticket.id for t in page.tickets)
 
     everything = sorted([grid.id, street.id, draft.id])
     assert await listed("worker") == everything
@@ -166,6 +166,6 @@ async def test_lists_follow_the_scope(world: World) -> None:
         with pytest.raises(Forbidden):
             await listed(resident)
     mine = await tickets.my_tickets(world.services, world.people["reporter"], 0, 50)
-    assert sorted(t["id"] for t in mine["tickets"]) == sorted([grid.id, street.id])
-    assert (await tickets.my_tickets(world.services, world.people["neighbour"], 0, 50))[
-        "tickets"] == []
+    assert sorted(t.ticket.id for t in mine.tickets) == sorted([grid.id, street.id])
+    assert (await tickets.my_tickets(world.services, world.people["neighbour"], 0, 50)
+            ).tickets == ()

@@ -20,10 +20,13 @@ from moderation.payloads import (
 from moderation.wire import (
     audit_page_view,
     blocked_words_view,
+    detection_status_view,
     flag_view,
     flagged_view,
+    loaded_detection_view,
     mute_view,
     removal_view,
+    retraining_view,
 )
 from web.http import body, current, query_int, reply, services
 from web.keys import DETECTION, REDIS
@@ -127,26 +130,30 @@ async def audit_log(request: web.Request) -> web.Response:
 @routes.post("/api/v1/admin/lexicon/reload")
 async def reload_lexicon(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    return reply(await detection.reload_lexicon(services(request), request.app[DETECTION],
-                                                request.app.get(REDIS), user))
+    loaded = await detection.reload_lexicon(services(request), request.app[DETECTION],
+                                            request.app.get(REDIS), user)
+    return reply(loaded_detection_view(loaded))
 
 
 @routes.get("/api/v1/admin/detection")
 async def detection_status(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    return reply(await learning.status(services(request), request.app[DETECTION], user))
+    status = await learning.status(services(request), request.app[DETECTION], user)
+    return reply(detection_status_view(status))
 
 
 @routes.post("/api/v1/admin/detection/retrain")
 async def detection_retrain(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    return reply(await learning.retrain(services(request), request.app[DETECTION], user,
-                                        request.app.get(REDIS)))
+    result = await learning.retrain(services(request), request.app[DETECTION], user,
+                                    request.app.get(REDIS))
+    return reply(retraining_view(result))
 
 
 @routes.post("/api/v1/admin/detection/restore")
 async def detection_restore(request: web.Request) -> web.Response:
     user, _ = await current(request)
     form = await body(request, RestoreModel)
-    return reply(await learning.restore(services(request), request.app[DETECTION], user,
-                                        request.app.get(REDIS), form.model_id))
+    status = await learning.restore(services(request), request.app[DETECTION], user,
+                                    request.app.get(REDIS), form.model_id)
+    return reply(detection_status_view(status))

@@ -40,7 +40,7 @@ from moderation.payloads import (
     ResolveTicket,
     WithReason,
 )
-from moderation.wire import assignee_view, support_view
+from moderation.wire import assignee_view, support_view, ticket_page_view, ticket_view
 from web.http import body, current, query_int, reply, services
 
 routes = web.RouteTableDef()
@@ -80,13 +80,15 @@ def _filters(request: web.Request) -> dict[str, Any]:
 async def file_ticket(request: web.Request) -> web.Response:
     user, _ = await current(request)
     form = await body(request, FileTicket)
-    return reply({"ticket": await filing.file_ticket(services(request), user, form)}, 201)
+    ticket = await filing.file_ticket(services(request), user, form)
+    return reply({"ticket": ticket_view(ticket)}, 201)
 
 
 @routes.get("/api/v1/tickets")
 async def list_tickets(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    return reply(await tickets.list_tickets(services(request), user, _filters(request)))
+    page = await tickets.list_tickets(services(request), user, _filters(request))
+    return reply(ticket_page_view(page))
 
 
 @routes.get("/api/v1/tickets/mine")
@@ -94,7 +96,7 @@ async def my_tickets(request: web.Request) -> web.Response:
     user, _ = await current(request)
     offset = query_int(request, "offset", 0, 0, 10**6) or 0
     limit = query_int(request, "limit", 50, 1, 200) or 50
-    return reply(await tickets.my_tickets(services(request), user, offset, limit))
+    return reply(ticket_page_view(await tickets.my_tickets(services(request), user, offset, limit)))
 
 
 @routes.get("/api/v1/tickets/{ticket_id}")
@@ -102,7 +104,7 @@ async def ticket_detail(request: web.Request) -> web.Response:
     user, _ = await current(request)
     ticket = await tickets.ticket_detail(services(request), user,
                                          request.match_info["ticket_id"])
-    return reply({"ticket": ticket})
+    return reply({"ticket": ticket_view(ticket)})
 
 
 @routes.get("/api/v1/tickets/{ticket_id}/assignees")
@@ -151,7 +153,7 @@ def _transition_route(action: str) -> None:
         form = await body(request, model)
         ticket = await tickets.transition(services(request), user,
                                           request.match_info["ticket_id"], command(form))
-        return reply({"ticket": ticket})
+        return reply({"ticket": ticket_view(ticket)})
 
     handler.__name__ = f"ticket_{action}"
     routes.post(f"/api/v1/tickets/{{ticket_id}}/{action}")(handler)
