@@ -6,6 +6,7 @@ person. `status` is "open" while someone still has to act, "closed" once resolve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from chat.services import Services
 from moderation.categories import BY_CODE, BY_NAME, CATEGORIES
 from moderation.machine import STATUS_LABELS
 from moderation.models import OPEN, PUBLIC_STATUSES, Ticket, TicketQuery, TicketStatus
+from moderation.replies import PublicRequests
 from moderation.store.base import moderation_store
 from moderation.wire import LEVEL_LABELS, public_note
 
@@ -31,14 +33,14 @@ def services_list() -> list[dict[str, Any]]:
             for c in CATEGORIES]
 
 
-def _agency(t: Ticket, units: dict[str, Unit]) -> str:
+def _agency(t: Ticket, units: Mapping[str, Unit]) -> str:
     unit_id = {"grid": t.grid_id, "community": t.community_id, "street": t.street_id,
                "district": t.district_id}[t.level]
     unit = units.get(unit_id or "")
     return unit.name if unit else LEVEL_LABELS[t.level]
 
 
-def request_view(t: Ticket, units: dict[str, Unit]) -> dict[str, Any]:
+def request_view(t: Ticket, units: Mapping[str, Unit]) -> dict[str, Any]:
     note = public_note(t)
     notes = STATUS_LABELS[t.status] + (f"：{note}" if note else "")
     category = BY_NAME.get(t.category or "")
@@ -70,9 +72,13 @@ async def _units_of(services: Services, tickets: list[Ticket]) -> dict[str, Unit
     return units
 
 
+def requests_view(found: PublicRequests) -> list[dict[str, Any]]:
+    return [request_view(t, found.units) for t in found.tickets]
+
+
 async def requests(services: Services, *, ids: list[str] | None, service_code: str | None,
                    status: str | None, start: datetime | None, end: datetime | None
-                   ) -> list[dict[str, Any]]:
+                   ) -> PublicRequests:
     if ids:
         found = [t for i in ids[:MAX_IDS] if (t := await moderation_store(services).get_ticket(i))]
         tickets = [t for t in found if t.status in PUBLIC_STATUSES]
@@ -80,20 +86,20 @@ async def requests(services: Services, *, ids: list[str] | None, service_code: s
         by_status = {"open": tuple(sorted(OPEN)), "closed": CLOSED}
         statuses = by_status.get(status or "", PUBLIC_STATUSES)
         if service_code and service_code not in BY_CODE and service_code != UNCATEGORISED:
-            return []
+            return PublicRequests((), {})
         category = BY_CODE[service_code].name if service_code in BY_CODE else None
         query = TicketQuery(statuses=statuses, category=category, created_from=start,
                             created_until=end, limit=MAX_REQUESTS)
         tickets, _ = await moderation_store(services).find_tickets(query)
         if service_code == UNCATEGORISED:
             tickets = [t for t in tickets if t.category is None]
-    units = await _units_of(services, tickets)
-    return [request_view(t, units) for t in tickets]
+    return PublicRequests(tuple(tickets), await _units_of(services, tickets))
 
 
-async def one_request(services: Services, ticket_id: str) -> list[dict[str, Any]]:
+async def one_request(services: Services, ticket_id: str) -> PublicRequests:
+    """Open311 answers one request as a list of one."""
     found = await requests(services, ids=[ticket_id], service_code=None, status=None,
                            start=None, end=None)
-    if not found:
+    if not found.tickets:
         raise NotFound("no such service request / 工单不存在")
     return found

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chat.models import AuditEntry, Message, User
+from chat.models import AuditEntry, Message, Unit, User
 from moderation.learning_models import DetectionModelRecord
 from moderation.model.weights import ModelFile
 from moderation.models import Flag, Ticket
+from moderation.stats import TicketStats
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,3 +117,22 @@ class Retraining:
     switched: bool
     model: DetectionModelRecord
     figures: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PublicRequests:
+    """Published tickets for Open311, with the units that handle them, by id."""
+
+    tickets: tuple[Ticket, ...]
+    units: Mapping[str, Unit]
+
+
+@dataclass(frozen=True, slots=True)
+class StatsReport:
+    """Ticket statistics over a span (`created_from` None: since the first ticket), with
+    the names of the grids they count."""
+
+    stats: TicketStats
+    grid_names: Mapping[str, str]
+    created_from: datetime | None
+    created_until: datetime | None

@@ -10,12 +10,10 @@ averages or the satisfaction rate: the kept ticket stands for them. Satisfied me
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from chat.clock import iso
 from moderation.models import PUBLIC_STATUSES, Rating, Ticket
 
 UNCLASSIFIED = "unclassified"
@@ -28,9 +26,6 @@ class Duration:
 
     count: int = 0
     avg_seconds: float | None = None
-
-    def view(self) -> dict[str, Any]:
-        return {"count": self.count, "avg_seconds": self.avg_seconds}
 
 
 @dataclass(frozen=True)
@@ -91,27 +86,3 @@ def ticket_stats(tickets: Iterable[Ticket], now: datetime) -> TicketStats:
         drafts_open=drafts["draft"],
         drafts_dismissed=drafts["dismissed"],
     )
-
-
-def stats_view(stats: TicketStats, grid_names: Mapping[str, str], created_from: datetime | None,
-               created_until: datetime | None) -> dict[str, Any]:
-    """The JSON of GET /api/v1/stats/tickets; grids busiest first, then by name, tickets
-    without a grid after the grids with as many."""
-    grids = sorted(stats.by_grid.items(), key=lambda item: (
-        -item[1], item[0] is None, grid_names.get(item[0] or "", ""), item[0] or ""))
-    return {
-        "total": stats.total,
-        "by_category": stats.by_category,
-        "by_status": stats.by_status,
-        "by_grid": [{"grid_id": grid_id, "name": grid_names.get(grid_id) if grid_id else None,
-                     "count": count} for grid_id, count in grids],
-        "first_response": stats.first_response.view(),
-        "close": stats.close.view(),
-        "satisfaction": {"rated": stats.rated, "satisfied": stats.satisfied,
-                         "rate": stats.satisfaction_rate},
-        "overdue": stats.overdue,
-        "drafts_open": stats.drafts_open,
-        "drafts_dismissed": stats.drafts_dismissed,
-        "from": iso(created_from) if created_from else None,
-        "until": iso(created_until) if created_until else None,
-    }

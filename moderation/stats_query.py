@@ -4,14 +4,14 @@ figures themselves are computed in moderation.stats."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from chat.errors import Forbidden, Invalid
 from chat.models import User
 from chat.services import Services
 from moderation.access import scope_filter
 from moderation.models import LEVELS, OPEN, Ticket, TicketQuery
-from moderation.stats import stats_view, ticket_stats
+from moderation.replies import StatsReport
+from moderation.stats import ticket_stats
 from moderation.store.base import moderation_store
 
 PAGE = 500
@@ -63,14 +63,14 @@ async def ticket_statistics(services: Services, user: User, *,
                             community_ids: tuple[str, ...] | None = None,
                             grid_ids: tuple[str, ...] | None = None,
                             created_from: datetime | None = None,
-                            created_until: datetime | None = None) -> dict[str, Any]:
+                            created_until: datetime | None = None) -> StatsReport:
     """GET /api/v1/stats/tickets: `until` left out means up to now, and is answered as such."""
     now = services.clock.now()
     until = created_until or now
     query = stats_query(user, community_ids, grid_ids, created_from, until)
     stats = ticket_stats(await all_tickets(services, query), now)
     names = await grid_names(services, {g for g in stats.by_grid if g is not None})
-    return stats_view(stats, names, created_from, until)
+    return StatsReport(stats, names, created_from, until)
 
 
 async def open_and_overdue_by_level(services: Services) -> dict[str, tuple[int, int]]:

@@ -25,8 +25,10 @@ from moderation.replies import (
     Removal,
     Retraining,
     SeenTicket,
+    StatsReport,
     TicketPage,
 )
+from moderation.stats import Duration
 
 LEVEL_LABELS = {"grid": "网格", "community": "社区", "street": "街道", "district": "区"}
 # History notes a reporter (and Open311) may read; the others are the handlers' own.
@@ -184,3 +186,31 @@ def detection_status_view(status: DetectionStatus) -> dict[str, Any]:
 def retraining_view(result: Retraining) -> dict[str, Any]:
     return {"switched": result.switched, "model": result.model.model_dump(mode="json"),
             "figures": dict(result.figures)}
+
+
+def duration_view(d: Duration) -> dict[str, Any]:
+    return {"count": d.count, "avg_seconds": d.avg_seconds}
+
+
+def stats_report_view(report: StatsReport) -> dict[str, Any]:
+    """The JSON of GET /api/v1/stats/tickets; grids busiest first, then by name, tickets
+    without a grid after the grids with as many."""
+    stats, names = report.stats, report.grid_names
+    grids = sorted(stats.by_grid.items(), key=lambda item: (
+        -item[1], item[0] is None, names.get(item[0] or "", ""), item[0] or ""))
+    return {
+        "total": stats.total,
+        "by_category": stats.by_category,
+        "by_status": stats.by_status,
+        "by_grid": [{"grid_id": grid_id, "name": names.get(grid_id) if grid_id else None,
+                     "count": count} for grid_id, count in grids],
+        "first_response": duration_view(stats.first_response),
+        "close": duration_view(stats.close),
+        "satisfaction": {"rated": stats.rated, "satisfied": stats.satisfied,
+                         "rate": stats.satisfaction_rate},
+        "overdue": stats.overdue,
+        "drafts_open": stats.drafts_open,
+        "drafts_dismissed": stats.drafts_dismissed,
+        "from": _when(report.created_from),
+        "until": _when(report.created_until),
+    }

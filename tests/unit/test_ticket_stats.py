@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from moderation.models import PUBLIC_STATUSES, Ticket
-from moderation.stats import TicketStats, stats_view, ticket_stats
+from moderation.replies import StatsReport
+from moderation.stats import TicketStats, ticket_stats
+from moderation.wire import stats_report_view
 
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 NOW = T0 + timedelta(days=3)
@@ -90,7 +92,7 @@ def test_empty_input() -> None:
     assert (stats.first_response.count, stats.first_response.avg_seconds) == (0, None)
     assert (stats.close.count, stats.close.avg_seconds) == (0, None)
     assert stats.satisfaction_rate is None
-    view = stats_view(stats, {}, None, NOW)
+    view = stats_report_view(StatsReport(stats, {}, None, NOW))
     assert view["satisfaction"] == {"rated": 0, "satisfied": 0, "rate": None}
     assert view["by_grid"] == [] and view["from"] is None
     assert view["until"] == "2026-05-04T08:00:00.000Z"
@@ -140,8 +142,8 @@ def test_view_shape_and_grid_order() -> None:
     tickets = [ticket("submitted", grid_id="g2"), ticket("submitted", grid_id="g1"),
                ticket("submitted", grid_id="g3"), ticket("submitted", grid_id="g3"),
                ticket("submitted", grid_id=None, category="治安")]
-    view = stats_view(ticket_stats(tickets, NOW), {"g1": "第一网格", "g2": "第二网格",
-                                                   "g3": "第三网格"}, T0, NOW)
+    names = {"g1": "第一网格", "g2": "第二网格", "g3": "第三网格"}
+    view = stats_report_view(StatsReport(ticket_stats(tickets, NOW), names, T0, NOW))
     assert list(view) == ["total", "by_category", "by_status", "by_grid", "first_response",
                           "close", "satisfaction", "overdue", "drafts_open",
                           "drafts_dismissed", "from", "until"]

@@ -40,12 +40,13 @@ async def request_list(request: web.Request) -> web.Response:
     found = await open311.requests(
         services(request), ids=ids or None, service_code=request.query.get("service_code"),
         status=status, start=_date(request, "start_date"), end=_date(request, "end_date"))
-    return reply(found)
+    return reply(open311.requests_view(found))
 
 
 @routes.get("/open311/v2/requests/{request_id}.json")
 async def one_request(request: web.Request) -> web.Response:
-    return reply(await open311.one_request(services(request), request.match_info["request_id"]))
+    found = await open311.one_request(services(request), request.match_info["request_id"])
+    return reply(open311.requests_view(found))
 
 
 @routes.get("/open311/v2/{anything:.*}")

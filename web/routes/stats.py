@@ -9,6 +9,7 @@ from aiohttp import web
 
 from chat.errors import Invalid
 from moderation.stats_query import ticket_statistics
+from moderation.wire import stats_report_view
 from web.http import current, reply, services
 
 routes = web.RouteTableDef()
@@ -38,7 +39,8 @@ def _ids(request: web.Request, name: str) -> tuple[str, ...] | None:
 @routes.get("/api/v1/stats/tickets")
 async def ticket_stats(request: web.Request) -> web.Response:
     user, _ = await current(request)
-    return reply(await ticket_statistics(
+    report = await ticket_statistics(
         services(request), user, community_ids=_ids(request, "community_id"),
         grid_ids=_ids(request, "grid_id"), created_from=_moment(request, "from"),
-        created_until=_moment(request, "until")))
+        created_until=_moment(request, "until"))
+    return reply(stats_report_view(report))
