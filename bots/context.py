@@ -13,6 +13,7 @@ from bots.directory import actions as directory
 from bots.directory.wire import match_view
 from bots.notices import actions as notices
 from bots.notices.payloads import NewNotice
+from bots.notices.wire import notice_view
 from bots.polls import actions as polls
 from bots.polls.payloads import NewPoll
 from chat.actions.bot_messages import post_bot_message
@@ -83,9 +84,9 @@ class MessageContext(_Posting):
                           expires_at: datetime | None = None) -> dict[str, Any]:
         form = NewNotice(room_id=self._room_record.id, title=title, body=body,
                          requires_ack=requires_ack, expires_at=expires_at)
-        return await notices.publish_notice(
+        return notice_view(await notices.publish_notice(
             self._services, author_id=f"bot:{self._bot.name}",
-            author_name=self._bot.display_name, room=self._room_record, form=form)
+            author_name=self._bot.display_name, room=self._room_record, form=form))
 
     async def create_poll(self, question: str, options: list[str], deadline: datetime,
                           **settings: Any) -> dict[str, Any]:
@@ -101,7 +102,7 @@ class MessageContext(_Posting):
         """A notice in the sender's name, if the sender may post one (`/公告`)."""
         form = NewNotice(room_id=self._room_record.id, title=title, body=body,
                          requires_ack=requires_ack)
-        return await notices.post_notice(self._services, self._sender, form)
+        return notice_view(await notices.post_notice(self._services, self._sender, form))
 
     async def create_poll_as_sender(self, question: str, options: list[str],
                                     deadline: datetime, **settings: Any) -> dict[str, Any]:

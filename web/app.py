@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import socketio
 from aiohttp import web
@@ -18,6 +19,7 @@ from bots.directory.tokens import SegmenterLoader
 from bots.notices import actions as notices_actions
 from bots.notices import jobs as notices_jobs
 from bots.notices.payloads import AckNotice
+from bots.notices.wire import ack_view
 from bots.polls import actions as polls_actions
 from bots.polls import jobs as polls_jobs
 from bots.polls.payloads import Vote
@@ -28,6 +30,7 @@ from chat.clock import Clock, SystemClock
 from chat.events import Events, MessageDeleted
 from chat.follow.hub import Follow
 from chat.loop_lag import LoopLagMonitor
+from chat.models import User
 from chat.namespace import ChatNamespace
 from chat.realtime.fanout import Fanout, NoClientsFanout, SocketIOFanout
 from chat.realtime.manager import DirectEmitManager, DirectEmitRedisManager
@@ -147,6 +150,12 @@ async def index(request: web.Request) -> web.FileResponse:
         "Content-Security-Policy": CSP, "Content-Type": "text/html; charset=utf-8"})
 
 
+async def _ack_notice(services: Services, user: User, form: AckNotice, sid: str
+                      ) -> dict[str, Any]:
+    """`notice:ack`, answered as POST /api/v1/notices/{id}/ack is."""
+    return ack_view(await notices_actions.acknowledge(services, user, form))
+
+
 def _follow_events(services: Services, detection: DetectionService, follow: Follow
                    ) -> tuple[Scheduler, BotRegistry]:
     """Work that follows what happens, never on its path: periodic jobs, bots, detection.
@@ -192,7 +201,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     presence = PresenceBatcher(fanout, settings.presence_flush_seconds)
     namespace = ChatNamespace(sio, services, presence, extra_events={
         "poll:vote": (Vote, lambda s, u, p, sid: polls_actions.vote(s, u, p)),
-        "notice:ack": (AckNotice, lambda s, u, p, sid: notices_actions.acknowledge(s, u, p)),
+        "notice:ack": (AckNotice, _ack_notice),
     })
     detection = DetectionService(settings.lexicon_path, store)
     follow = Follow(services, redis)

@@ -8,6 +8,7 @@ from typing import Any
 
 from bots.accounts.payloads import BotMessage
 from bots.notices import actions as notices
+from bots.notices.models import Notice
 from bots.notices.payloads import NewNotice
 from bots.polls import actions as polls
 from bots.polls.payloads import NewPoll
@@ -43,7 +44,7 @@ async def post_message(services: Services, bot: User, form: BotMessage) -> Messa
     return await sending.send(services, Author.of(bot), room, form.text, form.client_id)
 
 
-async def post_notice(services: Services, bot: User, form: NewNotice) -> dict[str, Any]:
+async def post_notice(services: Services, bot: User, form: NewNotice) -> Notice:
     room = await enter(services, bot, form.room_id)
     return await notices.publish_notice(services, author_id=bot.id, author_name=bot.name,
                                         room=room, form=form)

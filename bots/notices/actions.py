@@ -1,17 +1,18 @@
 """Notice intents: post (by a person or a bot), acknowledge, unpin, list, detail, the
 acknowledgement status and reminders. Scheduled publishing, expiry and automatic reminders
-are in `bots.notices.jobs`."""
+are in `bots.notices.jobs`. They answer with records (`Notice`, `NoticeAck`, or those of
+`bots/notices/replies.py`); the edge turns them into wire form with `bots/notices/wire.py`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from bots.notices import notify
 from bots.notices.households import in_audience
 from bots.notices.models import PUBLIC, Notice, NoticeAck
 from bots.notices.payloads import AckNotice, NewNotice
-from bots.notices.wire import ack_status_view, notice_view, own_ack_view
+from bots.notices.replies import AckStatus, NoticeDetail, ReadNotice, Reminder
 from bots.store import bots_store
 from chat.actions.rooms import require_member
 from chat.actions.speaking import check_can_speak
@@ -59,7 +60,7 @@ def new_notice(*, author_id: str, author_name: str, room: Room, form: NewNotice,
 
 
 async def publish_notice(services: Services, *, author_id: str, author_name: str, room: Room,
-                         form: NewNotice) -> dict[str, Any]:
+                         form: NewNotice) -> Notice:
     """Post a notice without a permission check: for bots (`bot:<name>`) and `post_notice`.
     Blocked words and mutes still apply."""
     await check_can_speak(services, author_id, room, form.title, form.body)
@@ -68,10 +69,10 @@ async def publish_notice(services: Services, *, author_id: str, author_name: str
     await bots_store(services).add_notice(notice)
     if notice.status == "pinned":
         await notify.published(services, notice)
-    return notice_view(notice)
+    return notice
 
 
-async def post_notice(services: Services, user: User, form: NewNotice) -> dict[str, Any]:
+async def post_notice(services: Services, user: User, form: NewNotice) -> Notice:
     room = await require_member(services, user, form.room_id)
     if not may_post(user, room):
         raise Forbidden("only party members, grid workers and admins post notices / "
@@ -97,15 +98,22 @@ async def _managed(services: Services, user: User, notice_id: str) -> tuple[Noti
     return notice, room
 
 
+def _as_read(notice: Notice, acks: Sequence[NoticeAck], user: User) -> ReadNotice:
+    """`acks` are those of the reader and their household."""
+    mine = [a for a in acks if a.notice_id == notice.id]
+    own = next((a for a in mine if a.user_id == user.id), None)
+    return ReadNotice(notice=notice, own_ack=own, household_acknowledged=bool(mine))
+
+
 async def _with_own_acks(services: Services, user: User, notices: list[Notice]
-                         ) -> list[dict[str, Any]]:
+                         ) -> list[ReadNotice]:
     asked = [n.id for n in notices if n.requires_ack]
     acks = await bots_store(services).acks_for(asked, user.id, user.household)
-    return [notice_view(n) | own_ack_view(n, acks, user) for n in notices]
+    return [_as_read(n, acks, user) for n in notices]
 
 
 async def room_notices(services: Services, user: User, room_id: str, *,
-                       include_all: bool = False) -> dict[str, Any]:
+                       include_all: bool = False) -> list[ReadNotice]:
     """Pinned notices (newest first), or with `include_all` the recent ones of any status."""
     room = await require_member(services, user, room_id)
     now = services.clock.now()
@@ -114,16 +122,16 @@ async def room_notices(services: Services, user: User, room_id: str, *,
     shown = [n for n in found
              if (n.status in PUBLIC or may_manage(user, room, n))
              and (include_all or n.expires_at is None or n.expires_at > now)]
-    return {"notices": await _with_own_acks(services, user, shown)}
+    return await _with_own_acks(services, user, shown)
 
 
-async def notice_detail(services: Services, user: User, notice_id: str) -> dict[str, Any]:
+async def notice_detail(services: Services, user: User, notice_id: str) -> NoticeDetail:
     notice, room = await _visible(services, user, notice_id)
-    [view] = await _with_own_acks(services, user, [notice])
-    return view | {"can_manage": may_manage(user, room, notice)}
+    [read] = await _with_own_acks(services, user, [notice])
+    return NoticeDetail(read=read, can_manage=may_manage(user, room, notice))
 
 
-async def acknowledge(services: Services, user: User, form: AckNotice) -> dict[str, Any]:
+async def acknowledge(services: Services, user: User, form: AckNotice) -> NoticeAck:
     """Idempotent: acknowledging again returns the first acknowledgement. Only the audience
     acknowledges (the room's residents and enterprises, not the author): staff and the author
     are refused with Forbidden, so they never count in the households' tally."""
@@ -140,18 +148,18 @@ async def acknowledge(services: Services, user: User, form: AckNotice) -> dict[s
     if created:
         await notify.acks_changed(services, room, notice.id)
         await notify.household_acknowledged(services, room, notice.id, user)
-    return {"notice_id": notice.id} | own_ack_view(notice, [ack], user)
+    return ack
 
 
-async def ack_status(services: Services, user: User, notice_id: str) -> dict[str, Any]:
+async def ack_status(services: Services, user: User, notice_id: str) -> AckStatus:
     notice, room = await _managed(services, user, notice_id)
     if not notice.requires_ack:
         raise Invalid("this notice asks for no acknowledgement / 该公告无需确认")
     groups = await notify.ack_state(services, room, notice)
-    return ack_status_view(notice, groups, user)
+    return AckStatus(notice=notice, households=tuple(groups), viewer=user)
 
 
-async def unpin(services: Services, user: User, notice_id: str) -> dict[str, Any]:
+async def unpin(services: Services, user: User, notice_id: str) -> Notice:
     """Unpin a published notice, or withdraw one still scheduled."""
     notice, room = await _managed(services, user, notice_id)
     if notice.status not in ("pinned", "scheduled"):
@@ -163,10 +171,10 @@ async def unpin(services: Services, user: User, notice_id: str) -> dict[str, Any
         "closed_at": now, "updated_at": now, "version": notice.version + 1})
     await bots_store(services).save_notice(changed)
     await notify.status_changed(services, room, changed, public=was_public)
-    return notice_view(changed)
+    return changed
 
 
-async def remind_now(services: Services, user: User, notice_id: str) -> dict[str, Any]:
+async def remind_now(services: Services, user: User, notice_id: str) -> Reminder:
     notice, room = await _managed(services, user, notice_id)
     if not notice.requires_ack or notice.status != "pinned":
         raise Invalid("only pinned notices that ask for acknowledgement / "

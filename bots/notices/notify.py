@@ -14,10 +14,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bots.notices.households import Household, audience, households, pending_members, summary
 from bots.notices.models import Notice
+from bots.notices.replies import Reminder
 from bots.notices.wire import ack_counts_view, notice_view
 from bots.store import bots_store
 from chat.actions.bot_messages import post_bot_message
@@ -95,7 +94,7 @@ async def household_acknowledged(services: Services, room: Room, notice_id: str,
 
 
 async def remind(services: Services, room: Room, notice: Notice, *, auto: bool
-                 ) -> dict[str, Any]:
+                 ) -> Reminder:
     """Remind every member of each household that has not acknowledged."""
     groups = await ack_state(services, room, notice)
     people = pending_members(groups)
@@ -108,7 +107,7 @@ async def remind(services: Services, room: Room, notice: Notice, *, auto: bool
         await post_bot_message(services, room.id, BOT_ID, BOT_NAME,
                                f"【公告提醒】《{notice.title}》还有{pending}户未确认，"
                                "请尽快查看并点击确认")
-    counts = summary(groups)
     await _to_managers(services, room, notice, NoticeUpdated.of({
-        "change": "reminded", "notice": view, "acks": counts}))
-    return {"reminded_members": len(people), "reminded_households": pending, "acks": counts}
+        "change": "reminded", "notice": view, "acks": summary(groups)}))
+    return Reminder(notice=notice, reminded_members=len(people), reminded_households=pending,
+                    households=tuple(groups))

@@ -8,12 +8,12 @@ masked names and the building only (3栋)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from bots.notices.households import Household, summary
 from bots.notices.models import STATUS_LABELS, Notice, NoticeAck
+from bots.notices.replies import AckStatus, NoticeDetail, ReadNotice, Reminder
 from chat.clock import iso
 from chat.models import User
 from chat.names import display_name
@@ -44,12 +44,26 @@ def ack_counts_view(n: Notice) -> dict[str, int]:
             "acknowledged_members": n.acked_members}
 
 
-def own_ack_view(n: Notice, acks: Sequence[NoticeAck], viewer: User) -> dict[str, Any]:
-    """The viewer's own state: `acks` are those of the viewer and their household."""
-    mine = [a for a in acks if a.notice_id == n.id]
-    own = next((a for a in mine if a.user_id == viewer.id), None)
+def own_ack_view(r: ReadNotice) -> dict[str, Any]:
+    """The reader's own state and their household's."""
+    own = r.own_ack
     return {"acknowledged": own is not None, "acknowledged_at": _when(own.at if own else None),
-            "household_acknowledged": bool(mine)}
+            "household_acknowledged": r.household_acknowledged}
+
+
+def read_notice_view(r: ReadNotice) -> dict[str, Any]:
+    return notice_view(r.notice) | own_ack_view(r)
+
+
+def notice_detail_view(d: NoticeDetail) -> dict[str, Any]:
+    return read_notice_view(d.read) | {"can_manage": d.can_manage}
+
+
+def ack_view(ack: NoticeAck) -> dict[str, Any]:
+    """The reader's own acknowledgement, just made (or made before): theirs, so their
+    household's too."""
+    return {"notice_id": ack.notice_id, "acknowledged": True, "acknowledged_at": iso(ack.at),
+            "household_acknowledged": True}
 
 
 def building_label(user: User) -> str:
@@ -81,9 +95,14 @@ def household_view(h: Household, viewer: User) -> dict[str, Any]:
     }
 
 
-def ack_status_view(n: Notice, groups: Sequence[Household], viewer: User) -> dict[str, Any]:
+def ack_status_view(status: AckStatus) -> dict[str, Any]:
     """Households that have not acknowledged come first."""
-    ordered = sorted(groups, key=lambda h: (h.acknowledged, household_label(h.members[0]),
-                                            h.key))
-    return {"notice": notice_view(n), "summary": summary(groups),
-            "households": [household_view(h, viewer) for h in ordered]}
+    ordered = sorted(status.households,
+                     key=lambda h: (h.acknowledged, household_label(h.members[0]), h.key))
+    return {"notice": notice_view(status.notice), "summary": summary(status.households),
+            "households": [household_view(h, status.viewer) for h in ordered]}
+
+
+def reminder_view(r: Reminder) -> dict[str, Any]:
+    return {"reminded_members": r.reminded_members,
+            "reminded_households": r.reminded_households, "acks": summary(r.households)}

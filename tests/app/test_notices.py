@@ -237,10 +237,10 @@ async def test_a_bot_author_is_not_sent_updates(server: InProcessServer,
                                       room=room, form=NewNotice(room_id=room.id, title="停水",
                                                                 body="明天停水",
                                                                 requires_ack=True))
-        await zhang_c.ok("notice:ack", {"notice_id": notice["id"]})
-        await li_c.wait_for("notice:updated", about(notice["id"], "acks"))
-        await api(server, "POST", f"/api/v1/notices/{notice['id']}/remind", wang["token"])
-        await li_c.wait_for("notice:updated", about(notice["id"], "reminded"))
+        await zhang_c.ok("notice:ack", {"notice_id": notice.id})
+        await li_c.wait_for("notice:updated", about(notice.id, "acks"))
+        await api(server, "POST", f"/api/v1/notices/{notice.id}/remind", wang["token"])
+        await li_c.wait_for("notice:updated", about(notice.id, "reminded"))
         assert f"user:{bot.id}" not in targets
         assert f"user:{zhao['id']}" in targets  # reminded, by the same recording
 

@@ -9,6 +9,7 @@ from bots.accounts import admin, api
 from bots.accounts.payloads import BotMessage, CreateBot, SetBotRooms
 from bots.accounts.wire import bot_view
 from bots.notices.payloads import NewNotice
+from bots.notices.wire import notice_view
 from bots.polls.payloads import NewPoll
 from bots.webhooks import actions as webhooks
 from bots.webhooks.payloads import CreateWebhook
@@ -118,7 +119,8 @@ async def bot_message(request: web.Request) -> web.Response:
 async def bot_notice(request: web.Request) -> web.Response:
     sender = await bot(request)
     form = await body(request, NewNotice)
-    return reply({"notice": await api.post_notice(services(request), sender, form)}, 201)
+    notice = await api.post_notice(services(request), sender, form)
+    return reply({"notice": notice_view(notice)}, 201)
 
 
 @routes.post("/api/v1/bot/polls")
