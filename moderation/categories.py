@@ -37,4 +37,6 @@ CATEGORIES: tuple[Category, ...] = (
 )
 BY_NAME: dict[str, Category] = {c.name: c for c in CATEGORIES}
 BY_CODE: dict[str, Category] = {c.code: c for c in CATEGORIES}
+UNCATEGORISED = "uncategorized"
+"""The Open311 service code of tickets nobody has given a category yet."""
 CATEGORY_NAMES: tuple[str, ...] = tuple(BY_NAME)

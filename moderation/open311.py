@@ -1,64 +1,24 @@
-"""Tickets as Open311 GeoReport v2 service requests (docs/architecture.md#tickets-and-escalation),
-read-only.
+"""Which tickets Open311 GeoReport v2 publishes (docs/architecture.md#tickets-and-escalation),
+read-only; `moderation.open311_wire` gives them the protocol's form.
 
 Drafts and dismissed drafts are internal and never published; nor is anything naming a
 person. `status` is "open" while someone still has to act, "closed" once resolved or ended."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
-from chat.clock import iso
 from chat.errors import NotFound
 from chat.models import Unit
 from chat.services import Services
-from moderation.categories import BY_CODE, BY_NAME, CATEGORIES
-from moderation.machine import STATUS_LABELS
+from moderation.categories import BY_CODE, UNCATEGORISED
 from moderation.models import OPEN, PUBLIC_STATUSES, Ticket, TicketQuery, TicketStatus
 from moderation.replies import PublicRequests
 from moderation.store.base import moderation_store
-from moderation.wire import LEVEL_LABELS, public_note
 
 CLOSED: tuple[TicketStatus, ...] = ("resolved", "closed", "rejected", "duplicate")
-UNCATEGORISED = "uncategorized"
 MAX_REQUESTS = 1000
 MAX_IDS = 50
-
-
-def services_list() -> list[dict[str, Any]]:
-    return [{"service_code": c.code, "service_name": c.name, "description": c.scope,
-             "metadata": False, "type": "realtime", "keywords": c.name, "group": "报事"}
-            for c in CATEGORIES]
-
-
-def _agency(t: Ticket, units: Mapping[str, Unit]) -> str:
-    unit_id = {"grid": t.grid_id, "community": t.community_id, "street": t.street_id,
-               "district": t.district_id}[t.level]
-    unit = units.get(unit_id or "")
-    return unit.name if unit else LEVEL_LABELS[t.level]
-
-
-def request_view(t: Ticket, units: Mapping[str, Unit]) -> dict[str, Any]:
-    note = public_note(t)
-    notes = STATUS_LABELS[t.status] + (f"：{note}" if note else "")
-    category = BY_NAME.get(t.category or "")
-    return {
-        "service_request_id": t.id,
-        "status": "open" if t.status in OPEN else "closed",
-        "status_notes": notes,
-        "service_name": category.name if category else "未分类",
-        "service_code": category.code if category else UNCATEGORISED,
-        "description": "" if t.redacted else t.description,
-        "agency_responsible": _agency(t, units),
-        "service_notice": f"第{t.number}号",
-        "requested_datetime": iso(t.submitted_at or t.created_at),
-        "updated_datetime": iso(t.updated_at),
-        "expected_datetime": iso(t.due_at) if t.due_at and t.status in OPEN else None,
-        "address": t.location or None,
-        "media_url": None,
-    }
 
 
 async def _units_of(services: Services, tickets: list[Ticket]) -> dict[str, Unit]:
@@ -70,10 +30,6 @@ async def _units_of(services: Services, tickets: list[Ticket]) -> dict[str, Unit
         if unit is not None:
             units[unit_id] = unit
     return units
-
-
-def requests_view(found: PublicRequests) -> list[dict[str, Any]]:
-    return [request_view(t, found.units) for t in found.tickets]
 
 
 async def requests(services: Services, *, ids: list[str] | None, service_code: str | None,

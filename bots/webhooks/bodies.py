@@ -23,7 +23,7 @@ from chat.services import Services
 from chat.wire import message_view, room_view
 from moderation.events import TicketChanged
 from moderation.models import PUBLIC_STATUSES, Ticket
-from moderation.open311 import request_view
+from moderation.open311_wire import request_view
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pytest
 from chat.errors import Forbidden, NotFound
 from chat.events import MessageDeleted
 from chat.models import Message, Room
-from moderation import filing, open311, tickets
+from moderation import filing, open311, open311_wire, tickets
 from moderation.machine import Accept, Assign, Dismiss, Merge
 from moderation.payloads import FileTicket
 from moderation.wire import ticket_view
@@ -67,7 +67,7 @@ async def test_reporters_and_open311_never_see_staff_ids_or_internal_notes(
     await tickets.transition(s, worker, t.id, Assign(worker.id, "先派李工看看，别让业主知道"))
     mine = ticket_view(await tickets.ticket_detail(s, reporter, t.id))
     assert all(e["note"] == "" for e in mine["history"] if e["action"] == "assign")
-    (request,) = open311.requests_view(await open311.one_request(s, t.id))
+    (request,) = open311_wire.requests_view(await open311.one_request(s, t.id))
     assert worker.id not in str(request) and "别让业主知道" not in str(request)
     staff = ticket_view(await tickets.ticket_detail(s, worker, t.id))
     assert staff["history"][-1]["note"] == "先派李工看看，别让业主知道"
@@ -125,7 +125,7 @@ async def test_a_deleted_source_message_is_no_longer_published(world: World) -> 
                 created_at=NOW)
     await tickets.redact_deleted_source(s, MessageDeleted(message, room,
                                                           world.people["worker"]))
-    (request,) = open311.requests_view(await open311.one_request(s, t.id))
+    (request,) = open311_wire.requests_view(await open311.one_request(s, t.id))
     assert request["description"] == ""
     staff = await tickets.ticket_detail(s, world.people["worker"], t.id)
     assert staff.ticket.description == t.description

@@ -7,7 +7,7 @@ from datetime import datetime
 from aiohttp import web
 
 from chat.errors import Invalid, NotFound
-from moderation import open311
+from moderation import open311, open311_wire
 from web.http import reply, services
 
 routes = web.RouteTableDef()
@@ -28,7 +28,7 @@ def _date(request: web.Request, name: str) -> datetime | None:
 
 @routes.get("/open311/v2/services.json")
 async def service_list(request: web.Request) -> web.Response:
-    return reply(open311.services_list())
+    return reply(open311_wire.services_list())
 
 
 @routes.get("/open311/v2/requests.json")
@@ -40,13 +40,13 @@ async def request_list(request: web.Request) -> web.Response:
     found = await open311.requests(
         services(request), ids=ids or None, service_code=request.query.get("service_code"),
         status=status, start=_date(request, "start_date"), end=_date(request, "end_date"))
-    return reply(open311.requests_view(found))
+    return reply(open311_wire.requests_view(found))
 
 
 @routes.get("/open311/v2/requests/{request_id}.json")
 async def one_request(request: web.Request) -> web.Response:
     found = await open311.one_request(services(request), request.match_info["request_id"])
-    return reply(open311.requests_view(found))
+    return reply(open311_wire.requests_view(found))
 
 
 @routes.get("/open311/v2/{anything:.*}")
