@@ -5,9 +5,9 @@ slowly although no single request is slow)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 from chat.metrics import LOOP_LAG_SECONDS
+from chat.tasks import cancel
 
 INTERVAL_SECONDS = 0.5
 
@@ -24,11 +24,8 @@ class LoopLagMonitor:
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()

@@ -4,10 +4,11 @@ every `interval` seconds in its own task; a failure is logged and the job runs a
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+from chat.tasks import cancel
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +27,7 @@ class Scheduler:
         self._tasks = [asyncio.create_task(self._loop(*job)) for job in self._jobs]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel(*self._tasks)
         self._tasks = []
 
     async def _loop(self, name: str, interval: float, job: Job) -> None:

@@ -32,6 +32,7 @@ from socketio import packet
 from chat.metrics import FANOUT_PUBLISH_FAILURES, FANOUT_UNHEARD, MESSAGES_DELIVERED
 from chat.realtime.ledger import DeliveryLedger
 from chat.realtime.subscription import SubscriptionWatch
+from chat.tasks import cancel
 from chat.wire_events import MessageNew, ServerEvent
 
 log = logging.getLogger(__name__)
@@ -206,9 +207,7 @@ class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):  # 
     async def close(self) -> None:
         thread = getattr(self, "thread", None)
         if isinstance(thread, asyncio.Task):
-            thread.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await thread
+            await cancel(thread)
         await self.watch.stop()
         for client in (self._listener, self.redis):
             if client is not None:

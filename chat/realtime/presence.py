@@ -5,10 +5,10 @@ connecting at once cost a handful of broadcasts, not a million deliveries."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from chat.realtime.fanout import Fanout
+from chat.tasks import cancel
 from chat.wire_events import Presence
 
 log = logging.getLogger(__name__)
@@ -29,10 +29,7 @@ class PresenceBatcher:
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel(self._task)
         await self.flush()
 
     async def flush(self) -> None:

@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 
 from chat.errors import TEMPORARILY_UNAVAILABLE, Unavailable
 from chat.ids import new_id
+from chat.tasks import cancel
 
 T = TypeVar("T")
 
@@ -97,10 +98,7 @@ class RedisRegistry:
         self._task = asyncio.create_task(self._heartbeat())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel(self._task)
         with contextlib.suppress(RedisError):
             for sid, (user_id, _) in list(self._local.items()):
                 await _done(self._redis.hdel(self._user_key(user_id), sid))
