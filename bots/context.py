@@ -16,6 +16,7 @@ from bots.notices.payloads import NewNotice
 from bots.notices.wire import notice_view
 from bots.polls import actions as polls
 from bots.polls.payloads import NewPoll
+from bots.polls.wire import own_view, poll_view
 from chat.actions.bot_messages import post_bot_message
 from chat.errors import Forbidden, NotFound
 from chat.models import Message, Room, User
@@ -92,9 +93,9 @@ class MessageContext(_Posting):
                           **settings: Any) -> dict[str, Any]:
         form = NewPoll(room_id=self._room_record.id, question=question, options=options,
                        deadline=deadline, **settings)
-        return await polls.open_poll(
+        return poll_view(await polls.open_poll(
             self._services, author_id=f"bot:{self._bot.name}",
-            author_name=self._bot.display_name, room=self._room_record, form=form)
+            author_name=self._bot.display_name, room=self._room_record, form=form))
 
 
     async def post_notice_as_sender(self, title: str, body: str, *,
@@ -109,7 +110,7 @@ class MessageContext(_Posting):
         """A poll in the sender's name, if the sender may create one (`/投票`)."""
         form = NewPoll(room_id=self._room_record.id, question=question, options=options,
                        deadline=deadline, **settings)
-        return await polls.create_poll(self._services, self._sender, form)
+        return own_view(await polls.create_poll(self._services, self._sender, form))
 
     async def search_directory(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
         """The service directory entries of this room's community that best answer `query`

@@ -23,6 +23,7 @@ from bots.notices.wire import ack_view
 from bots.polls import actions as polls_actions
 from bots.polls import jobs as polls_jobs
 from bots.polls.payloads import Vote
+from bots.polls.wire import own_view
 from bots.registry import BotRegistry, third_party_bots
 from bots.webhooks import dispatch as webhook_dispatch
 from chat.auth import Secrets
@@ -156,6 +157,11 @@ async def _ack_notice(services: Services, user: User, form: AckNotice, sid: str
     return ack_view(await notices_actions.acknowledge(services, user, form))
 
 
+async def _vote(services: Services, user: User, form: Vote, sid: str) -> dict[str, Any]:
+    """`poll:vote`, answered as POST /api/v1/polls/{id}/votes answers with its poll."""
+    return own_view(await polls_actions.vote(services, user, form))
+
+
 def _follow_events(services: Services, detection: DetectionService, follow: Follow
                    ) -> tuple[Scheduler, BotRegistry]:
     """Work that follows what happens, never on its path: periodic jobs, bots, detection.
@@ -200,7 +206,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         app[FANOUT_SUBSCRIPTION] = manager.watch
     presence = PresenceBatcher(fanout, settings.presence_flush_seconds)
     namespace = ChatNamespace(sio, services, presence, extra_events={
-        "poll:vote": (Vote, lambda s, u, p, sid: polls_actions.vote(s, u, p)),
+        "poll:vote": (Vote, _vote),
         "notice:ack": (AckNotice, _ack_notice),
     })
     detection = DetectionService(settings.lexicon_path, store)

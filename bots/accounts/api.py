@@ -4,14 +4,13 @@ or what every member of its rooms may read."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from bots.accounts.payloads import BotMessage
 from bots.notices import actions as notices
 from bots.notices.models import Notice
 from bots.notices.payloads import NewNotice
 from bots.polls import actions as polls
 from bots.polls.payloads import NewPoll
+from bots.polls.replies import MemberPoll, RoomPoll
 from chat.actions import sending
 from chat.actions.sending import Author
 from chat.errors import Forbidden, RateLimited
@@ -50,13 +49,13 @@ async def post_notice(services: Services, bot: User, form: NewNotice) -> Notice:
                                         room=room, form=form)
 
 
-async def open_poll(services: Services, bot: User, form: NewPoll) -> dict[str, Any]:
+async def open_poll(services: Services, bot: User, form: NewPoll) -> RoomPoll:
     room = await enter(services, bot, form.room_id)
     return await polls.open_poll(services, author_id=bot.id, author_name=bot.name, room=room,
                                  form=form)
 
 
-async def poll_results(services: Services, bot: User, poll_id: str) -> dict[str, Any]:
+async def poll_results(services: Services, bot: User, poll_id: str) -> MemberPoll:
     """What a member of the poll's room sees; polls outside the bot's rooms do not exist."""
     await _limit(services, bot)
     return await polls.poll_detail(services, bot, poll_id)

@@ -1,5 +1,7 @@
 """Poll intents: open (by a person or a bot), vote, close (by a person or the deadline), and
-the reads — one poll, a room's polls, a community's decision records (议事记录).
+the reads — one poll, a room's polls, a community's decision records (议事记录). They answer
+with records (`Poll`, or `RoomPoll` and `MemberPoll` of `bots/polls/replies.py`); the edge turns
+them into wire form with `bots/polls/wire.py`, as the events sent from here already are.
 
 Logs name polls and rooms, never voters."""
 
@@ -7,12 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 from bots.polls.events import PollClosed
 from bots.polls.keys import caster_key, electorate, may_vote, require_voter_key, voter_key
 from bots.polls.models import DEADLINE, Ballot, Poll, PollOption
 from bots.polls.payloads import NewPoll, Vote
+from bots.polls.replies import MemberPoll, RoomPoll
 from bots.polls.tally import (
     check_change,
     check_choice,
@@ -30,7 +32,6 @@ from bots.polls.wire import (
     POLLS_BOT_NAME,
     decision_view,
     new_poll_text,
-    own_view,
     poll_view,
     result_text,
 )
@@ -71,7 +72,8 @@ def _eligible(services: Services, poll: Poll, voters: list[User]) -> set[str]:
     return {k for k in keys if k is not None}
 
 
-async def _names(services: Services, polls: Sequence[Poll]) -> dict[str, dict[str, list[str]]]:
+async def _names(services: Services, polls: Sequence[Poll]
+                 ) -> dict[str, dict[str, tuple[str, ...]]]:
     """Poll id → option id → display names of those who chose it, for the named polls whose
     results are visible; one ballot read and one user read for all of them."""
     named = [p.id for p in polls if not p.anonymous and results_visible(p)]
@@ -86,25 +88,27 @@ async def _names(services: Services, polls: Sequence[Poll]) -> dict[str, dict[st
         for option_id in ballot.option_ids:
             names[ballot.poll_id].setdefault(option_id, []).append(
                 display_name(user) if user else "（已注销）")
-    return {poll_id: {option_id: sorted(found) for option_id, found in options.items()}
+    return {poll_id: {option_id: tuple(sorted(found)) for option_id, found in options.items()}
             for poll_id, options in names.items()}
 
 
-async def _room_views(services: Services, polls: Sequence[Poll]) -> list[dict[str, Any]]:
+async def _room_polls(services: Services, polls: Sequence[Poll]) -> list[RoomPoll]:
     names = await _names(services, polls)
-    return [poll_view(p, p.result or live_result(p), names.get(p.id)) for p in polls]
+    return [RoomPoll(poll=p, result=p.result or live_result(p), names=names.get(p.id))
+            for p in polls]
 
 
-async def _own_views(services: Services, polls: Sequence[Poll], user: User
-                     ) -> list[dict[str, Any]]:
-    """The room views plus the user's own vote, their ballots read at once."""
-    views = await _room_views(services, polls)
+async def _seen_by(services: Services, polls: Sequence[Poll], user: User
+                        ) -> list[MemberPoll]:
+    """The room's polls with the user's own vote, their ballots read at once."""
+    shared = await _room_polls(services, polls)
     keys = [(p.id, voter_key(services.secrets, p, user)) for p in polls] \
         if may_vote(user) else []
     found = await bots_store(services).get_ballots([(poll_id, k) for poll_id, k in keys if k])
     ballots = {b.poll_id: b for b in found}
-    return [own_view(view, ballots.get(p.id), caster_key(services.secrets, p, user))
-            for p, view in zip(polls, views, strict=True)]
+    return [MemberPoll(room=room, ballot=ballots.get(p.id),
+                       caster=caster_key(services.secrets, p, user))
+            for p, room in zip(polls, shared, strict=True)]
 
 
 async def _member_poll(services: Services, user: User, poll_id: str) -> tuple[Poll, Room]:
@@ -137,40 +141,40 @@ def _new_poll(services: Services, author_id: str, author_name: str, room: Room,
 
 
 async def _open(services: Services, author_id: str, author_name: str, room: Room,
-                form: NewPoll) -> tuple[Poll, dict[str, Any]]:
+                form: NewPoll) -> RoomPoll:
     await check_can_speak(services, author_id, room, form.question, *form.options)
     poll = _new_poll(services, author_id, author_name, room, form)
     poll = poll.model_copy(update={
         "eligible": electorate(poll, await room_members(services, room))})
     await bots_store(services).add_poll(poll)
-    view, = await _room_views(services, [poll])
-    await services.fanout.send(PollNew.of(view), room.id)
+    shared, = await _room_polls(services, [poll])
+    await services.fanout.send(PollNew.of(poll_view(shared)), room.id)
     await post_bot_message(services, room.id, POLLS_BOT_ID, POLLS_BOT_NAME, new_poll_text(poll),
                            client_id=f"poll-new-{poll.id}")
     log.info("poll %s opened in %s by %s", poll.id, room.id, author_id)
-    return poll, view
+    return shared
 
 
 async def open_poll(services: Services, *, author_id: str, author_name: str, room: Room,
-                    form: NewPoll) -> dict[str, Any]:
+                    form: NewPoll) -> RoomPoll:
     """Open a poll without a permission check (for bots, author_id "bot:<name>"); blocked
     words and mutes still apply."""
-    _, view = await _open(services, author_id, author_name, room, form)
-    return view
+    return await _open(services, author_id, author_name, room, form)
 
 
-async def create_poll(services: Services, user: User, form: NewPoll) -> dict[str, Any]:
+async def create_poll(services: Services, user: User, form: NewPoll) -> MemberPoll:
     room = await require_member(services, user, form.room_id)
     if not may_create(user):
         raise Forbidden("only grid workers, admins and party members start polls"
                         " / 仅网格员、社区管理员和党员可发起议事表决")
-    poll, view = await _open(services, user.id, display_name(user), room, form)
-    return own_view(view, None, caster_key(services.secrets, poll, user))
+    shared = await _open(services, user.id, display_name(user), room, form)
+    return MemberPoll(room=shared, ballot=None,
+                      caster=caster_key(services.secrets, shared.poll, user))
 
 
 # ---- voting ------------------------------------------------------------------------------------
 
-async def vote(services: Services, user: User, form: Vote) -> dict[str, Any]:
+async def vote(services: Services, user: User, form: Vote) -> MemberPoll:
     poll, _ = await _member_poll(services, user, form.poll_id)
     if not may_vote(user):
         raise Forbidden("staff do not vote / 工作人员不参与投票")
@@ -182,7 +186,7 @@ async def vote(services: Services, user: User, form: Vote) -> dict[str, Any]:
     existing = await bots_store(services).get_ballot(poll.id, voter)
     if existing is not None:
         if existing.caster == caster and existing.option_ids == choice:
-            mine, = await _own_views(services, [poll], user)  # a retried vote
+            mine, = await _seen_by(services, [poll], user)  # a retried vote
             return mine
         check_change(poll, existing, caster)
     ballot = Ballot(poll_id=poll.id, voter=voter, caster=caster, option_ids=choice)
@@ -192,10 +196,10 @@ async def vote(services: Services, user: User, form: Vote) -> dict[str, Any]:
     except Conflict:
         await _explain_lost_race(services, poll, voter, caster)
         raise
-    view, = await _room_views(services, [cast])
-    await services.fanout.send(PollUpdated.of(view), cast.room_id)
+    shared, = await _room_polls(services, [cast])
+    await services.fanout.send(PollUpdated.of(poll_view(shared)), cast.room_id)
     log.info("poll %s: ballot %s", poll.id, "changed" if existing else "cast")
-    return own_view(view, ballot, caster)
+    return MemberPoll(room=shared, ballot=ballot, caster=caster)
 
 
 async def _explain_lost_race(services: Services, poll: Poll, voter: str, caster: str) -> None:
@@ -242,8 +246,8 @@ async def _announce(services: Services, poll: Poll, room: Room | None) -> None:
     message has a client_id of its own, so a retry does not post it twice."""
     decision = decision_view(poll)
     if room is not None:
-        view, = await _room_views(services, [poll])
-        await services.fanout.send(PollUpdated.of(view), room.id)
+        shared, = await _room_polls(services, [poll])
+        await services.fanout.send(PollUpdated.of(poll_view(shared)), room.id)
         await post_bot_message(services, room.id, POLLS_BOT_ID, POLLS_BOT_NAME,
                                result_text(poll), client_id=f"poll-result-{poll.id}")
     services.events.publish(PollClosed(poll_id=poll.id, room_id=poll.room_id,
@@ -253,7 +257,7 @@ async def _announce(services: Services, poll: Poll, room: Room | None) -> None:
              decision["voters"], decision["eligible"])
 
 
-async def close_poll(services: Services, user: User, poll_id: str) -> dict[str, Any]:
+async def close_poll(services: Services, user: User, poll_id: str) -> MemberPoll:
     """By the author, or a worker/admin who moderates the room."""
     poll, room = await _member_poll(services, user, poll_id)
     if user.id != poll.author_id and not can_moderate(user, room):
@@ -264,7 +268,7 @@ async def close_poll(services: Services, user: User, poll_id: str) -> dict[str, 
     closed = await _close(services, poll, room, user.id, display_name(user))
     if closed is None:
         raise Conflict("the poll is already closed / 表决已结束")
-    mine, = await _own_views(services, [closed], user)
+    mine, = await _seen_by(services, [closed], user)
     return mine
 
 
@@ -281,22 +285,24 @@ async def announce_pending(services: Services, poll: Poll) -> None:
 
 # ---- reading -----------------------------------------------------------------------------------
 
-async def poll_detail(services: Services, user: User, poll_id: str) -> dict[str, Any]:
+async def poll_detail(services: Services, user: User, poll_id: str) -> MemberPoll:
     poll, _ = await _member_poll(services, user, poll_id)
-    mine, = await _own_views(services, [poll], user)
+    mine, = await _seen_by(services, [poll], user)
     return mine
 
 
 async def list_polls(services: Services, user: User, room_id: str,
-                     limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
+                     limit: int = LIST_LIMIT) -> list[MemberPoll]:
     room = await require_member(services, user, room_id)
-    return await _own_views(services, await bots_store(services).list_polls(room.id, limit), user)
+    polls = await bots_store(services).list_polls(room.id, limit)
+    return await _seen_by(services, polls, user)
 
 
 async def decisions(services: Services, user: User, community_id: str, *,
                     room_id: str | None = None, limit: int = LIST_LIMIT,
-                    offset: int = 0) -> list[dict[str, Any]]:
-    """议事记录 of the rooms of the community the user belongs to."""
+                    offset: int = 0) -> list[Poll]:
+    """议事记录 of the rooms of the community the user belongs to: closed polls, their result
+    frozen."""
     if not is_active(user) or user.community_id != community_id:
         raise Forbidden("not your community / 不是你所在的社区")
     rooms = await member_room_ids(services, user)
@@ -304,5 +310,4 @@ async def decisions(services: Services, user: User, community_id: str, *,
         if room_id not in rooms:
             raise Forbidden("you are not a member of this room / 你不是该群成员")
         rooms = [room_id]
-    decisions = await bots_store(services).list_decisions(rooms, limit, offset)
-    return [decision_view(p) for p in decisions]
+    return await bots_store(services).list_decisions(rooms, limit, offset)

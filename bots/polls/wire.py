@@ -1,16 +1,17 @@
 """How polls look on the wire and in the room.
 
-The room view (sent in `poll:updated`) is the same for every member: counts only when results
-are visible, and names per option only in a named poll. A member's own view adds whether their
-vote key has voted and, if they cast it, their own choice. The decision record and the result
-message carry counts, never names."""
+The room view (`RoomPoll`, sent in `poll:new` and `poll:updated`) is the same for every
+member: counts only when results are visible, and names per option only in a named poll. A
+member's own view (`MemberPoll`) adds whether their vote key has voted and, if they cast it,
+their own choice. The decision record and the result message carry counts, never names."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bots.polls.models import DEADLINE, Ballot, Poll, PollResult
+from bots.polls.models import DEADLINE, Poll, PollResult
+from bots.polls.replies import MemberPoll, RoomPoll
 from bots.polls.tally import is_valid, results_visible
 from chat.clock import iso, local_text
 
@@ -43,13 +44,13 @@ def _options(poll: Poll, result: PollResult,
     return options
 
 
-def poll_view(poll: Poll, result: PollResult,
-              names: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
-    """The room's view; `names` (option id → display names) only for named polls."""
+def poll_view(room: RoomPoll) -> dict[str, Any]:
+    """The room's view; names per option only for named polls."""
+    poll, result = room.poll, room.result
     visible = results_visible(poll)
     return {
         "id": poll.id, "room_id": poll.room_id, "community_id": poll.community_id,
-        "question": poll.question, "options": _options(poll, result, names),
+        "question": poll.question, "options": _options(poll, result, room.names),
         "multiple": poll.multiple, "max_choices": poll.max_choices,
         "anonymous": poll.anonymous, "per_household": poll.per_household,
         "results": poll.results, "allow_change": poll.allow_change,
@@ -65,11 +66,13 @@ def poll_view(poll: Poll, result: PollResult,
     }
 
 
-def own_view(view: dict[str, Any], ballot: Ballot | None, caster: str) -> dict[str, Any]:
-    """The room view plus the viewer's own vote (their choice only if they cast it)."""
-    mine = ballot is not None and ballot.caster == caster
-    return view | {"voted": ballot is not None,
-                   "my_choice": list(ballot.option_ids) if ballot is not None and mine else None}
+def own_view(member: MemberPoll) -> dict[str, Any]:
+    """The room view plus the member's own vote (their choice only if they cast it)."""
+    ballot = member.ballot
+    mine = ballot is not None and ballot.caster == member.caster
+    return poll_view(member.room) | {
+        "voted": ballot is not None,
+        "my_choice": list(ballot.option_ids) if ballot is not None and mine else None}
 
 
 def decision_view(poll: Poll) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from bots.accounts.wire import bot_view
 from bots.notices.payloads import NewNotice
 from bots.notices.wire import notice_view
 from bots.polls.payloads import NewPoll
+from bots.polls.wire import own_view, poll_view
 from bots.webhooks import actions as webhooks
 from bots.webhooks.payloads import CreateWebhook
 from bots.webhooks.wire import delivery_view, webhook_view
@@ -127,11 +128,12 @@ async def bot_notice(request: web.Request) -> web.Response:
 async def bot_poll(request: web.Request) -> web.Response:
     sender = await bot(request)
     form = await body(request, NewPoll)
-    return reply({"poll": await api.open_poll(services(request), sender, form)}, 201)
+    poll = await api.open_poll(services(request), sender, form)
+    return reply({"poll": poll_view(poll)}, 201)
 
 
 @routes.get("/api/v1/bot/polls/{poll_id}")
 async def bot_poll_results(request: web.Request) -> web.Response:
     reader = await bot(request)
     poll = await api.poll_results(services(request), reader, request.match_info["poll_id"])
-    return reply({"poll": poll})
+    return reply({"poll": own_view(poll)})
