@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from functools import partial
@@ -41,6 +40,7 @@ from chat.realtime.registry import MemoryRegistry, RedisRegistry, SocketRegistry
 from chat.realtime.repair import GapRepair
 from chat.scheduler import Scheduler
 from chat.services import Services
+from chat.tasks import cancel
 from config.settings import Settings
 from moderation import tickets as tickets_actions
 from moderation.detection import DetectionService
@@ -248,10 +248,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         yield
         await scheduler.stop()
         await follow.stop()
-        if follower is not None:
-            follower.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await follower
+        await cancel(follower)
         await services.events.drain()
         await presence.stop()
         await registry.stop()
