@@ -30,7 +30,6 @@ from bots.polls.tally import (
 from bots.polls.wire import (
     POLLS_BOT_ID,
     POLLS_BOT_NAME,
-    decision_view,
     new_poll_text,
     poll_view,
     result_text,
@@ -244,17 +243,15 @@ async def _close(services: Services, poll: Poll, room: Room | None, by: str,
 async def _announce(services: Services, poll: Poll, room: Room | None) -> None:
     """Send a closed poll's result out, then record that it went. Safe to repeat: the result
     message has a client_id of its own, so a retry does not post it twice."""
-    decision = decision_view(poll)
     if room is not None:
         shared, = await _room_polls(services, [poll])
         await services.fanout.send(PollUpdated.of(poll_view(shared)), room.id)
         await post_bot_message(services, room.id, POLLS_BOT_ID, POLLS_BOT_NAME,
                                result_text(poll), client_id=f"poll-result-{poll.id}")
-    services.events.publish(PollClosed(poll_id=poll.id, room_id=poll.room_id,
-                                       community_id=poll.community_id, result=decision))
+    services.events.publish(PollClosed(poll))
     await bots_store(services).mark_announced(poll.id, services.clock.now())
-    log.info("poll %s closed by %s: %d of %d voted", poll.id, poll.closed_by,
-             decision["voters"], decision["eligible"])
+    voted, eligible = (poll.result.voters, poll.result.eligible) if poll.result else (0, 0)
+    log.info("poll %s closed by %s: %d of %d voted", poll.id, poll.closed_by, voted, eligible)
 
 
 async def close_poll(services: Services, user: User, poll_id: str) -> MemberPoll:

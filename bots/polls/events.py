@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from bots.polls.models import Poll
 
 
 @dataclass(frozen=True)
 class PollClosed:
-    """A poll closed (by its author, a worker or its deadline); `result` is the public result
-    view as posted into the room — never who voted for what."""
+    """A poll closed (by its author, a worker or its deadline): the closed poll, with its
+    frozen result. Whoever publishes it further shows the decision record
+    (`bots.polls.wire.decision_view`), never who voted for what."""
 
-    poll_id: str
-    room_id: str
-    community_id: str
-    result: dict[str, Any]
+    poll: Poll

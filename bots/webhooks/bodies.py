@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from bots.polls.events import PollClosed
+from bots.polls.wire import decision_view
 from bots.webhooks.models import WebhookEvent
 from chat.clock import iso
 from chat.events import MessageCreated
@@ -74,5 +75,5 @@ async def ticket_changed(services: Services, e: TicketChanged) -> Outgoing | Non
 
 
 def poll_closed(services: Services, e: PollClosed) -> Outgoing:
-    data = {"poll_id": e.poll_id, "room_id": e.room_id, "result": e.result}
-    return encode(services, "poll.closed", e.community_id, data)
+    data = {"poll_id": e.poll.id, "room_id": e.poll.room_id, "result": decision_view(e.poll)}
+    return encode(services, "poll.closed", e.poll.community_id, data)

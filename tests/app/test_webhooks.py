@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from bots.polls.events import PollClosed
+from bots.polls.models import Poll, PollOption, PollResult
 from bots.webhooks import dispatch
 from bots.webhooks.events import WebhooksChanged
 from bots.webhooks.models import Webhook
@@ -68,6 +70,20 @@ async def recorded(server: InProcessServer, token: str, webhook_id: str, count: 
     return log
 
 
+def closed_poll(room_id: str, community_id: str) -> Poll:
+    """A decided poll: 4 of 6 voted, 3 for 装."""
+    at = datetime(2026, 5, 1, 8, tzinfo=UTC)
+    return Poll(
+        id="p1", room_id=room_id, community_id=community_id, author_id="u-author",
+        author_name="王*", question="装电梯吗",
+        options=(PollOption(id="o1", text="装"), PollOption(id="o2", text="不装")),
+        multiple=False, max_choices=1, anonymous=True, per_household=False, results="live",
+        allow_change=False, quorum_percent=None, deadline=at, created_at=at, status="closed",
+        closed_at=at, closed_by="deadline",
+        result=PollResult(counts={"o1": 3, "o2": 1}, voters=4, eligible=6, turnout=4 / 6,
+                          quorum_met=None, winners=("o1",)))
+
+
 def say(room_id: str, text: str) -> dict[str, str]:
     return {"room_id": room_id, "text": text, "client_id": uuid.uuid4().hex}
 
@@ -109,11 +125,12 @@ async def test_signed_events_reach_a_receiver(app_server: InProcessServer) -> No
             assert personal not in ticket
         assert "张" not in json.dumps(got["body"], ensure_ascii=False)
 
-        server.services.events.publish(PollClosed(
-            poll_id="p1", room_id=grid, community_id=wang["community_id"],
-            result={"question": "装电梯吗", "options": [{"id": "o1", "text": "装", "votes": 3}]}))
+        server.services.events.publish(PollClosed(closed_poll(grid, wang["community_id"])))
         got = await receiver.wait_for(lambda b: b["event"] == "poll.closed")
-        assert got["valid"] and got["body"]["data"]["result"]["options"][0]["votes"] == 3
+        result = got["body"]["data"]["result"]
+        assert got["valid"] and got["body"]["data"]["poll_id"] == "p1"
+        assert result["question"] == "装电梯吗" and result["options"][0]["votes"] == 3
+        assert result["voters"] == 4 and result["winners"] == ["o1"]
 
         log = await settled(server, admin_token, hook["id"], 3)
         assert [(d["event"], d["status"], d["attempts"], d["last_status_code"])
