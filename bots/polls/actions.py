@@ -27,13 +27,8 @@ from bots.polls.tally import (
     results_visible,
     tally,
 )
-from bots.polls.wire import (
-    POLLS_BOT_ID,
-    POLLS_BOT_NAME,
-    new_poll_text,
-    poll_view,
-    result_text,
-)
+from bots.polls.texts import POLLS_BOT_ID, POLLS_BOT_NAME, new_poll_text, result_text
+from bots.polls.wire import poll_view
 from bots.store import bots_store
 from chat.actions.bot_messages import post_bot_message
 from chat.actions.rooms import member_room_ids, require_member, room_members

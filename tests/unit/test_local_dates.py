@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from bots.polls.models import PollOption
-from bots.polls.wire import new_poll_text
+from bots.polls.texts import new_poll_text
 from chat.clock import local_text
 from tests.unit.test_polls_tally import poll
 
