@@ -38,6 +38,7 @@ from chat.realtime.presence import PresenceBatcher
 from chat.realtime.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from chat.realtime.registry import MemoryRegistry, RedisRegistry, SocketRegistry
 from chat.realtime.repair import GapRepair
+from chat.realtime.subscription import SubscriptionWatch
 from chat.scheduler import Scheduler
 from chat.services import Services
 from chat.tasks import cancel
@@ -119,10 +120,13 @@ def emitter_sio(settings: Settings) -> socketio.AsyncServer | None:
         client_manager=socketio.AsyncRedisManager(settings.redis_url, write_only=True))
 
 
-def make_sio(settings: Settings) -> socketio.AsyncServer:
+def make_sio(settings: Settings, clock: Clock) -> socketio.AsyncServer:
+    """`clock`: the one messages are stamped with; the repair after a deaf spell compares
+    their times with the time of the loss."""
     # Broadcasts without a task per recipient (docs/architecture.md#realtime); same semantics
     # as the library's.
-    manager: socketio.AsyncManager = DirectEmitRedisManager(settings.redis_url) \
+    manager: socketio.AsyncManager = DirectEmitRedisManager(
+        settings.redis_url, SubscriptionWatch(clock)) \
         if settings.redis_url else DirectEmitManager()
     return socketio.AsyncServer(
         async_mode="aiohttp",
@@ -187,7 +191,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
                                        errors_middleware])
     redis = Redis.from_url(settings.redis_url, decode_responses=True) \
         if settings.redis_url else None
-    sio = make_sio(settings)
+    clock = clock or SystemClock()
+    sio = make_sio(settings, clock)
     sio.attach(app)
     commands = command_redis(settings)
     store = make_store(settings)

@@ -115,13 +115,13 @@ class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):  # 
 
     dedupes_in_emit = False
 
-    def __init__(self, url: str, watch: SubscriptionWatch | None = None,
+    def __init__(self, url: str, watch: SubscriptionWatch,
                  ledger: DeliveryLedger | None = None) -> None:
         # The publishing client gives up on a silent Redis instead of holding up the emit
         # (and the send that waits for it); the listener has a client of its own.
         super().__init__(url, redis_options={"socket_timeout": COMMAND_TIMEOUT_SECONDS,
                                              "socket_connect_timeout": CONNECT_TIMEOUT_SECONDS})
-        self.watch = watch or SubscriptionWatch()
+        self.watch = watch
         self.ledger = ledger or DeliveryLedger()
         self._listener: Redis | None = None
         self._unheard = UnheardBroadcasts()

@@ -11,7 +11,9 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
+
+from chat.clock import Clock
 
 log = logging.getLogger(__name__)
 REMIND_SECONDS = 10.0
@@ -21,17 +23,20 @@ Repair = Callable[[datetime], Awaitable[None]]
 
 
 class SubscriptionWatch:
-    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Clock, monotonic: Callable[[], float] = time.monotonic) -> None:
+        """`clock`: the one messages are stamped with (services.clock), since the repair
+        compares the loss time with their times."""
+        self._clock = clock
         self._now = monotonic
         self.live = False
         self._lost_at: float | None = None
-        self._lost_wall: datetime | None = None
+        self._lost_time: datetime | None = None
         self._reminded_at = 0.0
         self._repairs: list[Repair] = []
         self._tasks: set[asyncio.Task[None]] = set()
 
     def on_restored(self, repair: Repair) -> None:
-        """`repair(lost_at)` runs after every recovery, with the wall-clock time of the loss;
+        """`repair(lost_at)` runs after every recovery, with the clock's time of the loss;
         repairs run one after the other, in the order they were added."""
         self._repairs.append(repair)
 
@@ -39,7 +44,7 @@ class SubscriptionWatch:
         now = self._now()
         if self.live or self._lost_at is None:
             self._lost_at = self._reminded_at = now
-            self._lost_wall = datetime.now(UTC)
+            self._lost_time = self._clock.now()
             log.error("fan-out subscription lost (%s: %s): this process hears no other "
                       "process and reports not ready until it re-subscribes",
                       type(cause).__name__, cause)
@@ -53,14 +58,14 @@ class SubscriptionWatch:
         if self.live:
             return
         self.live = True
-        if self._lost_at is None or self._lost_wall is None:
+        if self._lost_at is None or self._lost_time is None:
             log.info("fan-out subscribed")
             return
         deaf = self._now() - self._lost_at
-        lost_wall, self._lost_at, self._lost_wall = self._lost_wall, None, None
+        lost_time, self._lost_at, self._lost_time = self._lost_time, None, None
         log.info("fan-out subscription back after %.1f s deaf; repairing what this "
                  "process's sockets missed", deaf)
-        task = asyncio.create_task(self._run_repairs(lost_wall))
+        task = asyncio.create_task(self._run_repairs(lost_time))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

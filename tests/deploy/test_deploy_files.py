@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from chat.log_context import SANE_ID
 from config.settings import SAMPLE_SECRET, Settings
 from tests.support.envfile import ENV_FILE, read_env_file
+from tests.support.fakes import FakeClock
 from tests.support.server import ROOT
 from web.app import make_sio
 from web.cli import build_parser
@@ -82,7 +83,7 @@ def test_the_sample_env_file_is_settings_linli_accepts(monkeypatch: pytest.Monke
 
 def test_nginx_limits_and_timeouts_follow_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = settings_from(sample_env(), monkeypatch)
-    engine = make_sio(settings.model_copy(update={"redis_url": None})).eio
+    engine = make_sio(settings.model_copy(update={"redis_url": None}), FakeClock()).eio
     socket_io = location("/socket.io/")
     # A polling GET is held up to ping_interval + ping_timeout; nginx must wait longer.
     held = engine.ping_interval + engine.ping_timeout

@@ -15,6 +15,8 @@ from aiohttp import web
 from socketio.async_pubsub_manager import AsyncPubSubManager
 
 from chat.realtime.manager import DirectEmitManager, DirectEmitRedisManager
+from chat.realtime.subscription import SubscriptionWatch
+from tests.support.fakes import FakeClock
 from tests.support.redis_server import redis_server
 from tests.support.server import Client, ServerProcess, connect, free_port
 
@@ -27,7 +29,8 @@ async def bare(request: pytest.FixtureRequest
     joins that room."""
     with ExitStack() as stack:
         manager = DirectEmitManager() if request.param == "memory" else \
-            DirectEmitRedisManager(stack.enter_context(redis_server()).url)
+            DirectEmitRedisManager(stack.enter_context(redis_server()).url,
+                                   SubscriptionWatch(FakeClock()))
         async for served in _serve(manager):
             yield served
 

@@ -17,6 +17,7 @@ from chat.realtime.ledger import DeliveryLedger
 from chat.realtime.repair import GapRepair
 from chat.realtime.subscription import SubscriptionWatch
 from chat.wire_events import ServerEvent
+from tests.support.fakes import FakeClock
 from web.stores import Store
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
@@ -110,7 +111,7 @@ async def test_edits_and_deletions_made_while_deaf_follow(store: Store) -> None:
 async def test_the_watch_logs_the_loss_and_the_recovery_and_repairs(
         caplog: pytest.LogCaptureFixture) -> None:
     clock = [100.0]
-    watch = SubscriptionWatch(monotonic=lambda: clock[0])
+    watch = SubscriptionWatch(FakeClock(T0), monotonic=lambda: clock[0])
     repaired: list[datetime] = []
 
     async def repair(lost_at: datetime) -> None:
@@ -125,7 +126,34 @@ async def test_the_watch_logs_the_loss_and_the_recovery_and_repairs(
     clock[0] += 4.25
     watch.restored()
     await asyncio.sleep(0)
-    assert watch.live and len(repaired) == 1
+    assert watch.live and repaired == [T0]
     lost = [r for r in caplog.records if "subscription lost" in r.message]
     back = [r for r in caplog.records if "back after 4.2 s deaf" in r.message]
     assert lost[0].levelno == logging.ERROR and back[0].levelno == logging.INFO
+
+
+async def test_the_loss_is_timed_by_the_clock_that_stamps_the_messages(store: Store) -> None:
+    """The app's clock (here a test's, months from the real date) stamps the messages and
+    times the loss: a room heard nothing in gets what was written while deaf, and the time
+    of the loss is when it was lost, not when it came back."""
+    clock = FakeClock(T0)
+    ledger = DeliveryLedger()
+    sockets = Sockets(ledger, [ROOM])
+    watch = SubscriptionWatch(clock)
+    watch.on_restored(GapRepair(store, ledger, lambda: sockets.rooms, sockets.deliver))
+    repaired = asyncio.Event()
+
+    async def then(lost_at: datetime) -> None:  # repairs run in the order they were added
+        repaired.set()
+
+    watch.on_restored(then)
+    await append(store, ROOM, 1, clock.now() - timedelta(hours=1))  # synced on connect
+    watch.restored()
+    watch.lost(ConnectionError("Connection reset by peer"))
+    for n in (2, 3):
+        clock.advance(minutes=1)
+        await append(store, ROOM, n, clock.now())
+    clock.advance(minutes=1)
+    watch.restored()
+    await asyncio.wait_for(repaired.wait(), 10)
+    assert sockets.seqs() == [2, 3]
