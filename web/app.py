@@ -215,7 +215,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         "notice:ack": (AckNotice, _ack_notice),
     })
     detection = DetectionService(settings.lexicon_path, store)
-    follow = Follow(services, redis)
+    # Leases are shared with other processes and renewed by real time: never a test's clock.
+    follow = Follow(services, redis, SystemClock())
     scheduler, bot_registry = _follow_events(services, detection, follow)
     scheduler.add("expired sessions", settings.sweep_seconds, namespace.end_expired)
     app.cleanup_ctx.append(webhook_dispatch.attach(services, follow))

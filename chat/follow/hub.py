@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from chat.clock import Clock
 from chat.events import MessageCreated
 from chat.follow.lease import Lease, RedisLease, StoreLease, holder_id
 from chat.follow.runner import Consumer, Runner, Settling
@@ -25,9 +26,11 @@ CHANNEL = "linli:follow:stored"
 
 
 class Follow:
-    def __init__(self, services: Services, redis: Redis | None) -> None:
+    def __init__(self, services: Services, redis: Redis | None, lease_clock: Clock) -> None:
+        """`lease_clock` times leases kept in the store (see StoreLease): real time."""
         self._services = services
         self._redis = redis
+        self._lease_clock = lease_clock
         self._holder = holder_id()
         self._runners: list[Runner] = []
         self._listener: asyncio.Task[None] | None = None
@@ -45,9 +48,11 @@ class Follow:
         settings = self._services.settings
         lease: Lease = RedisLease(self._redis, name, self._holder, settings.follow_lease_seconds) \
             if self._redis is not None else \
-            StoreLease(self._services.store, name, self._holder, settings.follow_lease_seconds)
+            StoreLease(self._services.store, name, self._holder, settings.follow_lease_seconds,
+                       self._lease_clock)
         runner = Runner(self._services.store, Consumer(name, handle, time_limit), lease,
-                        settings.follow_lease_seconds, settings.follow_sweep_seconds)
+                        settings.follow_lease_seconds, settings.follow_sweep_seconds,
+                        self._services.clock)
         self._runners.append(runner)
 
         async def live(event: MessageCreated) -> None:

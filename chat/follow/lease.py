@@ -7,11 +7,12 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Protocol
 
 from redis.asyncio import Redis
 
+from chat.clock import Clock
 from chat.follow.store import FollowStore
 
 # Renew only while the key is still ours; give it up only if it is ours.
@@ -57,16 +58,19 @@ class RedisLease:
 
 class StoreLease:
     """Wall-clock expiry in the store; processes sharing it are assumed to keep their clocks
-    within a small part of the lease of each other."""
+    within a small part of the lease of each other. `clock` is real time (SystemClock), not
+    the app's: the holder renews by real time, and a test's clock is not the other processes'."""
 
-    def __init__(self, store: FollowStore, name: str, holder: str, seconds: float) -> None:
+    def __init__(self, store: FollowStore, name: str, holder: str, seconds: float,
+                 clock: Clock) -> None:
         self._store = store
+        self._clock = clock
         self._name = name
         self._holder = holder
         self._length = timedelta(seconds=seconds)
 
     async def hold(self) -> bool:
-        now = datetime.now(UTC)
+        now = self._clock.now()
         return await self._store.take_lease(self._name, self._holder, now, now + self._length)
 
     async def release(self) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from chat.clock import Clock
 from chat.errors import DomainError, Unavailable
 from chat.events import MessageCreated
 from chat.follow.lease import Lease
@@ -68,9 +69,11 @@ async def all_rooms(store: ChatStore) -> list[str]:
 
 class Runner:
     def __init__(self, store: ChatStore, consumer: Consumer, lease: Lease, lease_seconds: float,
-                 sweep_seconds: float) -> None:
+                 sweep_seconds: float, clock: Clock) -> None:
+        """`clock`: the app's, for when the consumer first started."""
         self.consumer = consumer
         self._store = store
+        self._clock = clock
         self._lease = lease
         self._renew_every = lease_seconds / 3
         self._sweep_every = sweep_seconds
@@ -97,7 +100,8 @@ class Runner:
         try for the lease (catching up in the background), then the lease loop."""
         if await self._store.follow_cursors(self.name) is None:
             rooms = await all_rooms(self._store)
-            await self._store.start_follow(self.name, await self._store.last_seqs(rooms))
+            await self._store.start_follow(self.name, await self._store.last_seqs(rooms),
+                                           self._clock.now())
         await self._tick(sweep=False)
         self._loop = asyncio.create_task(self._run())
 

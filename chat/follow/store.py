@@ -15,9 +15,11 @@ class FollowStore(ABC):
         A room without an entry starts at 0."""
 
     @abstractmethod
-    async def start_follow(self, consumer: str, seqs: Mapping[str, int]) -> bool:
-        """The first time: store `seqs` as the consumer's cursors and return True (history
-        before it is not followed); afterwards change nothing and return False."""
+    async def start_follow(self, consumer: str, seqs: Mapping[str, int],
+                           started_at: datetime) -> bool:
+        """The first time: store `seqs` as the consumer's cursors, and when it started, and
+        return True (history before it is not followed); afterwards change nothing and return
+        False."""
 
     @abstractmethod
     async def advance_follow(self, consumer: str, room_id: str, seq: int) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import ClassVar
 
 from pymongo import ASCENDING, IndexModel
@@ -29,7 +29,8 @@ class MongoCursors(MongoBase, FollowStore):
             docs = await self._col("follow_cursors").find({"consumer": consumer}).to_list()
         return {doc["room_id"]: int(doc["seq"]) for doc in docs}
 
-    async def start_follow(self, consumer: str, seqs: Mapping[str, int]) -> bool:
+    async def start_follow(self, consumer: str, seqs: Mapping[str, int],
+                           started_at: datetime) -> bool:
         """Cursors first, then the consumer's record: a start cut short leaves no record, so
         the next start writes the cursors again (the ones written stay)."""
         with translated_errors():
@@ -45,7 +46,7 @@ class MongoCursors(MongoBase, FollowStore):
                         raise
             try:
                 await self._col("follow_consumers").insert_one(
-                    {"_id": consumer, "started_at": datetime.now(UTC)})
+                    {"_id": consumer, "started_at": started_at})
             except DuplicateKeyError:
                 return False
         return True

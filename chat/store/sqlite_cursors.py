@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -32,11 +31,12 @@ class SqliteCursors(SqliteBase, FollowStore):
 
         return await self._run(read)
 
-    async def start_follow(self, consumer: str, seqs: Mapping[str, int]) -> bool:
+    async def start_follow(self, consumer: str, seqs: Mapping[str, int],
+                           started_at: datetime) -> bool:
         def tx(c: sqlite3.Connection) -> bool:
             inserted = c.execute(
                 "INSERT INTO follow_consumers VALUES (?, ?) ON CONFLICT (consumer) DO NOTHING",
-                (consumer, int(time.time() * 1000))).rowcount
+                (consumer, ms(started_at))).rowcount
             if not inserted:
                 return False
             c.executemany("INSERT INTO follow_cursors VALUES (?, ?, ?) ON CONFLICT DO NOTHING",

@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 import pytest
 from redis.asyncio import Redis
 
+from chat.clock import SystemClock
 from chat.errors import Unavailable
 from chat.events import MessageCreated
 from chat.follow.lease import RedisLease, StoreLease
 from chat.follow.runner import Consumer, Runner
 from chat.models import NewMessage, Room, Unit, User
+from tests.support.fakes import FakeClock
 from tests.support.redis_server import redis_server
 from tests.support.stores import StoreTarget
 from web.stores import Store
@@ -62,7 +64,8 @@ async def world(store: Store) -> Store:
 def runner(store: Store, holder: str, handle: Callable[[MessageCreated], Awaitable[None]]
            ) -> Runner:
     return Runner(store, Consumer("detection", handle, 5.0),
-                  StoreLease(store, "detection", holder, LEASE), LEASE, sweep_seconds=0.2)
+                  StoreLease(store, "detection", holder, LEASE, SystemClock()), LEASE,
+                  sweep_seconds=0.2, clock=FakeClock(T0))
 
 
 async def test_one_holder_handles_each_message_once_and_a_takeover_resumes(
@@ -128,6 +131,18 @@ async def test_a_failing_handler_is_skipped_but_an_outage_comes_again(world: Sto
         assert await world.follow_cursors("detection") == {"r1": 3, "r2": 0}
     finally:
         await one.stop()
+
+
+async def test_a_store_lease_expires_by_the_clock_it_is_given(world: Store,
+                                                              second: Store) -> None:
+    clock = FakeClock(T0)
+    a = StoreLease(world, "bots", "a", 30, clock)
+    b = StoreLease(second, "bots", "b", 30, clock)
+    assert await a.hold() and not await b.hold()
+    clock.advance(seconds=29)
+    assert not await b.hold()
+    clock.advance(seconds=1)  # a stopped renewing 30 s ago
+    assert await b.hold() and not await a.hold()
 
 
 @pytest.mark.redis

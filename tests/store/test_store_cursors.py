@@ -32,18 +32,18 @@ def draft(ticket_id: str, message_id: str) -> Ticket:
 
 async def test_a_consumer_starts_once_from_the_seqs_it_is_given(store: Store) -> None:
     assert await store.follow_cursors("detection") is None
-    assert await store.start_follow("detection", {"r1": 5, "r2": 0})
+    assert await store.start_follow("detection", {"r1": 5, "r2": 0}, T0)
     assert await store.follow_cursors("detection") == {"r1": 5, "r2": 0}
-    assert not await store.start_follow("detection", {"r1": 9, "r3": 2})
+    assert not await store.start_follow("detection", {"r1": 9, "r3": 2}, at(1))
     assert await store.follow_cursors("detection") == {"r1": 5, "r2": 0}
     assert await store.follow_cursors("webhooks") is None
-    assert await store.start_follow("webhooks", {})
+    assert await store.start_follow("webhooks", {}, T0)
     assert await store.follow_cursors("webhooks") == {}
 
 
 async def test_cursors_only_move_forward_per_consumer_and_room(store: Store) -> None:
-    await store.start_follow("bots", {"r1": 3})
-    await store.start_follow("webhooks", {"r1": 3})
+    await store.start_follow("bots", {"r1": 3}, T0)
+    await store.start_follow("webhooks", {"r1": 3}, T0)
     assert await store.advance_follow("bots", "r1", 4) == 4
     assert await store.advance_follow("bots", "r1", 2) == 4
     assert await store.advance_follow("bots", "r9", 1) == 1  # a room created later
