@@ -9,6 +9,7 @@ from bots.accounts.store_mongo import MongoBots
 from bots.directory.store_mongo import MongoDirectory
 from bots.notices.store_mongo import MongoNotices
 from bots.polls.store_mongo import MongoPolls
+from chat.clock import SystemClock
 from chat.store.mongo import MongoChat
 from chat.store.retention import MongoChatRetention
 from chat.store.schema_mongo import MongoSchema
@@ -24,3 +25,4 @@ class MongoStore(MongoSchema, MongoPolls, MongoNotices, MongoDirectory, MongoBot
                  MongoFlags, MongoLearning, MongoDeliveryRetention, MongoDraftRetention,
                  MongoChatRetention, MongoChat, Store):
     MIGRATIONS = MONGO_MIGRATIONS
+    LOCK_CLOCK = SystemClock()  # processes share the lock: real time, never a test's clock

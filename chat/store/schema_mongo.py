@@ -1,5 +1,6 @@
 """MongoDB schema versions and migrations. One process migrates while the others wait: it
-holds a lock document in `linli_meta` that expires, so a process that died while migrating
+holds a lock document in `linli_meta` that expires (by the real time of the clock it is
+given, as every process sharing the database reads it), so a process that died while migrating
 does not block the others for ever. Migrations must be safe to run again (create an index,
 not insert a document), since one that ran before a crash is not recorded as done."""
 
@@ -10,12 +11,13 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import ClassVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from chat.clock import Clock
 from chat.store.mongo_base import Doc, MongoBase, translated_errors
 from chat.store.schema import (
     LAST_BACKUP_KEY,
@@ -40,7 +42,7 @@ async def recorded_version(db: AsyncDatabase[Doc]) -> int:
     return 0 if doc is None else int(doc["value"])
 
 
-async def migrate(db: AsyncDatabase[Doc], migrations: Sequence[MongoMigration],
+async def migrate(db: AsyncDatabase[Doc], migrations: Sequence[MongoMigration], clock: Clock,
                   wait_seconds: float = MIGRATION_WAIT_SECONDS) -> list[int]:
     """Bring the database to len(migrations); the numbers of the migrations this call ran."""
     known = len(migrations)
@@ -50,7 +52,7 @@ async def migrate(db: AsyncDatabase[Doc], migrations: Sequence[MongoMigration],
     if found == known:
         return []
     holder = secrets.token_hex(8)
-    await _lock(db, holder, wait_seconds)
+    await _lock(db, holder, clock, wait_seconds)
     try:
         found = await recorded_version(db)  # another process may have migrated meanwhile
         if found > known:
@@ -61,16 +63,17 @@ async def migrate(db: AsyncDatabase[Doc], migrations: Sequence[MongoMigration],
             await migrations[number - 1](db)
             await db[META].update_one({"_id": SCHEMA_KEY}, {"$set": {"value": number}},
                                       upsert=True)
-            await _renew(db, holder)
+            await _renew(db, holder, clock)
         return ran
     finally:
         await db[META].delete_one({"_id": LOCK_KEY, "holder": holder})
 
 
-async def _lock(db: AsyncDatabase[Doc], holder: str, wait_seconds: float) -> None:
+async def _lock(db: AsyncDatabase[Doc], holder: str, clock: Clock, wait_seconds: float
+                ) -> None:
     deadline = time.monotonic() + wait_seconds
     while True:
-        now = datetime.now(UTC)
+        now = clock.now()
         expiry = now + timedelta(seconds=LOCK_SECONDS)
         try:
             await db[META].insert_one({"_id": LOCK_KEY, "holder": holder, "expires_at": expiry})
@@ -88,16 +91,18 @@ async def _lock(db: AsyncDatabase[Doc], holder: str, wait_seconds: float) -> Non
         await asyncio.sleep(RETRY_SECONDS)
 
 
-async def _renew(db: AsyncDatabase[Doc], holder: str) -> None:
-    expiry = datetime.now(UTC) + timedelta(seconds=LOCK_SECONDS)
+async def _renew(db: AsyncDatabase[Doc], holder: str, clock: Clock) -> None:
+    expiry = clock.now() + timedelta(seconds=LOCK_SECONDS)
     await db[META].update_one({"_id": LOCK_KEY, "holder": holder},
                               {"$set": {"expires_at": expiry}})
 
 
 class MongoSchema(MongoBase, SchemaRecords):
-    """Mixed in first by the composed store: its MIGRATIONS run whenever the store opens."""
+    """Mixed in first by the composed store: its MIGRATIONS run whenever the store opens,
+    under a lock timed by its LOCK_CLOCK."""
 
     MIGRATIONS: ClassVar[Sequence[MongoMigration]] = ()
+    LOCK_CLOCK: ClassVar[Clock]
 
     async def open(self) -> None:
         if self._client is not None:
@@ -105,7 +110,7 @@ class MongoSchema(MongoBase, SchemaRecords):
         await super().open()
         try:
             with translated_errors():
-                await migrate(self._db(), self.MIGRATIONS)
+                await migrate(self._db(), self.MIGRATIONS, self.LOCK_CLOCK)
         except BaseException:
             await self.close()
             raise

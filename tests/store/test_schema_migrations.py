@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
 from chat.models import NewMessage, Room
 from chat.store import schema_mongo, schema_sqlite
 from chat.store.mongo_base import Doc
 from chat.store.schema import META, SchemaTooNew
+from tests.support.fakes import FakeClock
 from tests.support.schema_v0 import forget_version, set_version, v0_store
 from tests.support.stores import StoreTarget
 from web.migrations import SCHEMA_VERSION
@@ -142,22 +144,31 @@ async def test_mongo_processes_starting_at_once_migrate_once(mongo_url: str) -> 
     clients: list[AsyncMongoClient[Doc]] = [AsyncMongoClient(mongo_url) for _ in range(2)]
     name = f"linli_test_lock_{time.monotonic_ns()}"
     runs: list[float] = []
+    clock = FakeClock(T0)
+    locks: list[Doc | None] = []
 
     async def slow(db: object) -> None:
         runs.append(time.monotonic())
         await asyncio.sleep(SLOW_SECONDS)
 
+    async def look(db: AsyncDatabase[Doc]) -> None:
+        locks.append(await db[META].find_one({"_id": schema_mongo.LOCK_KEY}))
+
     try:
-        ran = await asyncio.gather(*(schema_mongo.migrate(c[name], [slow], wait_seconds=10)
+        ran = await asyncio.gather(*(schema_mongo.migrate(c[name], [slow], clock,
+                                                          wait_seconds=10)
                                      for c in clients))
         assert sorted(ran) == [[], [1]] and len(runs) == 1
         db = clients[0][name]
         assert await schema_mongo.recorded_version(db) == 1
         assert await db[META].find_one({"_id": schema_mongo.LOCK_KEY}) is None, "released"
-        # a lock left by a process that died while migrating expires
+        # a lock left by a process that died while migrating expires, by the clock given
         await db[META].insert_one({"_id": schema_mongo.LOCK_KEY, "holder": "dead",
-                                   "expires_at": datetime.now(UTC) - timedelta(seconds=1)})
-        assert await schema_mongo.migrate(db, [slow, slow], wait_seconds=5) == [2]
+                                   "expires_at": T0 - timedelta(seconds=1)})
+        assert await schema_mongo.migrate(db, [slow, look], clock, wait_seconds=5) == [2]
+        assert locks and locks[0] is not None and locks[0]["holder"] != "dead"
+        assert locks[0]["expires_at"].replace(tzinfo=UTC) == \
+            T0 + timedelta(seconds=schema_mongo.LOCK_SECONDS)
     finally:
         await clients[0].drop_database(name)
         for client in clients:
