@@ -48,7 +48,16 @@ from moderation.detection import DetectionService
 from web import packet_json, retention
 from web.event_packets import EventPacket
 from web.http import Handler, errors_middleware, transport_headers
-from web.keys import BOTS, DETECTION, FANOUT_SUBSCRIPTION, LOOP_LAG, REDIS, SERVICES, SIO
+from web.keys import (
+    BOTS,
+    DETECTION,
+    FANOUT_SUBSCRIPTION,
+    LOOP_LAG,
+    REDIS,
+    SERVICES,
+    SIO,
+    STARTED_AT,
+)
 from web.process_state import describe
 from web.request_ids import request_ids
 from web.routes import (
@@ -200,8 +209,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     services = build_services(settings, sio, commands, clock, SegmenterLoader(), store)
     registry, fanout = services.registry, services.fanout
     lag = app[LOOP_LAG] = LoopLagMonitor()
+    started = app[STARTED_AT] = clock.now().timestamp()
     if isinstance(registry, RedisRegistry):  # other processes' status pages read this
-        registry.describe = partial(describe, sio, lag)
+        registry.describe = partial(describe, sio, lag, clock, started)
     manager = sio.manager
     if isinstance(manager, DirectEmitRedisManager):
         if isinstance(registry, RedisRegistry):  # Redis may have come back empty

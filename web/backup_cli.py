@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from chat.clock import SystemClock
 from config.settings import Settings, load_settings
 from web import backup_mongo, backup_sqlite
 from web.backup import BackupError, Manifest, Progress
@@ -79,8 +80,8 @@ def _with_bar(label: str, work: Callable[[Settings, Progress], Any],
 def cmd_backup(args: argparse.Namespace) -> int:
     def work(settings: Settings, progress: Progress) -> Manifest:
         if settings.mongodb_url:
-            return asyncio.run(backup_mongo.backup(settings, args.dest, progress))
-        return backup_sqlite.backup(settings, args.dest, progress)
+            return asyncio.run(backup_mongo.backup(settings, args.dest, progress, SystemClock()))
+        return backup_sqlite.backup(settings, args.dest, progress, SystemClock())
 
     return _with_bar("备份 / backing up", work, args)
 

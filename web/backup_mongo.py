@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
+from chat.clock import Clock
 from chat.store.mongo_base import Doc
 from chat.store.schema import LAST_BACKUP_KEY, META, SchemaTooNew
 from chat.store.schema_mongo import LOCK_KEY, recorded_version
@@ -61,7 +62,8 @@ def _line(doc: Doc) -> str:
     return json_util.dumps(doc, json_options=RELAXED_JSON_OPTIONS, ensure_ascii=False) + "\n"
 
 
-async def backup(settings: Settings, dest: Path, progress: Progress) -> Manifest:
+async def backup(settings: Settings, dest: Path, progress: Progress, clock: Clock
+                 ) -> Manifest:
     async with _database(settings) as db:
         version = await recorded_version(db)
         if version > SCHEMA_VERSION:
@@ -86,7 +88,7 @@ async def backup(settings: Settings, dest: Path, progress: Progress) -> Manifest
             collections[name] = Collection(rows=rows, indexes=[i for i in indexes if i])
         progress(done, done)
         manifest = Manifest(backend="mongodb", schema_version=version,
-                            created_at=datetime.now(UTC), databases={DATABASE: collections},
+                            created_at=clock.now(), databases={DATABASE: collections},
                             files=copy_kept_files(settings.data_dir, dest))
         write_manifest(dest, manifest)
         await db[META].update_one({"_id": LAST_BACKUP_KEY},

@@ -10,10 +10,10 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from chat.clock import Clock
 from chat.store.schema import LAST_BACKUP_KEY, META, SchemaTooNew
 from chat.store.schema_sqlite import recorded_version
 from config.settings import Settings
@@ -70,7 +70,7 @@ def table_counts(conn: sqlite3.Connection, progress: Progress) -> dict[str, Coll
     return counts
 
 
-def backup(settings: Settings, dest: Path, progress: Progress) -> Manifest:
+def backup(settings: Settings, dest: Path, progress: Progress, clock: Clock) -> Manifest:
     found = databases(settings.data_dir)
     if settings.sqlite_path not in found:
         raise BackupError("数据目录中没有 linli 数据库。/ There is no linli database in the "
@@ -91,7 +91,7 @@ def backup(settings: Settings, dest: Path, progress: Progress) -> Manifest:
             tables[path.name] = table_counts(copy, progress)
         (dest / path.name).chmod(PRIVATE_FILE)
     files = copy_kept_files(settings.data_dir, dest)
-    manifest = Manifest(backend="sqlite", schema_version=version, created_at=datetime.now(UTC),
+    manifest = Manifest(backend="sqlite", schema_version=version, created_at=clock.now(),
                         databases=tables, files=files)
     write_manifest(dest, manifest)
     _record(settings.sqlite_path, manifest)

@@ -19,3 +19,4 @@ DETECTION = web.AppKey("detection", DetectionService)
 BOTS = web.AppKey("bots", BotRegistry)
 FANOUT_SUBSCRIPTION = web.AppKey("fanout_subscription", SubscriptionWatch)
 LOOP_LAG = web.AppKey("loop_lag", LoopLagMonitor)
+STARTED_AT = web.AppKey("started_at", float)  # by services.clock, seconds since the epoch

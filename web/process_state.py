@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import os
 import socket
-import time
 from collections import Counter
 from typing import Any
 
 import socketio
 
+from chat.clock import Clock
 from chat.loop_lag import LoopLagMonitor
 
-STARTED = time.time()
 NAMESPACE = "/"
 
 
@@ -28,8 +27,11 @@ def socket_counts(sio: socketio.AsyncServer) -> tuple[int, dict[str, int]]:
     return connected, dict(kinds)
 
 
-def describe(sio: socketio.AsyncServer, lag: LoopLagMonitor) -> dict[str, Any]:
+def describe(sio: socketio.AsyncServer, lag: LoopLagMonitor, clock: Clock, started_at: float
+             ) -> dict[str, Any]:
+    """`started_at`: when the app was made, in seconds since the epoch by the same `clock`."""
     connected, _ = socket_counts(sio)
-    return {"host": socket.gethostname(), "pid": os.getpid(), "started_at": STARTED,
+    return {"host": socket.gethostname(), "pid": os.getpid(), "started_at": started_at,
             "sockets": connected, "loop_lag_seconds": round(lag.latest, 4),
-            "loop_lag_worst_seconds": round(lag.worst, 4), "seen_at": time.time()}
+            "loop_lag_worst_seconds": round(lag.worst, 4),
+            "seen_at": clock.now().timestamp()}

@@ -59,11 +59,17 @@ async def test_an_admin_sees_this_process_store_and_detection(server: InProcessS
 async def test_the_last_backup_age_once_a_backup_was_taken(server: InProcessServer,
                                                           tmp_path: Path) -> None:
     manifest = await asyncio.to_thread(backup, server.settings, tmp_path / "backup",
-                                       lambda done, total: None)
+                                       lambda done, total: None, server.clock)
+    assert manifest.created_at == server.clock.now()
     admin, _ = await login(server, "王建国")
-    seen = (await ok(server, "GET", STATUS, admin))["backup"]
-    assert seen["last_at"] == manifest.created_at.timestamp()
-    assert 0 <= seen["age_seconds"] < 60 and seen["backend"] == "sqlite"
+    server.clock.advance(minutes=90)
+    seen = await ok(server, "GET", STATUS, admin)
+    assert seen["backup"]["last_at"] == manifest.created_at.timestamp()
+    assert seen["backup"]["age_seconds"] == 90 * 60 and seen["backup"]["backend"] == "sqlite"
+    # every time on the page is by the app's clock: the process has run the 90 minutes too
+    assert seen["now"] == server.clock.now().timestamp()
+    this = seen["processes"][0]
+    assert this["seen_at"] == seen["now"] and seen["now"] - this["started_at"] >= 90 * 60
 
 
 @pytest.fixture

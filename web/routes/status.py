@@ -6,7 +6,6 @@ answers name what is wrong, never how (no addresses or exception text)."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,7 +15,7 @@ from chat.errors import Forbidden
 from chat.realtime.registry import RedisRegistry
 from chat.store.schema import LastBackup, SchemaRecords
 from web.http import reply, services, staff
-from web.keys import DETECTION, FANOUT_SUBSCRIPTION, LOOP_LAG, REDIS, SIO
+from web.keys import DETECTION, FANOUT_SUBSCRIPTION, LOOP_LAG, REDIS, SIO, STARTED_AT
 from web.process_state import describe, socket_counts
 
 routes = web.RouteTableDef()
@@ -33,8 +32,9 @@ async def _probe(check: Callable[[], Awaitable[Any]]) -> str:
 
 
 async def _processes(request: web.Request) -> list[dict[str, Any]]:
-    registry = services(request).registry
-    here = describe(request.app[SIO], request.app[LOOP_LAG])
+    svc = services(request)
+    registry = svc.registry
+    here = describe(request.app[SIO], request.app[LOOP_LAG], svc.clock, request.app[STARTED_AT])
     if not isinstance(registry, RedisRegistry):
         return [{"id": "this", "this": True, **here}]
     try:
@@ -84,7 +84,7 @@ async def status_view(request: web.Request) -> dict[str, Any]:
     redis = request.app.get(REDIS)
     watch = request.app.get(FANOUT_SUBSCRIPTION)
     backup = await _last_backup(request)
-    now = time.time()
+    now = svc.clock.now().timestamp()
     return {
         "now": now,
         "processes": await _processes(request),
