@@ -4,6 +4,8 @@ a grid worker has no such menu entry."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.async_api import expect
 
 from tests.support.browser import PageFor, shot, sign_in
@@ -17,6 +19,10 @@ async def test_an_admin_reads_the_status_page(page_for: PageFor, server: ServerP
     rows = page.locator(".status-processes tbody tr")
     await expect(rows).to_have_count(1)
     await expect(rows.first).to_contain_text("（本进程）")
+    # uptime from the server's ISO times: a number of seconds or minutes, not 未知 or NaN
+    uptime = rows.first.locator("[data-label=已运行]")
+    await expect(uptime).to_have_text(re.compile(r"^\d+ (秒|分钟)$"))
+    await expect(page.get_by_text(re.compile(r"^更新于 \d"))).to_be_visible()
     store = page.get_by_role("region", name="存储与 Redis")
     await expect(store).to_contain_text("SQLite")
     await expect(store.locator("[data-state=ok]")).to_have_text("正常")

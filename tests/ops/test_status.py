@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
 
+from chat.clock import iso
 from tests.support.fakes import FakeClock
 from tests.support.inproc import InProcessServer, district_officer
 from tests.support.redis_server import RedisProcess, redis_server
@@ -64,12 +66,13 @@ async def test_the_last_backup_age_once_a_backup_was_taken(server: InProcessServ
     admin, _ = await login(server, "王建国")
     server.clock.advance(minutes=90)
     seen = await ok(server, "GET", STATUS, admin)
-    assert seen["backup"]["last_at"] == manifest.created_at.timestamp()
+    assert seen["backup"]["last_at"] == iso(manifest.created_at)
     assert seen["backup"]["age_seconds"] == 90 * 60 and seen["backup"]["backend"] == "sqlite"
     # every time on the page is by the app's clock: the process has run the 90 minutes too
-    assert seen["now"] == server.clock.now().timestamp()
+    assert seen["now"] == iso(server.clock.now())
     this = seen["processes"][0]
-    assert this["seen_at"] == seen["now"] and seen["now"] - this["started_at"] >= 90 * 60
+    ran = datetime.fromisoformat(seen["now"]) - datetime.fromisoformat(this["started_at"])
+    assert this["seen_at"] == seen["now"] and ran >= timedelta(minutes=90)
 
 
 @pytest.fixture

@@ -96,11 +96,11 @@ class Process(Shape):
     this: bool
     host: str = ""
     pid: int = 0
-    started_at: float = 0.0
+    started_at: IsoTime | None = None
     sockets: int = 0
     loop_lag_seconds: float = 0.0
     loop_lag_worst_seconds: float = 0.0
-    seen_at: float = 0.0
+    seen_at: IsoTime | None = None
 
 
 class Sockets(Shape):
@@ -129,7 +129,7 @@ class NoBackup(Shape):
 
 
 class LastBackup(Shape):
-    last_at: float
+    last_at: IsoTime
     age_seconds: int
     backend: str
     rows: int
@@ -148,7 +148,7 @@ class DetectionSummary(Shape):
 class StatusPage(Shape):
     """What an operator checks first: processes, sockets, loop lag, store, Redis, backup."""
 
-    now: float
+    now: IsoTime
     processes: list[Process]
     sockets: Sockets
     loop_lag_seconds: LoopLag

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
 
+from chat.clock import iso
 from chat.errors import Forbidden
 from chat.realtime.registry import RedisRegistry
 from chat.store.schema import LastBackup, SchemaRecords
@@ -31,18 +33,28 @@ async def _probe(check: Callable[[], Awaitable[Any]]) -> str:
         return "unreachable"
 
 
+def _at(seconds: float | None) -> str | None:
+    """A heartbeat's seconds since the epoch as the API writes times (None: not told)."""
+    return iso(datetime.fromtimestamp(seconds, UTC)) if seconds else None
+
+
+def _process(pid: str, this: bool, about: dict[str, Any]) -> dict[str, Any]:
+    return {"id": pid, "this": this, **about, "started_at": _at(about.get("started_at")),
+            "seen_at": _at(about.get("seen_at"))}
+
+
 async def _processes(request: web.Request) -> list[dict[str, Any]]:
     svc = services(request)
     registry = svc.registry
     here = describe(request.app[SIO], request.app[LOOP_LAG], svc.clock, request.app[STARTED_AT])
     if not isinstance(registry, RedisRegistry):
-        return [{"id": "this", "this": True, **here}]
+        return [_process("this", True, here)]
     try:
         found = await asyncio.wait_for(registry.processes(), PROBE_SECONDS)
     except Exception:  # Redis away: this process is all that can be told
         found = {}
     found[registry.process_id] = here
-    return [{"id": pid, "this": pid == registry.process_id, **about}
+    return [_process(pid, pid == registry.process_id, about)
             for pid, about in sorted(found.items())]
 
 
@@ -57,12 +69,11 @@ async def _last_backup(request: web.Request) -> LastBackup | None:
         return None
 
 
-def _backup(last: LastBackup | None, now: float) -> dict[str, Any]:
+def _backup(last: LastBackup | None, now: datetime) -> dict[str, Any]:
     if last is None:
         return {"last_at": None, "age_seconds": None}
-    at = last.at.timestamp()
-    return {"last_at": at, "age_seconds": round(now - at), "backend": last.backend,
-            "rows": last.rows, "schema_version": last.schema_version}
+    return {"last_at": iso(last.at), "age_seconds": round((now - last.at).total_seconds()),
+            "backend": last.backend, "rows": last.rows, "schema_version": last.schema_version}
 
 
 def _detection(request: web.Request) -> dict[str, Any]:
@@ -84,9 +95,9 @@ async def status_view(request: web.Request) -> dict[str, Any]:
     redis = request.app.get(REDIS)
     watch = request.app.get(FANOUT_SUBSCRIPTION)
     backup = await _last_backup(request)
-    now = svc.clock.now().timestamp()
+    now = svc.clock.now()
     return {
-        "now": now,
+        "now": iso(now),
         "processes": await _processes(request),
         "sockets": {"connected": connected, "by_room_kind": kinds},
         "loop_lag_seconds": {"latest": round(lag.latest, 4), "worst": round(lag.worst, 4)},

@@ -56,7 +56,8 @@ function processRow(p, now) {
     cell("连接数", String(p.sockets ?? UNKNOWN)),
     cell("事件循环延迟", ms(p.loop_lag_seconds)),
     cell("最近一分钟最大延迟", ms(p.loop_lag_worst_seconds)),
-    cell("已运行", p.started_at ? span(now - p.started_at) : UNKNOWN));
+    cell("已运行", p.started_at ? span((Date.parse(now) - Date.parse(p.started_at)) / 1000)
+      : UNKNOWN));
 }
 
 function processes(status) {
@@ -103,7 +104,7 @@ export async function renderStatus() {
     try {
       const status = await api("GET", "/api/v1/admin/status");
       replace(content, figures(status));
-      updated.textContent = "更新于 " + new Date(status.now * 1000).toLocaleTimeString("zh-CN")
+      updated.textContent = "更新于 " + new Date(status.now).toLocaleTimeString("zh-CN")
         + "，每 10 秒自动刷新";
       line.textContent = "";
     } catch (err) {
