@@ -19,6 +19,7 @@ from bots.polls.payloads import NewPoll
 from bots.polls.wire import own_view, poll_view
 from chat.actions.bot_messages import post_bot_message
 from chat.errors import Forbidden, NotFound
+from chat.ids import derived_id
 from chat.models import Message, Room, User
 from chat.names import display_name
 from chat.services import Services
@@ -73,6 +74,15 @@ class MessageContext(_Posting):
                                       created_at=message.created_at)
         self.community_id = room.community_id
         self._replies = 0
+        self._made = 0
+
+    def _replay_safe_id(self, prefix: str) -> str:
+        """The id of the n-th poll or notice made for this message: handled again after a
+        crash, the message makes the same ids, and the store keeps each once."""
+        self._made += 1
+        digest = self._services.secrets.digest(
+            "bot-made", f"{self._bot.name}\0{self.message.id}\0{self._made}")
+        return derived_id(prefix, digest)
 
     async def reply(self, text: str) -> dict[str, Any]:
         """Post as the bot into the room of the triggering message. The n-th reply to a
@@ -87,7 +97,8 @@ class MessageContext(_Posting):
                          requires_ack=requires_ack, expires_at=expires_at)
         return notice_view(await notices.publish_notice(
             self._services, author_id=f"bot:{self._bot.name}",
-            author_name=self._bot.display_name, room=self._room_record, form=form))
+            author_name=self._bot.display_name, room=self._room_record, form=form,
+            notice_id=self._replay_safe_id("n")))
 
     async def create_poll(self, question: str, options: list[str], deadline: datetime,
                           **settings: Any) -> dict[str, Any]:
@@ -95,7 +106,8 @@ class MessageContext(_Posting):
                        deadline=deadline, **settings)
         return poll_view(await polls.open_poll(
             self._services, author_id=f"bot:{self._bot.name}",
-            author_name=self._bot.display_name, room=self._room_record, form=form))
+            author_name=self._bot.display_name, room=self._room_record, form=form,
+            poll_id=self._replay_safe_id("p")))
 
 
     async def post_notice_as_sender(self, title: str, body: str, *,
@@ -103,14 +115,16 @@ class MessageContext(_Posting):
         """A notice in the sender's name, if the sender may post one (`/公告`)."""
         form = NewNotice(room_id=self._room_record.id, title=title, body=body,
                          requires_ack=requires_ack)
-        return notice_view(await notices.post_notice(self._services, self._sender, form))
+        return notice_view(await notices.post_notice(self._services, self._sender, form,
+                                                     notice_id=self._replay_safe_id("n")))
 
     async def create_poll_as_sender(self, question: str, options: list[str],
                                     deadline: datetime, **settings: Any) -> dict[str, Any]:
         """A poll in the sender's name, if the sender may create one (`/投票`)."""
         form = NewPoll(room_id=self._room_record.id, question=question, options=options,
                        deadline=deadline, **settings)
-        return own_view(await polls.create_poll(self._services, self._sender, form))
+        return own_view(await polls.create_poll(self._services, self._sender, form,
+                                                poll_id=self._replay_safe_id("p")))
 
     async def search_directory(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
         """The service directory entries of this room's community that best answer `query`

@@ -41,7 +41,7 @@ def may_manage(user: User, room: Room, notice: Notice) -> bool:
 
 
 def new_notice(*, author_id: str, author_name: str, room: Room, form: NewNotice,
-               now: datetime) -> Notice:
+               now: datetime, notice_id: str | None = None) -> Notice:
     if form.room_id != room.id:
         raise Invalid("room_id does not match the room / 群聊不一致")
     publish_at = form.publish_at if form.publish_at and form.publish_at > now else now
@@ -51,7 +51,7 @@ def new_notice(*, author_id: str, author_name: str, room: Room, form: NewNotice,
         raise Invalid("reminders need requires_ack / 需确认的公告才能设置提醒")
     scheduled = publish_at > now
     return Notice(
-        id=new_id("n", 12), room_id=room.id, community_id=room.community_id,
+        id=notice_id or new_id("n", 12), room_id=room.id, community_id=room.community_id,
         author_id=author_id, author_name=author_name, title=form.title, body=form.body,
         requires_ack=form.requires_ack, status="scheduled" if scheduled else "pinned",
         publish_at=publish_at, published_at=None if scheduled else now,
@@ -60,25 +60,34 @@ def new_notice(*, author_id: str, author_name: str, room: Room, form: NewNotice,
 
 
 async def publish_notice(services: Services, *, author_id: str, author_name: str, room: Room,
-                         form: NewNotice) -> Notice:
+                         form: NewNotice, notice_id: str | None = None) -> Notice:
     """Post a notice without a permission check: for bots (`bot:<name>`) and `post_notice`.
-    Blocked words and mutes still apply."""
+    Blocked words and mutes still apply. A `notice_id` the caller derived (a bot command
+    handled again after a crash) may be stored already: then that notice is the answer, and
+    its announcement, keyed by the notice, is not posted twice."""
     await check_can_speak(services, author_id, room, form.title, form.body)
     notice = new_notice(author_id=author_id, author_name=author_name, room=room, form=form,
-                        now=services.clock.now())
-    await bots_store(services).add_notice(notice)
+                        now=services.clock.now(), notice_id=notice_id)
+    try:
+        await bots_store(services).add_notice(notice)
+    except Conflict:
+        existing = await bots_store(services).get_notice(notice.id) if notice_id else None
+        if existing is None:
+            raise
+        notice = existing
     if notice.status == "pinned":
         await notify.published(services, notice)
     return notice
 
 
-async def post_notice(services: Services, user: User, form: NewNotice) -> Notice:
+async def post_notice(services: Services, user: User, form: NewNotice, *,
+                      notice_id: str | None = None) -> Notice:
     room = await require_member(services, user, form.room_id)
     if not may_post(user, room):
         raise Forbidden("only party members, grid workers and admins post notices / "
                         "仅党员、网格员和社区管理员可以发布公告")
     return await publish_notice(services, author_id=user.id, author_name=display_name(user),
-                                room=room, form=form)
+                                room=room, form=form, notice_id=notice_id)
 
 
 async def _visible(services: Services, user: User, notice_id: str) -> tuple[Notice, Room]:

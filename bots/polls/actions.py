@@ -117,7 +117,7 @@ async def _member_poll(services: Services, user: User, poll_id: str) -> tuple[Po
 # ---- opening -----------------------------------------------------------------------------------
 
 def _new_poll(services: Services, author_id: str, author_name: str, room: Room,
-              form: NewPoll) -> Poll:
+              form: NewPoll, poll_id: str | None) -> Poll:
     if room.kind == "workers":
         raise Invalid("polls are for residents' rooms / 议事表决仅限居民群")
     check_options(form.options)
@@ -125,7 +125,7 @@ def _new_poll(services: Services, author_id: str, author_name: str, room: Room,
     check_deadline(form.deadline, now)
     options = tuple(PollOption(id=f"o{n}", text=t) for n, t in enumerate(form.options, 1))
     return Poll(
-        id=new_id("p", 12), room_id=room.id, community_id=room.community_id,
+        id=poll_id or new_id("p", 12), room_id=room.id, community_id=room.community_id,
         author_id=author_id, author_name=author_name, question=form.question,
         options=options, multiple=form.multiple,
         max_choices=max_choices_for(form.multiple, form.max_choices, len(form.options)),
@@ -135,12 +135,12 @@ def _new_poll(services: Services, author_id: str, author_name: str, room: Room,
 
 
 async def _open(services: Services, author_id: str, author_name: str, room: Room,
-                form: NewPoll) -> RoomPoll:
+                form: NewPoll, poll_id: str | None) -> RoomPoll:
     await check_can_speak(services, author_id, room, form.question, *form.options)
-    poll = _new_poll(services, author_id, author_name, room, form)
+    poll = _new_poll(services, author_id, author_name, room, form, poll_id)
     poll = poll.model_copy(update={
         "eligible": electorate(poll, await room_members(services, room))})
-    await bots_store(services).add_poll(poll)
+    poll = await _stored(services, poll, replayable=poll_id is not None)
     shared, = await _room_polls(services, [poll])
     await services.fanout.send(PollNew.of(poll_view(shared)), room.id)
     await post_bot_message(services, room.id, POLLS_BOT_ID, POLLS_BOT_NAME, new_poll_text(poll),
@@ -149,19 +149,34 @@ async def _open(services: Services, author_id: str, author_name: str, room: Room
     return shared
 
 
+async def _stored(services: Services, poll: Poll, *, replayable: bool) -> Poll:
+    """Store a new poll. A poll whose id the caller derived (a bot command handled again after
+    a crash) may be stored already: then that one is the poll, announced again (clients and
+    the announcement's client_id make that harmless)."""
+    try:
+        await bots_store(services).add_poll(poll)
+        return poll
+    except Conflict:
+        existing = await bots_store(services).get_poll(poll.id) if replayable else None
+        if existing is None:
+            raise
+        return existing
+
+
 async def open_poll(services: Services, *, author_id: str, author_name: str, room: Room,
-                    form: NewPoll) -> RoomPoll:
+                    form: NewPoll, poll_id: str | None = None) -> RoomPoll:
     """Open a poll without a permission check (for bots, author_id "bot:<name>"); blocked
-    words and mutes still apply."""
-    return await _open(services, author_id, author_name, room, form)
+    words and mutes still apply. `poll_id`: see `_stored`."""
+    return await _open(services, author_id, author_name, room, form, poll_id)
 
 
-async def create_poll(services: Services, user: User, form: NewPoll) -> MemberPoll:
+async def create_poll(services: Services, user: User, form: NewPoll, *,
+                      poll_id: str | None = None) -> MemberPoll:
     room = await require_member(services, user, form.room_id)
     if not may_create(user):
         raise Forbidden("only grid workers, admins and party members start polls"
                         " / 仅网格员、社区管理员和党员可发起议事表决")
-    shared = await _open(services, user.id, display_name(user), room, form)
+    shared = await _open(services, user.id, display_name(user), room, form, poll_id)
     return MemberPoll(room=shared, ballot=None,
                       caster=caster_key(services.secrets, shared.poll, user))
 
