@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tempfile
 import tomllib
@@ -15,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 SECRET_FILE = "secret.key"
 MIN_SECRET_CHARS = 32
 SAMPLE_SECRET = "replace-with-the-output-of-token_urlsafe-48"  # deploy/systemd/linli.env
+REDIS_NAMESPACE = re.compile(r"[a-z0-9_-]{1,32}")
 # How soon a report needs handling; the ticket machine and the detector use this one type.
 Urgency = Literal["low", "normal", "urgent"]
 DEFAULT_SLA_HOURS: dict[Urgency, float] = {"urgent": 2.0, "normal": 24.0, "low": 72.0}
@@ -31,6 +33,9 @@ class Settings(BaseSettings):
     mongodb_url: str | None = None
     mongodb_database: str = "linli"
     redis_url: str | None = None
+    redis_namespace: str = Field(default="", description="prefix of every Redis key and "
+                                 "channel of this deployment, so deployments sharing one Redis "
+                                 "server stay apart; empty: no prefix")
     secret_key: SecretStr | None = None
     cors_origins: list[str] = Field(default_factory=list)
     public_url: str | None = None
@@ -125,6 +130,11 @@ class Settings(BaseSettings):
                 f"{MIN_SECRET_CHARS} 个字符的随机串，各进程相同")
         return key
 
+    @field_validator("redis_namespace")
+    @classmethod
+    def _plain_namespace(cls, namespace: str) -> str:
+        return check_redis_namespace(namespace)
+
     @model_validator(mode="after")
     def _audit_outlives_chat(self) -> Settings:
         chat, audit = self.retention_chat_days, self.retention_audit_days
@@ -143,6 +153,15 @@ class Settings(BaseSettings):
         if self.secret_key is None:
             raise RuntimeError("secret key not loaded; build Settings with load_settings()")
         return self.secret_key.get_secret_value().encode()
+
+
+def check_redis_namespace(namespace: str) -> str:
+    """`namespace` if it is empty or a plain name; also used by bots/emitter.py."""
+    if namespace and not REDIS_NAMESPACE.fullmatch(namespace):
+        raise ValueError("LINLI_REDIS_NAMESPACE must be 1 to 32 characters of a-z, 0-9, _ and "
+                         "-, or empty for none / LINLI_REDIS_NAMESPACE 须为 1 至 32 个小写字母、"
+                         "数字、_ 或 -，不设则留空")
+    return namespace
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from chat.realtime.redis_names import RedisNames
 from config.settings import SAMPLE_SECRET, SECRET_FILE, load_settings
 
 
@@ -81,3 +82,38 @@ def test_chat_and_audit_are_kept_unless_the_operator_says(tmp_path: Path) -> Non
     with pytest.raises(ValidationError, match="操作日志"):
         load_settings(data_dir=tmp_path, secret_key="k" * 48, retention_chat_days=365,
                       retention_audit_days=30)
+
+
+@pytest.mark.parametrize("namespace", ["", "a", "staging", "district_2-test", "x" * 32])
+def test_redis_namespace_accepts_plain_names(tmp_path: Path, namespace: str) -> None:
+    settings = load_settings(data_dir=tmp_path, redis_namespace=namespace)
+    assert settings.redis_namespace == namespace
+
+
+@pytest.mark.parametrize("namespace", ["Staging", "a:b", "a b", "区一", "x" * 33, "a*", " a"])
+def test_redis_namespace_rejects_anything_else_in_both_languages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, namespace: str) -> None:
+    monkeypatch.setenv("LINLI_REDIS_NAMESPACE", namespace)
+    with pytest.raises(ValidationError) as caught:
+        load_settings(data_dir=tmp_path)
+    message = caught.value.errors()[0]["msg"]
+    assert "LINLI_REDIS_NAMESPACE must be 1 to 32 characters" in message
+    assert "须为 1 至 32 个小写字母" in message
+    with pytest.raises(ValueError, match="须为 1 至 32 个"):
+        RedisNames(namespace)
+
+
+def test_redis_names_without_namespace_are_the_names_linli_always_used() -> None:
+    names = RedisNames()
+    assert (names.socketio_channel, names.follow_channel, names.lexicon_reload_channel) == (
+        "socketio", "linli:follow:stored", "linli:lexicon-reload")
+    assert (names.registry_prefix, names.rate_limit_prefix, names.lease("webhooks")) == (
+        "linli:", "linli:rl:", "linli:lease:webhooks")
+
+
+def test_redis_names_put_the_namespace_before_every_name() -> None:
+    names = RedisNames("staging")
+    assert [names.socketio_channel, names.follow_channel, names.lexicon_reload_channel,
+            names.registry_prefix, names.rate_limit_prefix, names.lease("detection")] == [
+        "staging:socketio", "staging:linli:follow:stored", "staging:linli:lexicon-reload",
+        "staging:linli:", "staging:linli:rl:", "staging:linli:lease:detection"]
