@@ -22,6 +22,7 @@ from chat.events import MessageCreated
 from chat.metrics import DETECTION_SECONDS, DRAFTS_MADE, timed
 from chat.models import RESIDENT_ROLES, User
 from chat.permissions import is_operator_level
+from chat.realtime.redis_names import RedisNames
 from chat.services import Services
 from moderation import filing
 from moderation.classifier import Classifier, Model
@@ -34,7 +35,6 @@ from moderation.replies import LoadedDetection
 from moderation.store.learning import LearningStore
 
 log = logging.getLogger(__name__)
-RELOAD_CHANNEL = "linli:lexicon-reload"
 
 
 def packaged_model() -> ModelFile:
@@ -42,8 +42,11 @@ def packaged_model() -> ModelFile:
 
 
 class DetectionService:
-    def __init__(self, lexicon_path: Path | None, store: LearningStore | None = None) -> None:
+    def __init__(self, lexicon_path: Path | None, store: LearningStore | None = None,
+                 names: RedisNames | None = None) -> None:
+        """`names`: the deployment's, whose channel announces reloads (None: no namespace)."""
         self._path = lexicon_path
+        self._channel = (names or RedisNames()).lexicon_reload_channel
         self._store = store
         self._classifier: Classifier | None = None
         self.model_id: str | None = None  # the store's model in use; None: the packaged one
@@ -100,7 +103,7 @@ class DetectionService:
         """Reload here (errors reach the caller), then tell the other processes."""
         loaded = await self.load()
         if redis is not None:
-            await redis.publish(RELOAD_CHANNEL, self._origin)
+            await redis.publish(self._channel, self._origin)
         return loaded
 
     async def follow_reloads(self, redis: Redis) -> None:
@@ -114,7 +117,7 @@ class DetectionService:
 
     async def _listen(self, redis: Redis) -> None:
         async with redis.pubsub() as pubsub:
-            await pubsub.subscribe(RELOAD_CHANNEL)
+            await pubsub.subscribe(self._channel)
             async for event in pubsub.listen():
                 if event.get("type") != "message" or event.get("data") == self._origin:
                     continue

@@ -36,6 +36,7 @@ from chat.realtime.fanout import Fanout, NoClientsFanout, SocketIOFanout
 from chat.realtime.manager import DirectEmitManager, DirectEmitRedisManager
 from chat.realtime.presence import PresenceBatcher
 from chat.realtime.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from chat.realtime.redis_names import RedisNames
 from chat.realtime.registry import MemoryRegistry, RedisRegistry, SocketRegistry
 from chat.realtime.repair import GapRepair
 from chat.realtime.subscription import SubscriptionWatch
@@ -100,6 +101,11 @@ def command_redis(settings: Settings) -> Redis | None:
     return client
 
 
+def redis_names(settings: Settings) -> RedisNames:
+    """Every Redis key and channel of this deployment, under its namespace."""
+    return RedisNames(settings.redis_namespace)
+
+
 def build_services(settings: Settings, sio: socketio.AsyncServer | None, commands: Redis | None,
                    clock: Clock | None = None,
                    directory_terms: SegmenterLoader | None = None,
@@ -109,8 +115,9 @@ def build_services(settings: Settings, sio: socketio.AsyncServer | None, command
     command's effects reach the clients of every process). `sio` None: nobody to tell (a CLI
     command without Redis). `store`: the one the caller holds as the composed Store (otherwise
     the configured one)."""
-    registry: SocketRegistry = RedisRegistry(commands) if commands else MemoryRegistry()
-    limiter: RateLimiter = RedisRateLimiter(commands) if commands else MemoryRateLimiter()
+    names = redis_names(settings)
+    registry: SocketRegistry = RedisRegistry(commands, names) if commands else MemoryRegistry()
+    limiter: RateLimiter = RedisRateLimiter(commands, names) if commands else MemoryRateLimiter()
     fanout: Fanout = SocketIOFanout(sio, registry) if sio is not None else NoClientsFanout()
     return Services(settings=settings, store=store if store is not None else make_store(settings),
                     secrets=Secrets(settings.secret()), clock=clock or SystemClock(),
@@ -126,7 +133,8 @@ def emitter_sio(settings: Settings) -> socketio.AsyncServer | None:
         return None
     return socketio.AsyncServer(
         async_mode="aiohttp", json=packet_json,
-        client_manager=socketio.AsyncRedisManager(settings.redis_url, write_only=True))
+        client_manager=socketio.AsyncRedisManager(
+            settings.redis_url, channel=redis_names(settings).socketio_channel, write_only=True))
 
 
 def make_sio(settings: Settings, clock: Clock) -> socketio.AsyncServer:
@@ -135,7 +143,7 @@ def make_sio(settings: Settings, clock: Clock) -> socketio.AsyncServer:
     # Broadcasts without a task per recipient (docs/architecture.md#realtime); same semantics
     # as the library's.
     manager: socketio.AsyncManager = DirectEmitRedisManager(
-        settings.redis_url, SubscriptionWatch(clock)) \
+        settings.redis_url, SubscriptionWatch(clock), names=redis_names(settings)) \
         if settings.redis_url else DirectEmitManager()
     return socketio.AsyncServer(
         async_mode="aiohttp",
@@ -224,9 +232,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         "poll:vote": (Vote, _vote),
         "notice:ack": (AckNotice, _ack_notice),
     })
-    detection = DetectionService(settings.lexicon_path, store)
+    detection = DetectionService(settings.lexicon_path, store, redis_names(settings))
     # Leases are shared with other processes and renewed by real time: never a test's clock.
-    follow = Follow(services, redis, SystemClock())
+    follow = Follow(services, redis, SystemClock(), redis_names(settings))
     scheduler, bot_registry = _follow_events(services, detection, follow)
     scheduler.add("expired sessions", settings.sweep_seconds, namespace.end_expired)
     app.cleanup_ctx.append(webhook_dispatch.attach(services, follow))

@@ -11,6 +11,7 @@ from config.settings import load_settings
 from moderation import learning
 from moderation.detection import DetectionService
 from moderation.store.base import moderation_store
+from web.app import redis_names
 
 
 async def from_store(config: Path | None) -> int:
@@ -22,7 +23,7 @@ async def from_store(config: Path | None) -> int:
     try:
         async with offline_services(settings) as services:
             store = moderation_store(services)
-            detection = DetectionService(settings.lexicon_path, store)
+            detection = DetectionService(settings.lexicon_path, store, redis_names(settings))
             await detection.load()
             examples = await store.count_detection_examples()
             print(f"retraining with {examples} examples from the store "

@@ -19,17 +19,19 @@ from chat.clock import Clock
 from chat.events import MessageCreated
 from chat.follow.lease import Lease, RedisLease, StoreLease, holder_id
 from chat.follow.runner import Consumer, Runner, Settling
+from chat.realtime.redis_names import RedisNames
 from chat.services import Services
 
 log = logging.getLogger(__name__)
-CHANNEL = "linli:follow:stored"
 
 
 class Follow:
-    def __init__(self, services: Services, redis: Redis | None, lease_clock: Clock) -> None:
+    def __init__(self, services: Services, redis: Redis | None, lease_clock: Clock,
+                 names: RedisNames | None = None) -> None:
         """`lease_clock` times leases kept in the store (see StoreLease): real time."""
         self._services = services
         self._redis = redis
+        self._names = names or RedisNames()
         self._lease_clock = lease_clock
         self._holder = holder_id()
         self._runners: list[Runner] = []
@@ -46,7 +48,8 @@ class Follow:
         """Run `handle` once for every stored message (idempotently: see Consumer); work it
         hands back holds the cursor before the message until it has finished."""
         settings = self._services.settings
-        lease: Lease = RedisLease(self._redis, name, self._holder, settings.follow_lease_seconds) \
+        lease: Lease = RedisLease(self._redis, name, self._holder, settings.follow_lease_seconds,
+                                  self._names) \
             if self._redis is not None else \
             StoreLease(self._services.store, name, self._holder, settings.follow_lease_seconds,
                        self._lease_clock)
@@ -76,7 +79,7 @@ class Follow:
         note = json.dumps({"room_id": event.room.id, "seq": event.message.seq,
                            "from": self._holder})
         try:
-            await self._redis.publish(CHANNEL, note)
+            await self._redis.publish(self._names.follow_channel, note)
         except RedisError as exc:
             log.warning("message %s not announced (%s); the sweep will find it",
                         event.message.id, exc)
@@ -85,7 +88,7 @@ class Follow:
         while True:
             try:
                 async with redis.pubsub() as pubsub:
-                    await pubsub.subscribe(CHANNEL)
+                    await pubsub.subscribe(self._names.follow_channel)
                     async for note in pubsub.listen():
                         if note.get("type") == "message":
                             self._heard(str(note.get("data")))

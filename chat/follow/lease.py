@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 
 from chat.clock import Clock
 from chat.follow.store import FollowStore
+from chat.realtime.redis_names import RedisNames
 
 # Renew only while the key is still ours; give it up only if it is ours.
 _RENEW = """
@@ -41,9 +42,10 @@ class Lease(Protocol):
 
 
 class RedisLease:
-    def __init__(self, redis: Redis, name: str, holder: str, seconds: float) -> None:
+    def __init__(self, redis: Redis, name: str, holder: str, seconds: float,
+                 names: RedisNames | None = None) -> None:
         self._redis = redis
-        self._key = f"linli:lease:{name}"
+        self._key = (names or RedisNames()).lease(name)
         self._holder = holder
         self._ms = max(1, int(seconds * 1000))
 

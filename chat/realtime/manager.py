@@ -31,6 +31,7 @@ from socketio import packet
 
 from chat.metrics import FANOUT_PUBLISH_FAILURES, FANOUT_UNHEARD, MESSAGES_DELIVERED
 from chat.realtime.ledger import DeliveryLedger
+from chat.realtime.redis_names import RedisNames
 from chat.realtime.subscription import SubscriptionWatch
 from chat.tasks import cancel
 from chat.wire_events import MessageNew, ServerEvent
@@ -116,11 +117,13 @@ class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):  # 
     dedupes_in_emit = False
 
     def __init__(self, url: str, watch: SubscriptionWatch,
-                 ledger: DeliveryLedger | None = None) -> None:
+                 ledger: DeliveryLedger | None = None, names: RedisNames | None = None) -> None:
+        """`names`: the deployment's, whose channel carries the broadcasts (None: none)."""
         # The publishing client gives up on a silent Redis instead of holding up the emit
         # (and the send that waits for it); the listener has a client of its own.
-        super().__init__(url, redis_options={"socket_timeout": COMMAND_TIMEOUT_SECONDS,
-                                             "socket_connect_timeout": CONNECT_TIMEOUT_SECONDS})
+        super().__init__(url, channel=(names or RedisNames()).socketio_channel,
+                         redis_options={"socket_timeout": COMMAND_TIMEOUT_SECONDS,
+                                        "socket_connect_timeout": CONNECT_TIMEOUT_SECONDS})
         self.watch = watch
         self.ledger = ledger or DeliveryLedger()
         self._listener: Redis | None = None

@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from chat.errors import Unavailable
+from chat.realtime.redis_names import RedisNames
 
 
 class RateLimiter(Protocol):
@@ -73,9 +74,9 @@ return tostring(wait)
 
 
 class RedisRateLimiter:
-    def __init__(self, redis: Redis, prefix: str = "linli:rl:") -> None:
+    def __init__(self, redis: Redis, names: RedisNames | None = None) -> None:
         self._redis = redis
-        self._prefix = prefix
+        self._prefix = (names or RedisNames()).rate_limit_prefix
         self._script = redis.register_script(_BUCKET_LUA)
 
     async def hit(self, key: str, rate: float, burst: int, cost: int = 1) -> float:

@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 
 from chat.errors import TEMPORARILY_UNAVAILABLE, Unavailable
 from chat.ids import new_id
+from chat.realtime.redis_names import RedisNames
 from chat.tasks import cancel
 
 T = TypeVar("T")
@@ -78,9 +79,10 @@ class RedisRegistry:
     `describe` says about the process (JSON: its sockets, event-loop lag…), for operators'
     status page (`processes`)."""
 
-    def __init__(self, redis: Redis, prefix: str = "linli:", ttl: int = 30) -> None:
+    def __init__(self, redis: Redis, names: RedisNames | None = None, ttl: int = 30) -> None:
+        """`names`: the deployment's (None: no namespace)."""
         self._redis = redis
-        self._prefix = prefix
+        self._prefix = (names or RedisNames()).registry_prefix
         self._ttl = ttl
         self.process_id = new_id("p")
         self._task: asyncio.Task[None] | None = None
