@@ -17,9 +17,12 @@ import pytest
 from redis.asyncio import Redis
 
 from bots.emitter import RedisEmitter
+from chat.actions.bot_messages import post_bot_message
+from config.settings import Settings, load_settings
 from tests.support.cluster import shared_env, two_processes
 from tests.support.redis_server import RedisProcess
 from tests.support.server import Client, ServerProcess, http
+from web.cli import offline_services
 
 pytestmark = [pytest.mark.mongo, pytest.mark.redis, pytest.mark.timeout(300)]
 NAMESPACES = ("a", "b")
@@ -94,6 +97,16 @@ async def failed_log_in(node: ServerProcess, phone: str) -> int:
     return status
 
 
+def command_line_settings(node: ServerProcess, tmp_path: Path) -> Settings:
+    """What `linli` run beside `node` loads: its database, Redis, namespace and secret."""
+    env = node.env
+    return load_settings(data_dir=tmp_path / "cli", mongodb_url=env["LINLI_MONGODB_URL"],
+                         mongodb_database=env["LINLI_MONGODB_DATABASE"],
+                         redis_url=env["LINLI_REDIS_URL"],
+                         redis_namespace=env["LINLI_REDIS_NAMESPACE"],
+                         secret_key=env["LINLI_SECRET_KEY"])
+
+
 async def every_key(redis_proc: RedisProcess) -> list[str]:
     client = Redis.from_url(redis_proc.url, decode_responses=True)
     try:
@@ -104,7 +117,7 @@ async def every_key(redis_proc: RedisProcess) -> list[str]:
 
 async def test_two_deployments_on_one_redis_server_stay_apart(
         deployments: tuple[Deployment, Deployment], redis_proc: RedisProcess,
-        spy: ChannelSpy, monkeypatch: pytest.MonkeyPatch) -> None:
+        spy: ChannelSpy, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (a1, a2), (b1, b2) = deployments
     room_a, room_b = ("grid:" + node.account("张伟")["grid_id"] for node in (a1, b1))
     in_a = [await log_in(a1, a1, "张伟"), await log_in(a2, a1, "刘芳")]
@@ -118,6 +131,11 @@ async def test_two_deployments_on_one_redis_server_stay_apart(
         await in_a[1].wait_for("message:new", lambda m: m["id"] == sent["id"])
         bot = await emitter.broadcast(room_a, "试运行水位 35 厘米")
         assert await in_a[1].wait_for("bot:broadcast") == bot
+        # …and so does what a command-line run against a does (its write-only manager).
+        async with offline_services(command_line_settings(a1, tmp_path)) as services:
+            posted = await post_bot_message(services, room_a, "bot:notices", "公告",
+                                            "试运行公告：明天上午停水")
+        await in_a[1].wait_for("message:new", lambda m: m["id"] == posted.id)
 
         # b: its own detection consumer runs (its lease is not a's), so a report sent on b1
         # becomes a draft the worker on b2 is told of. b's publishes come after a's on the
@@ -128,7 +146,8 @@ async def test_two_deployments_on_one_redis_server_stay_apart(
         for client in in_b:
             seen = json.dumps(client.events, ensure_ascii=False)
             assert "bot:broadcast" not in client.events
-            assert sent["id"] not in seen and room_a not in seen and "试运行" not in seen
+            assert sent["id"] not in seen and posted.id not in seen
+            assert room_a not in seen and "试运行" not in seen
 
         # b's rate limits are its own: five failed log-ins lock the phone out on a only.
         phone = a1.account("孙强")["phone"]
@@ -144,7 +163,7 @@ async def test_two_deployments_on_one_redis_server_stay_apart(
         channels = {channel for channel, _ in spy.heard}
         assert all(channel.startswith(("a:", "b:")) for channel in channels), channels
         assert {"a:socketio", "b:socketio", "a:linli:follow:stored"} <= channels
-        assert not any(sent["id"] in data for channel, data in spy.heard
+        assert not any(sent["id"] in data or posted.id in data for channel, data in spy.heard
                        if channel.startswith("b:"))
     finally:
         for client in in_a + in_b:
