@@ -10,7 +10,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
+from pydantic import (
+    Field,
+    IPvAnyNetwork,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret.key"
@@ -164,12 +171,33 @@ def check_redis_namespace(namespace: str) -> str:
     return namespace
 
 
+class SettingsError(ValueError):
+    """Settings linli cannot run with, told the operator: which setting and why, never its
+    value (it may be the secret key)."""
+
+
+def _problems(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        name = "LINLI_" + "_".join(str(p) for p in error["loc"]).upper() if error["loc"] \
+            else "settings"
+        why = "no such setting / 没有这个设置" if error["type"] == "extra_forbidden" \
+            else error["msg"].removeprefix("Value error, ")
+        lines.append(f"  {name}: {why}")
+    return "\n".join(lines)
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SettingsError(f"cannot read the config file {path}: {reason} / "
+                            f"无法读取配置文件，请检查路径和 TOML 格式") from None
     section = data.get("linli", data)
     if not isinstance(section, dict):
-        raise ValueError(f"{path}: expected a [linli] table")
+        raise SettingsError(f"{path}: expected a [linli] table / 配置文件须有 [linli] 表")
     return section
 
 
@@ -193,14 +221,19 @@ def _ensure_secret(data_dir: Path) -> str:
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
-    """Environment wins over the TOML file; explicit overrides win over both."""
+    """Environment wins over the TOML file; explicit overrides win over both. SettingsError
+    names every setting that cannot be used."""
     file_values: dict[str, Any] = {}
     path = config_file or (Path(p) if (p := os.environ.get("LINLI_CONFIG")) else None)
     if path is not None:
         file_values = _read_toml(path)
-    env_values = Settings().model_dump(exclude_unset=True)
-    merged = {**file_values, **env_values, **overrides}
-    settings = Settings.model_validate(merged)
+    try:
+        env_values = Settings().model_dump(exclude_unset=True)
+        settings = Settings.model_validate({**file_values, **env_values, **overrides})
+    except ValidationError as exc:
+        raise SettingsError("设置有误 / invalid settings (environment variables, or the same "
+                            "names in lower case in the config file):\n"
+                            + _problems(exc)) from None
     if settings.secret_key is None:
         key = _ensure_secret(settings.data_dir)
         settings = settings.model_copy(update={"secret_key": SecretStr(key)})

@@ -22,7 +22,7 @@ from chat.payloads import CreateStaff
 from chat.services import Services
 from chat.store.schema import MigrationBusy, SchemaTooNew
 from chat.wire import join_code_view, unit_view, user_view
-from config.settings import Settings, load_settings
+from config.settings import Settings, SettingsError, load_settings
 from web import logs, train_cli
 from web.app import build_services, command_redis, create_app, emitter_sio
 from web.backup_cli import add_backup_parsers
@@ -237,12 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:2] == ["detect", "train"]:  # `detect` takes a FILE, so `train` is routed here
-        return train_cli.main(argv[2:])
-    args = build_parser().parse_args(argv)
     try:
+        if argv[:2] == ["detect", "train"]:  # `detect` takes a FILE, so `train` is routed here
+            return train_cli.main(argv[2:])
+        args = build_parser().parse_args(argv)
         return int(args.func(args))
-    except (SchemaTooNew, MigrationBusy) as exc:  # an operator's matter, not a traceback
+    except (SettingsError, SchemaTooNew, MigrationBusy) as exc:  # the operator's, no traceback
         print(f"linli: {exc}", file=sys.stderr)
         return 2
 

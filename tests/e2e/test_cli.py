@@ -17,8 +17,9 @@ COMMANDS = [[], ["serve"], ["seed-demo"], ["unit"], ["unit", "add"], ["unit", "l
             ["join-code", "revoke"]]
 
 
-def linli(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LINLI_DEMO_PASSWORD": "cli-demo-pass"}
+def linli(*args: str, data_dir: Path | None = None, **env_vars: str
+          ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LINLI_DEMO_PASSWORD": "cli-demo-pass", **env_vars}
     extra = ["--data-dir", str(data_dir)] if data_dir else []
     return subprocess.run([sys.executable, "-m", "web.cli", *args, *extra], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60, check=False)
@@ -65,3 +66,17 @@ def test_seed_demo_writes_accounts(tmp_path: Path) -> None:
     assert {a["password"] for a in accounts} == {"cli-demo-pass"}
     assert set(accounts[0]) >= {"role", "name", "phone", "password", "grid_id"}
     assert "13900000001" in result.stdout
+
+
+def test_unusable_settings_are_named_without_a_traceback_or_their_value(tmp_path: Path) -> None:
+    secret = "short-but-secret"
+    result = linli("unit", "list", "grid", data_dir=tmp_path, LINLI_SWEEP_SECONDS="abc",
+                   LINLI_SECRET_KEY=secret)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("linli: 设置有误 / invalid settings")
+    assert "LINLI_SWEEP_SECONDS: Input should be a valid number" in result.stderr
+    assert "LINLI_SECRET_KEY: " in result.stderr and "32 characters" in result.stderr
+    assert "Traceback" not in result.stderr and secret not in result.stderr
+    missing = linli("serve", "--config", str(tmp_path / "nowhere.toml"))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert "无法读取配置文件" in missing.stderr
