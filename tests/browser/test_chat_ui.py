@@ -9,19 +9,8 @@ from typing import Any
 
 from playwright.async_api import Page, expect
 
-from tests.support.browser import PageFor, shot, sign_in
-from tests.support.server import ServerProcess, connect, login, ok
-
-
-async def grid_room(server: ServerProcess, name: str = "张伟") -> dict[str, Any]:
-    token, _ = await login(server, name)
-    rooms = (await ok(server, "GET", "/api/v1/me/rooms", token))["rooms"]
-    return next(r for r in rooms if r["kind"] == "grid")
-
-
-async def open_room(page: Page, room: dict[str, Any]) -> None:
-    await page.goto(f"/#/rooms/{room['id']}")
-    await expect(page.locator("#room-title")).to_have_text(room["name"])
+from tests.support.browser import PageFor, grid_room, open_room, shot, sign_in
+from tests.support.server import ServerProcess, connect
 
 
 def texts(page: Page) -> Any:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from playwright.async_api import Locator, Page, expect
 
-from tests.support.browser import PageFor, shot
+from tests.support.browser import PageFor, grid_room, shot
 from tests.support.server import DEMO_PASSWORD, ServerProcess, login, ok
 
 
@@ -23,12 +23,6 @@ async def sign_in(page_for: PageFor, server: ServerProcess, name: str, *,
     await page.get_by_role("button", name="登录").click()
     await expect(page.locator("#me")).to_contain_text(name)
     return page
-
-
-async def grid_room(server: ServerProcess, name: str) -> str:
-    token, _ = await login(server, name)
-    rooms = (await ok(server, "GET", "/api/v1/me/rooms", token))["rooms"]
-    return str(next(r["id"] for r in rooms if r["kind"] == "grid"))
 
 
 async def open_board(page: Page, room_id: str) -> Locator:
@@ -45,7 +39,7 @@ def result(card: Locator, option: int) -> Locator:
 
 async def test_poll_voted_from_two_browsers_shows_live_results(
         page_for: PageFor, server: ServerProcess) -> None:
-    room = await grid_room(server, "赵敏")
+    room = str((await grid_room(server, "赵敏"))["id"])
     question = "是否同意在3栋楼下加装电动车充电桩？"
     zhao = await sign_in(page_for, server, "赵敏")
     await zhao.goto(f"/#/publish/poll?room={quote(room, safe='')}")
@@ -115,7 +109,7 @@ async def test_poll_voted_from_two_browsers_shows_live_results(
 
 async def test_notice_acknowledged_updates_the_authors_count_live(
         page_for: PageFor, server: ServerProcess) -> None:
-    room = await grid_room(server, "赵敏")
+    room = str((await grid_room(server, "赵敏"))["id"])
     title = "周六上午停水通知"
     zhang = await sign_in(page_for, server, "张伟")
     zhang_panel = await open_board(zhang, room)
@@ -184,7 +178,7 @@ async def test_board_refetches_after_a_server_restart(
         page_for: PageFor, server: ServerProcess) -> None:
     """A poll opened while the browser was cut off from a restarted server appears once the
     socket reconnects: the panel refetches on every connect instead of trusting events."""
-    room = await grid_room(server, "赵敏")
+    room = str((await grid_room(server, "赵敏"))["id"])
     # the browser logs its refused reconnection attempts while the server is down
     zhang = await sign_in(page_for, server, "张伟", expect_errors=True)
     panel = await open_board(zhang, room)

@@ -8,14 +8,13 @@ import secrets
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.support.browser import PageFor, sign_in
+from tests.support.browser import PageFor, grid_room, open_room, sign_in
 from tests.support.redis_server import RedisProcess
-from tests.support.server import Client, ServerProcess, connect, http, login, ok
+from tests.support.server import Client, ServerProcess, connect, http
 
 
 @pytest.fixture
@@ -26,17 +25,6 @@ def server(tmp_path: Path, redis_proc: RedisProcess) -> Iterator[ServerProcess]:
         yield proc.start()
     finally:
         proc.stop()
-
-
-async def grid_room(server: ServerProcess, name: str = "张伟") -> dict[str, Any]:
-    token, _ = await login(server, name)
-    rooms = (await ok(server, "GET", "/api/v1/me/rooms", token))["rooms"]
-    return next(r for r in rooms if r["kind"] == "grid")
-
-
-async def open_room(page: Page, room: dict[str, Any]) -> None:
-    await page.goto(f"/#/rooms/{room['id']}")
-    await expect(page.locator("#room-title")).to_have_text(room["name"])
 
 
 async def send(page: Page, text: str) -> None:

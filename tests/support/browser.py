@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Error, Page
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Error, Page, expect
 
-from tests.support.server import ROOT
+from tests.support.server import ROOT, ServerProcess, login, ok
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -103,3 +104,15 @@ async def sign_in(page: Page, account: dict[str, str]) -> Page:
     await page.get_by_role("button", name="登录").click()
     await page.locator("#nav a").first.wait_for()
     return page
+
+
+async def grid_room(server: ServerProcess, name: str = "张伟") -> dict[str, Any]:
+    """The grid room of a demo person, as their room list gives it."""
+    token, _ = await login(server, name)
+    rooms = (await ok(server, "GET", "/api/v1/me/rooms", token))["rooms"]
+    return next(r for r in rooms if r["kind"] == "grid")
+
+
+async def open_room(page: Page, room: dict[str, Any]) -> None:
+    await page.goto(f"/#/rooms/{room['id']}")
+    await expect(page.locator("#room-title")).to_have_text(room["name"])
