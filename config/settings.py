@@ -65,6 +65,16 @@ class Settings(BaseSettings):
     typing_rate_per_second: float = Field(default=0.5, gt=0)
     typing_burst: int = Field(default=3, ge=1)
     presence_flush_seconds: float = Field(default=1.0, gt=0)
+    login_failures_per_phone: int = Field(default=5, ge=1, description="failed log-ins one "
+                                          "phone number may have from one address, forgiven "
+                                          "at this many per minute")
+    login_failures_per_address: int = Field(default=20, ge=1, description="failed log-ins "
+                                            "from one address (IPv6: its /64) across phone "
+                                            "numbers, forgiven at this many per 10 minutes")
+    registrations_per_address: int = Field(default=10, ge=1, description="registrations "
+                                           "from one address (IPv6: its /64) per hour")
+    registrations_per_join_code: int = Field(default=30, ge=1, description="registrations "
+                                             "with one join code per hour")
 
     blocked_words: list[str] = Field(default_factory=list)
     lexicon_path: Path | None = Field(default=None, description="detection lexicon (TOML); "

@@ -25,14 +25,6 @@ log = logging.getLogger(__name__)
 
 Bucket = tuple[str, float, int]  # limiter key, tokens per second, burst
 
-LOGIN_RATE = 5 / 60  # failed attempts forgiven per second, per phone number and address
-LOGIN_BURST = 5
-LOGIN_ADDRESS_RATE = 20 / 600  # failed attempts forgiven per second, per address, any phone
-LOGIN_ADDRESS_BURST = 20
-REGISTER_ADDRESS_RATE = 10 / 3600  # registrations per second and address (or IPv6 /64)
-REGISTER_ADDRESS_BURST = 10
-REGISTER_CODE_RATE = 30 / 3600  # registrations per second and join code (printed on posters)
-REGISTER_CODE_BURST = 30
 TOO_MANY_LOGINS = "too many failed log-ins / 登录失败次数过多，请稍后再试"
 TOO_MANY_REGISTRATIONS = "too many registrations, please try later / 注册过于频繁，请稍后再试"
 
@@ -48,6 +40,11 @@ def address_key(client: str) -> str:
             return str(address.ipv4_mapped)
         return str(ipaddress.IPv6Network((address, 64), strict=False))
     return str(address)
+
+
+def _per_hour(key: str, count: int) -> Bucket:
+    """`count` at once, then `count` an hour."""
+    return key, count / 3600, count
 
 
 async def _give_back(services: Services, buckets: list[Bucket]) -> None:
@@ -80,14 +77,16 @@ async def register(services: Services, form: Register, client: str | None = None
     Limited per client address and per join code; `client` None is the server itself (the
     demo's seeding), which is not limited."""
     if client is not None:
-        await _take(services, [(f"register:addr:{address_key(client)}", REGISTER_ADDRESS_RATE,
-                                REGISTER_ADDRESS_BURST)], TOO_MANY_REGISTRATIONS)
+        await _take(services, [_per_hour(f"register:addr:{address_key(client)}",
+                                         services.settings.registrations_per_address)],
+                    TOO_MANY_REGISTRATIONS)
     code = await services.store.get_join_code(form.join_code.upper())
     if code is None or code.revoked_at is not None:
         raise Invalid("unknown or revoked join code / 邀请码无效或已作废")
     if client is not None:
-        await _take(services, [(f"register:code:{code.code}", REGISTER_CODE_RATE,
-                                REGISTER_CODE_BURST)], TOO_MANY_REGISTRATIONS)
+        await _take(services, [_per_hour(f"register:code:{code.code}",
+                                         services.settings.registrations_per_join_code)],
+                    TOO_MANY_REGISTRATIONS)
     grid = await require_unit(services, code.grid_id, "grid")
     digest = services.secrets.digest("id-card", form.id_card.upper()) if form.id_card else None
     user = User(
@@ -128,9 +127,10 @@ async def login(services: Services, phone: str, password: str, client: str) -> t
     phone number from this address and from the address's bucket across phone numbers; a right
     password gives both back. So only failures count, concurrent guesses cannot outrun the
     limit, and someone guessing elsewhere does not lock the owner out."""
-    where = address_key(client)
-    buckets = [(f"login:addr:{where}", LOGIN_ADDRESS_RATE, LOGIN_ADDRESS_BURST),
-               (f"login:{phone}:{where}", LOGIN_RATE, LOGIN_BURST)]
+    where, settings = address_key(client), services.settings
+    per_address, per_phone = settings.login_failures_per_address, settings.login_failures_per_phone
+    buckets = [(f"login:addr:{where}", per_address / 600, per_address),
+               (f"login:{phone}:{where}", per_phone / 60, per_phone)]
     await _take(services, buckets, TOO_MANY_LOGINS)
     user = await services.store.get_user_by_phone(phone)
     stored_hash = user.password_hash if user is not None else None

@@ -183,3 +183,20 @@ async def test_registration_is_limited_per_join_code(server: InProcessServer) ->
     other = await join_code(server)
     assert (await post(server, "/api/v1/auth/register", registration(other, "13788889999"),
                        OWNER))[0] == 201
+
+
+async def test_the_operator_sets_every_limit(start_app: StartApp) -> None:
+    server = await start_app(detection_enabled=False, trusted_proxies=["127.0.0.1"],
+                             login_failures_per_phone=2, login_failures_per_address=3,
+                             registrations_per_address=1, registrations_per_join_code=2)
+    phones = [server.account(name)["phone"] for name in ("张伟", "刘芳")]
+    assert [(await log_in(server, phones[0], "guess-123", ATTACKER))[0]
+            for _ in range(3)] == [401, 401, 429]
+    assert [(await log_in(server, phones[1], "guess-123", ATTACKER))[0]
+            for _ in range(2)] == [401, 429]  # the address's third failure, on any phone
+    code = await join_code(server)
+    register = "/api/v1/auth/register"
+    assert [(await post(server, register, registration(code, f"1375555000{n}"), OWNER))[0]
+            for n in range(2)] == [201, 429]
+    assert [(await post(server, register, registration(code, f"1375555100{n}"), f"10.0.0.{n}")
+             )[0] for n in range(2)] == [201, 429]  # the join code's third registration
