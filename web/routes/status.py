@@ -5,8 +5,6 @@ answers name what is wrong, never how (no addresses or exception text)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,22 +13,14 @@ from aiohttp import web
 from chat.clock import iso
 from chat.errors import Forbidden
 from chat.realtime.registry import RedisRegistry
-from chat.store.schema import LastBackup, SchemaRecords
+from chat.store.schema import LastBackup
 from web.http import reply, services, staff
 from web.keys import DETECTION, FANOUT_SUBSCRIPTION, LOOP_LAG, REDIS, SIO, STARTED_AT
+from web.probes import last_backup, other_processes, redis_answers, store_answers
 from web.process_state import describe, socket_counts
 
 routes = web.RouteTableDef()
 STATUS_ROLES = frozenset({"admin", "street_officer", "district_officer"})
-PROBE_SECONDS = 2.0
-
-
-async def _probe(check: Callable[[], Awaitable[Any]]) -> str:
-    try:
-        await asyncio.wait_for(check(), PROBE_SECONDS)
-        return "ok"
-    except Exception:  # any error of a dependency, or no answer in time: it does not answer
-        return "unreachable"
 
 
 def _at(seconds: float | None) -> str | None:
@@ -49,24 +39,10 @@ async def _processes(request: web.Request) -> list[dict[str, Any]]:
     here = describe(request.app[SIO], request.app[LOOP_LAG], svc.clock, request.app[STARTED_AT])
     if not isinstance(registry, RedisRegistry):
         return [_process("this", True, here)]
-    try:
-        found = await asyncio.wait_for(registry.processes(), PROBE_SECONDS)
-    except Exception:  # Redis away: this process is all that can be told
-        found = {}
+    found = await other_processes(registry)
     found[registry.process_id] = here
     return [_process(pid, pid == registry.process_id, about)
             for pid, about in sorted(found.items())]
-
-
-async def _last_backup(request: web.Request) -> LastBackup | None:
-    """The newest `linli backup` the store recorded; None: none, or the store did not say."""
-    store = services(request).store
-    if not isinstance(store, SchemaRecords):
-        return None
-    try:
-        return await asyncio.wait_for(store.last_backup(), PROBE_SECONDS)
-    except Exception:  # the store away: the age is unknown, the page still answers
-        return None
 
 
 def _backup(last: LastBackup | None, now: datetime) -> dict[str, Any]:
@@ -94,7 +70,7 @@ async def status_view(request: web.Request) -> dict[str, Any]:
     lag = request.app[LOOP_LAG]
     redis = request.app.get(REDIS)
     watch = request.app.get(FANOUT_SUBSCRIPTION)
-    backup = await _last_backup(request)
+    backup = await last_backup(svc)
     now = svc.clock.now()
     return {
         "now": iso(now),
@@ -102,8 +78,8 @@ async def status_view(request: web.Request) -> dict[str, Any]:
         "sockets": {"connected": connected, "by_room_kind": kinds},
         "loop_lag_seconds": {"latest": round(lag.latest, 4), "worst": round(lag.worst, 4)},
         "store": {"kind": "mongodb" if svc.settings.mongodb_url else "sqlite",
-                  "status": await _probe(svc.store.ping)},
-        "redis": {"status": "not_configured" if redis is None else await _probe(redis.ping),
+                  "status": await store_answers(svc)},
+        "redis": {"status": "not_configured" if redis is None else await redis_answers(redis),
                   "fanout": None if watch is None else
                   ("subscribed" if watch.live else "not_subscribed")},
         "backup": _backup(backup, now),
