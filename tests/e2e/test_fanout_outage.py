@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.cluster import shared_env, two_processes
+from tests.support.cluster import login_at, shared_env, two_processes
 from tests.support.redis_server import RedisProcess
 from tests.support.server import Client, ServerProcess, connect, http
 from tests.support.tcp_proxy import TcpProxy
@@ -53,15 +53,6 @@ class Tally:
     polls: dict[str, list[tuple[float, int]]] = field(default_factory=dict)
 
 
-async def login_at(node: ServerProcess, seeded: ServerProcess, name: str
-                   ) -> tuple[Client, str]:
-    account = seeded.account(name)
-    status, body = await http("POST", node.url + "/api/v1/auth/login",
-                              body={"phone": account["phone"], "password": account["password"]})
-    assert status == 200, body
-    return await Client().connect(node.url, body["token"]), body["token"]
-
-
 async def keep_sending(client: Client, room: str, until: float, log: list[Sent]) -> None:
     while time.monotonic() < until:
         entry = Sent(started=time.monotonic())
@@ -94,7 +85,7 @@ async def test_redis_outage_under_steady_sending_loses_nothing_acknowledged(
     a, b = cluster
     room = "grid:" + a.account("张伟")["grid_id"]
     senders = {"a": (await login_at(a, a, "张伟"))[0], "b": (await login_at(b, a, "刘芳"))[0]}
-    li_on_b, li_token_b = await login_at(b, a, "李娜")
+    li_on_b, li_login_b = await login_at(b, a, "李娜")
     receivers = {"a:张伟": senders["a"], "b:刘芳": senders["b"],
                  "a:李娜": (await login_at(a, a, "李娜"))[0], "b:李娜": li_on_b}
     tally = Tally()
@@ -169,7 +160,7 @@ async def test_redis_outage_under_steady_sending_loses_nothing_acknowledged(
 
         # Redis came back empty; each process wrote its sockets back, so logging out at a
         # still ends the session's socket on b.
-        status, _ = await http("POST", a.url + "/api/v1/auth/logout", li_token_b)
+        status, _ = await http("POST", a.url + "/api/v1/auth/logout", li_login_b["token"])
         assert status == 200
         for _ in range(100):
             if not li_on_b.sio.connected:

@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from bots.emitter import RedisEmitter
 from chat.actions.bot_messages import post_bot_message
 from config.settings import Settings, load_settings
-from tests.support.cluster import shared_env, two_processes
+from tests.support.cluster import login_at, shared_env, two_processes
 from tests.support.redis_server import RedisProcess
 from tests.support.server import Client, ServerProcess, http
 from web.cli import offline_services
@@ -77,14 +77,6 @@ async def spy(redis_proc: RedisProcess) -> AsyncIterator[ChannelSpy]:
     await spy.stop()
 
 
-async def log_in(node: ServerProcess, seeded: ServerProcess, name: str) -> Client:
-    account = seeded.account(name)
-    status, body = await http("POST", node.url + "/api/v1/auth/login",
-                              body={"phone": account["phone"], "password": account["password"]})
-    assert status == 200, body
-    return await Client().connect(node.url, body["token"])
-
-
 async def send(client: Client, room: str, text: str) -> dict[str, Any]:
     sent: dict[str, Any] = await client.ok("message:send", {
         "room_id": room, "text": text, "client_id": uuid.uuid4().hex})
@@ -120,8 +112,8 @@ async def test_two_deployments_on_one_redis_server_stay_apart(
         spy: ChannelSpy, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (a1, a2), (b1, b2) = deployments
     room_a, room_b = ("grid:" + node.account("张伟")["grid_id"] for node in (a1, b1))
-    in_a = [await log_in(a1, a1, "张伟"), await log_in(a2, a1, "刘芳")]
-    in_b = [await log_in(b1, b1, "张伟"), await log_in(b2, b1, "李娜")]
+    in_a = [(await login_at(a1, a1, "张伟"))[0], (await login_at(a2, a1, "刘芳"))[0]]
+    in_b = [(await login_at(b1, b1, "张伟"))[0], (await login_at(b2, b1, "李娜"))[0]]
     monkeypatch.setenv("LINLI_REDIS_URL", redis_proc.url)
     monkeypatch.setenv("LINLI_REDIS_NAMESPACE", "a")
     emitter = RedisEmitter.from_env("bot-sensor", "水位监测")

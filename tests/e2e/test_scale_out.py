@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cluster import shared_env, two_processes
+from tests.support.cluster import login_at, shared_env, two_processes
 from tests.support.redis_server import RedisProcess
 from tests.support.server import DEMO_PASSWORD, ROOT, Client, ServerProcess, http
 
@@ -48,22 +48,13 @@ def add_district_officer(node: ServerProcess, phone: str = "13800000099") -> dic
     return {"phone": phone, "password": DEMO_PASSWORD}
 
 
-async def login_at(node: ServerProcess, seeded: ServerProcess, name: str
-                   ) -> tuple[Client, str]:
-    """Log in at `node` with an account that `seeded` wrote to its demo-accounts file."""
-    account = seeded.account(name)
-    status, body = await http("POST", node.url + "/api/v1/auth/login",
-                              body={"phone": account["phone"], "password": account["password"]})
-    assert status == 200, body
-    return await Client().connect(node.url, body["token"]), body["user"]["id"]
-
-
 async def test_messages_edits_deletes_and_presence_cross_processes(
         cluster: tuple[ServerProcess, ServerProcess], redis_proc: RedisProcess) -> None:
     a, b = cluster
     room = "grid:" + a.account("张伟")["grid_id"]
     zhang, _ = await login_at(a, a, "张伟")
-    liu, liu_id = await login_at(b, a, "刘芳")
+    liu, liu_login = await login_at(b, a, "刘芳")
+    liu_id = liu_login["user"]["id"]
     worker, _ = await login_at(b, a, "李娜")
     try:
         await zhang.wait_for("presence", lambda e: e["room_id"] == room and liu_id in e["online"])

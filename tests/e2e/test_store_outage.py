@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.support.cluster import shared_env, two_processes
+from tests.support.cluster import login_at, shared_env, two_processes
 from tests.support.redis_server import RedisProcess
 from tests.support.server import Client, ServerProcess, http
 from tests.support.tcp_proxy import TcpProxy
@@ -48,14 +48,6 @@ def cluster(tmp_path: Path, relay: tuple[TcpProxy, str],
         yield both
 
 
-async def login_at(node: ServerProcess, seeded: ServerProcess, name: str) -> Client:
-    account = seeded.account(name)
-    status, body = await http("POST", node.url + "/api/v1/auth/login",
-                              body={"phone": account["phone"], "password": account["password"]})
-    assert status == 200, body
-    return await Client().connect(node.url, body["token"])
-
-
 Ack = tuple[float, float, dict[str, Any]]  # started, seconds to the ack, the ack
 
 
@@ -75,8 +67,8 @@ async def test_store_cut_under_steady_sending_answers_promptly_and_loses_nothing
     a, b = cluster
     proxy, _ = relay
     room = "grid:" + a.account("张伟")["grid_id"]
-    senders = [await login_at(a, a, "张伟"), await login_at(b, a, "刘芳")]
-    receivers = [*senders, await login_at(a, a, "李娜"), await login_at(b, a, "李娜")]
+    senders = [(await login_at(a, a, "张伟"))[0], (await login_at(b, a, "刘芳"))[0]]
+    receivers = [*senders, (await login_at(a, a, "李娜"))[0], (await login_at(b, a, "李娜"))[0]]
     acks: list[Ack] = []
     try:
         stop = asyncio.Event()

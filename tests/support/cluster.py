@@ -8,8 +8,9 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from tests.support.server import ServerProcess
+from tests.support.server import Client, ServerProcess, http
 
 
 def shared_env(mongo_url: str, database_prefix: str, redis_url: str | None = None,
@@ -35,3 +36,14 @@ def two_processes(tmp_path: Path, env: dict[str, str]
     finally:
         first.stop()
         second.stop()
+
+
+async def login_at(node: ServerProcess, seeded: ServerProcess, name: str
+                   ) -> tuple[Client, dict[str, Any]]:
+    """Log in at `node` with an account `seeded` wrote to its demo-accounts file: a client
+    connected there, and the log-in answer (`token`, `user`)."""
+    account = seeded.account(name)
+    status, body = await http("POST", node.url + "/api/v1/auth/login",
+                              body={"phone": account["phone"], "password": account["password"]})
+    assert status == 200, body
+    return await Client().connect(node.url, body["token"]), body
